@@ -1,0 +1,9 @@
+module procesa
+
+go 1.26
+
+require (
+	github.com/google/uuid v1.6.0 // indirect
+	golang.org/x/image v0.48.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+)
