@@ -1,6 +1,6 @@
 module procesa
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/google/uuid v1.6.0 // indirect

@@ -1,0 +1,73 @@
+package imgproc
+
+// Kind classifies an *Error by what went wrong, which also fixes its HTTP
+// status.
+type Kind int
+
+const (
+	// KindParam is a bad option value (400).
+	KindParam Kind = iota + 1
+	// KindFormat is input that is not an image format we read (415).
+	KindFormat
+	// KindTooLarge is a source or output image over the pixel limit (413).
+	KindTooLarge
+	// KindDecode is a corrupt or unprocessable image (422).
+	KindDecode
+)
+
+// String returns the kind's name, for logs.
+func (k Kind) String() string {
+	switch k {
+	case KindParam:
+		return "param"
+	case KindFormat:
+		return "format"
+	case KindTooLarge:
+		return "too-large"
+	case KindDecode:
+		return "decode"
+	}
+	return "unknown"
+}
+
+// Error is the only error type this package returns. Msg is a fixed Spanish
+// sentence that never echoes input bytes; Param names the offending
+// parameter ("escala", "calidad"...) when Kind is KindParam.
+type Error struct {
+	Kind  Kind
+	Msg   string
+	Param string
+}
+
+// Error returns Msg.
+func (e *Error) Error() string { return e.Msg }
+
+// Status returns the HTTP status code for the error's Kind: 400, 415, 413 or
+// 422 (500 for an unknown Kind).
+func (e *Error) Status() int {
+	switch e.Kind {
+	case KindParam:
+		return 400
+	case KindFormat:
+		return 415
+	case KindTooLarge:
+		return 413
+	case KindDecode:
+		return 422
+	}
+	return 500
+}
+
+func paramError(param, msg string) *Error {
+	return &Error{Kind: KindParam, Param: param, Msg: msg}
+}
+
+var (
+	errFormat   = &Error{Kind: KindFormat, Msg: "el contenido no es una imagen en un formato admitido (JPEG, PNG, GIF, BMP, TIFF, WebP)"}
+	errSource   = &Error{Kind: KindTooLarge, Msg: "la imagen de origen supera el límite de píxeles"}
+	errOutput   = &Error{Kind: KindTooLarge, Msg: "la imagen resultante supera el límite de píxeles"}
+	errHeader   = &Error{Kind: KindDecode, Msg: "la cabecera de la imagen está dañada o no se puede leer"}
+	errDecode   = &Error{Kind: KindDecode, Msg: "la imagen está dañada o no se puede decodificar"}
+	errEncode   = &Error{Kind: KindDecode, Msg: "no se pudo codificar la imagen resultante"}
+	errBadSizes = &Error{Kind: KindDecode, Msg: "la imagen declara un tamaño inválido"}
+)
