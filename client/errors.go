@@ -1,0 +1,104 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"syscall"
+)
+
+// Exit statuses returned by Main.
+const (
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+// Error is a failure reported to the user: Msg is a Spanish sentence saying what
+// the client was doing; Err, if not nil, is the cause, described in Spanish by
+// Error.
+type Error struct {
+	Msg string
+	Err error
+}
+
+func (e *Error) Error() string {
+	if e.Err == nil {
+		return e.Msg
+	}
+	return e.Msg + ": " + describe(e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// fail returns an *Error with the given Spanish message and cause.
+func fail(err error, format string, args ...any) error {
+	return &Error{Msg: fmt.Sprintf(format, args...), Err: err}
+}
+
+// ServerError is an error answer from the server. Msg is the server's own
+// message (the "error" field of its JSON body, or its text), relayed as is.
+type ServerError struct {
+	Status int
+	Msg    string
+}
+
+func (e *ServerError) Error() string {
+	if e.Msg == "" {
+		return fmt.Sprintf("el servidor respondió con el estado %d", e.Status)
+	}
+	return fmt.Sprintf("el servidor respondió con el estado %d: %s", e.Status, e.Msg)
+}
+
+// describe turns common causes (system call errors, EOF, DNS failures) into a
+// Spanish phrase; anything else keeps its own text.
+func describe(err error) string {
+	var dnsErr *net.DNSError
+	var se *ServerError
+	var ce *Error
+	switch {
+	case errors.As(err, &se):
+		return se.Error()
+	case errors.As(err, &ce):
+		return ce.Error()
+	case errors.Is(err, context.Canceled):
+		return "interrumpido"
+	case errors.As(err, &dnsErr):
+		if dnsErr.IsNotFound {
+			return fmt.Sprintf("no se encontró el nombre «%s»", dnsErr.Name)
+		}
+		return fmt.Sprintf("no se pudo resolver el nombre «%s»", dnsErr.Name)
+	case errors.Is(err, fs.ErrNotExist):
+		return "no existe"
+	case errors.Is(err, fs.ErrPermission):
+		return "permiso denegado"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "conexión rechazada (¿está el servidor en marcha?)"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "el servidor cortó la conexión"
+	case errors.Is(err, syscall.EPIPE):
+		return "el servidor cerró la conexión"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return "no hay ruta hasta el servidor"
+	case errors.Is(err, syscall.EADDRNOTAVAIL):
+		return "dirección no disponible en este equipo"
+	case errors.Is(err, syscall.ENOSPC):
+		return "no queda espacio en el disco"
+	case errors.Is(err, syscall.EISDIR):
+		return "es un directorio"
+	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
+		return "se agotó el tiempo de espera"
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "el servidor cerró la conexión antes de terminar la respuesta"
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return "se agotó el tiempo de espera"
+	}
+	return err.Error()
+}

@@ -1,0 +1,220 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// Options is what one run of the client does. Its zero value asks for the
+// server and the image on standard input, lets the server choose the scale,
+// saves under the default name and follows the task asynchronously.
+type Options struct {
+	// Host is the server: an IPv4 or IPv6 literal (brackets optional) or a
+	// host name. If empty, it is asked.
+	Host string
+	// Port is the server's TCP port. If zero, it is asked.
+	Port int
+	// Scale is the scale factor sent as "escala". If zero, none is sent and
+	// the server applies its own default.
+	Scale float64
+	// Output is where the result is saved. If empty, it is
+	// "<name>_procesada.<ext>" in the current directory, the extension taken
+	// from the result's Content-Type; if it names a directory, that name goes
+	// inside it.
+	Output string
+	// Wait selects the synchronous mode (POST /procesar?esperar=1): the answer
+	// to the upload is the processed image itself.
+	Wait bool
+	// Image is the path of the image to upload. If empty, it is asked.
+	Image string
+}
+
+// Main runs "procesa cliente". args are the arguments after "cliente"; stdin
+// answers the questions; stdout gets the questions, the task id and the saved
+// file's name; stderr gets progress and errors. It returns the exit status: 0 on
+// success, 1 on failure, 2 on bad usage, 130 when interrupted by SIGINT or
+// SIGTERM.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return mainContext(ctx, args, stdin, stdout, stderr)
+}
+
+// mainContext is Main with the interruption coming from ctx.
+func mainContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	opts, err := parseArgs(args)
+	if errors.Is(err, flag.ErrHelp) {
+		io.WriteString(stdout, usage)
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "procesa cliente: %v\nUse «procesa cliente -h» para ver la ayuda.\n", err)
+		return exitUsage
+	}
+	disp := newDisplay(stderr)
+	s := &session{opts: opts, stdout: stdout, disp: disp}
+	err = askMissing(ctx, &s.opts, newPrompter(stdin, stdout, stderr))
+	if err == nil {
+		err = s.run(ctx)
+	}
+	switch {
+	case err == nil:
+		return exitOK
+	case ctx.Err() != nil:
+		msg := "procesa cliente: interrumpido; no se guardó ningún resultado"
+		if s.taskID != "" {
+			msg += fmt.Sprintf(" (la tarea %s sigue en el servidor)", s.taskID)
+		}
+		disp.message(msg)
+		return exitInterrupted
+	default:
+		disp.message("procesa cliente: " + describe(err))
+		return exitFailure
+	}
+}
+
+const usage = `Uso: procesa cliente [opciones] [imagen]
+
+Sube una imagen al servidor procesa, muestra el id de la tarea, sigue su estado
+hasta que termina y guarda la imagen procesada. Lo que no se indique con opciones
+o argumento se pregunta por la entrada estándar.
+
+Opciones:
+  -i, --ip DIRECCIÓN     servidor: IPv4, IPv6 (con o sin corchetes) o nombre;
+                         admite también DIRECCIÓN:PUERTO ([::1]:8090)
+                         (por defecto: se pregunta; respuesta vacía = localhost)
+  -p, --puerto PUERTO    puerto TCP del servidor
+                         (por defecto: se pregunta; respuesta vacía = 8090)
+  -e, --escala FACTOR    factor de escala, mayor que 0 (0.5 o 0,5)
+                         (por defecto: el del servidor)
+  -o, --salida ARCHIVO   dónde guardar el resultado; si es un directorio, el
+                         archivo va dentro (por defecto: <nombre>_procesada.<ext>
+                         en el directorio actual, la extensión según el formato)
+      --esperar          modo síncrono: el servidor responde con la imagen
+                         procesada en lugar de un id de tarea (por defecto: no)
+  -h, --help             muestra esta ayuda
+
+Estado de salida: 0 si todo fue bien, 1 ante cualquier error, 2 si las opciones
+no son válidas, 130 si se interrumpe con Ctrl-C.
+
+Ejemplos:
+  procesa cliente -i ::1 -p 8090 -e 0.5 foto.png     (guarda foto_procesada.jpg)
+  procesa cliente -i 192.168.0.10 -p 8090 --esperar -o gris.jpg foto.jpg
+`
+
+// parseArgs parses the command line. Flags may come before or after the image
+// argument; "--" ends the flags. It returns flag.ErrHelp for -h.
+func parseArgs(args []string) (Options, error) {
+	var opts Options
+	var ip, port, scale string
+	fs := flag.NewFlagSet("procesa cliente", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	for _, name := range []string{"i", "ip"} {
+		fs.StringVar(&ip, name, "", "")
+	}
+	for _, name := range []string{"p", "puerto"} {
+		fs.StringVar(&port, name, "", "")
+	}
+	for _, name := range []string{"e", "escala"} {
+		fs.StringVar(&scale, name, "", "")
+	}
+	for _, name := range []string{"o", "salida"} {
+		fs.StringVar(&opts.Output, name, "", "")
+	}
+	fs.BoolVar(&opts.Wait, "esperar", false, "")
+
+	var positional []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return opts, flagError(err)
+		}
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		if len(rest) == 0 {
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	if set["i"] || set["ip"] {
+		host, p, err := parseServer(ip)
+		if err != nil {
+			return opts, fmt.Errorf("-i %q: %v", ip, err)
+		}
+		opts.Host, opts.Port = host, p
+	}
+	if set["p"] || set["puerto"] {
+		p, err := parsePort(port)
+		if err != nil {
+			return opts, fmt.Errorf("-p %q: %v", port, err)
+		}
+		if opts.Port != 0 && opts.Port != p {
+			return opts, fmt.Errorf("-i indica el puerto %d y -p el puerto %d", opts.Port, p)
+		}
+		opts.Port = p
+	}
+	if set["e"] || set["escala"] {
+		f, err := parseScale(scale)
+		if err != nil {
+			return opts, fmt.Errorf("-e %q: %v", scale, err)
+		}
+		opts.Scale = f
+	}
+	if (set["o"] || set["salida"]) && opts.Output == "" {
+		return opts, errors.New("-o: la ruta de salida está vacía")
+	}
+	switch len(positional) {
+	case 0:
+	case 1:
+		if positional[0] == "" {
+			return opts, errors.New("la ruta de la imagen está vacía")
+		}
+		opts.Image = positional[0]
+	default:
+		return opts, fmt.Errorf("se indicó más de una imagen (%s); procese una por vez", strings.Join(positional, ", "))
+	}
+	return opts, nil
+}
+
+// flagError turns the flag package's English errors into Spanish ones.
+func flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return fmt.Errorf("opción desconocida: %s", name)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return fmt.Errorf("falta el valor de la opción %s", name)
+	}
+	if strings.HasPrefix(msg, "invalid boolean value") || strings.HasPrefix(msg, "invalid boolean flag") {
+		return errors.New("--esperar no lleva valor (o lleva true/false)")
+	}
+	return fmt.Errorf("opciones no válidas (%s)", msg)
+}
+
+// parseScale parses a scale factor, accepting a decimal comma ("0,5").
+func parseScale(s string) (float64, error) {
+	f, err := strconv.ParseFloat(strings.Replace(strings.TrimSpace(s), ",", ".", 1), 64)
+	if err != nil || !(f > 0) || math.IsInf(f, 0) {
+		return 0, errors.New("la escala debe ser un número mayor que 0")
+	}
+	return f, nil
+}

@@ -1,0 +1,167 @@
+package client
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// display shows the client's progress on standard error. On a terminal it
+// redraws one line with carriage returns (an upload progress bar, then a status
+// line with a spinner); otherwise it prints one plain line per event, which reads
+// well in logs and pipes. Write errors are ignored: progress is never worth
+// failing for. Not safe for concurrent use.
+type display struct {
+	w     io.Writer
+	tty   bool
+	width int              // terminal columns; 0 means unknown (80 is assumed)
+	now   func() time.Time // clock, replaceable in tests
+
+	name     string // file being uploaded
+	total    int64  // its size
+	lastDraw time.Time
+
+	state    string // last status shown
+	spin     int    // spinner frame
+	lineOpen bool   // a redrawable line is on screen, not yet ended
+}
+
+// minRedraw is the shortest interval between two redraws of the progress bar.
+const minRedraw = 100 * time.Millisecond
+
+func newDisplay(w io.Writer) *display {
+	d := &display{w: w, tty: isTerminal(w), now: time.Now}
+	if d.tty {
+		d.width = terminalWidth(w)
+	}
+	return d
+}
+
+// startUpload announces the upload of a file of total bytes.
+func (d *display) startUpload(name string, total int64) {
+	d.name, d.total = name, total
+	if !d.tty {
+		fmt.Fprintf(d.w, "Subiendo %s (%s)...\n", name, humanBytes(total))
+		return
+	}
+	d.drawBar(0)
+}
+
+// uploaded reports that sent bytes of the file have been written; on a terminal
+// the bar is redrawn at most every minRedraw.
+func (d *display) uploaded(sent int64) {
+	if !d.tty {
+		return
+	}
+	if now := d.now(); sent < d.total && now.Sub(d.lastDraw) < minRedraw {
+		return
+	}
+	d.drawBar(sent)
+}
+
+// endUpload ends the progress bar.
+func (d *display) endUpload() {
+	if !d.tty {
+		fmt.Fprintln(d.w, "Subida completa.")
+		return
+	}
+	d.drawBar(d.total)
+	d.endLine()
+}
+
+func (d *display) drawBar(sent int64) {
+	d.lastDraw = d.now()
+	pct := 100
+	if d.total > 0 {
+		pct = int(sent * 100 / d.total)
+	}
+	tail := fmt.Sprintf(" %3d%% %s / %s", pct, humanBytes(sent), humanBytes(d.total))
+	name := d.name
+	if utf8.RuneCountInString(name) > 24 {
+		r := []rune(name)
+		name = "..." + string(r[len(r)-21:])
+	}
+	head := "Subiendo " + name + " "
+	cols := d.width
+	if cols <= 0 {
+		cols = 80
+	}
+	bar := cols - 1 - utf8.RuneCountInString(head) - len(tail) - 2
+	if bar > 40 {
+		bar = 40
+	}
+	var b strings.Builder
+	b.WriteString("\r\x1b[K")
+	b.WriteString(head)
+	if bar >= 5 {
+		full := bar * pct / 100
+		b.WriteByte('[')
+		b.WriteString(strings.Repeat("=", full))
+		if full < bar {
+			b.WriteByte('>')
+			b.WriteString(strings.Repeat(" ", bar-full-1))
+		}
+		b.WriteByte(']')
+	}
+	b.WriteString(tail)
+	io.WriteString(d.w, b.String())
+	d.lineOpen = true
+}
+
+var spinner = [...]string{"|", "/", "-", "\\"}
+
+// status shows the task's state, elapsed after the upload. On a terminal the
+// line is redrawn at every call; otherwise a line is printed when the state
+// changes.
+func (d *display) status(state string, elapsed time.Duration) {
+	if !d.tty {
+		if state != d.state {
+			fmt.Fprintf(d.w, "Estado: %s\n", state)
+		}
+		d.state = state
+		return
+	}
+	d.state = state
+	d.spin = (d.spin + 1) % len(spinner)
+	fmt.Fprintf(d.w, "\r\x1b[K%s Estado: %s (%s)", spinner[d.spin], state, seconds(elapsed))
+	d.lineOpen = true
+}
+
+// message ends any redrawable line and prints msg on a line of its own.
+func (d *display) message(msg string) {
+	d.endLine()
+	fmt.Fprintln(d.w, msg)
+}
+
+// endLine ends the redrawable line, if one is on screen.
+func (d *display) endLine() {
+	if d.lineOpen {
+		io.WriteString(d.w, "\n")
+		d.lineOpen = false
+	}
+}
+
+// humanBytes formats n bytes for people, with binary units and a decimal comma:
+// "512 B", "1,5 KiB", "32,0 MiB".
+func humanBytes(n int64) string {
+	if n < 1024 {
+		return fmt.Sprintf("%d B", n)
+	}
+	v := float64(n)
+	unit := "KiB"
+	for _, u := range []string{"KiB", "MiB", "GiB", "TiB"} {
+		v /= 1024
+		unit = u
+		if v < 1024 {
+			break
+		}
+	}
+	return strings.Replace(fmt.Sprintf("%.1f %s", v, unit), ".", ",", 1)
+}
+
+// seconds formats d as seconds with one decimal and a decimal comma: "2,5 s".
+func seconds(d time.Duration) string {
+	return strings.Replace(fmt.Sprintf("%.1f s", d.Seconds()), ".", ",", 1)
+}

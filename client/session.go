@@ -1,0 +1,391 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"procesa/proto"
+)
+
+// Polling of the task's status: the first wait is pollMin, each next one
+// pollGrowth times longer, up to pollMax.
+const (
+	pollMin    = 100 * time.Millisecond
+	pollMax    = time.Second
+	pollGrowth = 1.5
+	// syncTimeout is how long the synchronous mode waits for the processed
+	// image once the upload is complete.
+	syncTimeout = 10 * time.Minute
+)
+
+// Task states reported by GET /estado/<id> (SPEC §4).
+const (
+	stateQueued  = "En cola"
+	stateRunning = "En progreso"
+	stateDone    = "Completada"
+	stateFailed  = "Error"
+)
+
+// session is one run of the client: upload, follow, download, save.
+type session struct {
+	opts   Options
+	stdout io.Writer
+	disp   *display
+	c      *conn
+
+	taskID string // set once the server has accepted the upload
+}
+
+// taskStatus is the JSON of the 202 answer and of GET /estado/<id>.
+type taskStatus struct {
+	ID           string `json:"id_tarea"`
+	State        string `json:"estado"`
+	Error        string `json:"error"`
+	StatusURL    string `json:"estado_url"`
+	ResultURL    string `json:"resultado_url"`
+	Width        int    `json:"ancho"`
+	Height       int    `json:"alto"`
+	Bytes        int64  `json:"bytes"`
+	DurationMsec int64  `json:"duracion_ms"`
+}
+
+func (s *session) run(ctx context.Context) error {
+	f, size, err := openImage(s.opts.Image)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	s.c = newConn(s.opts.Host, s.opts.Port)
+	defer s.c.close()
+
+	q := url.Values{}
+	if s.opts.Scale > 0 {
+		q.Set("escala", strconv.FormatFloat(s.opts.Scale, 'g', -1, 64))
+	}
+	answerTimeout := ioTimeout
+	if s.opts.Wait {
+		q.Set("esperar", "1")
+		answerTimeout = syncTimeout
+	}
+	target := "/procesar"
+	if len(q) > 0 {
+		target += "?" + q.Encode()
+	}
+	h := proto.Header{
+		{Name: "User-Agent", Value: "procesa-cliente"},
+		{Name: "Content-Type", Value: "application/octet-stream"},
+	}
+	s.disp.startUpload(filepath.Base(s.opts.Image), size)
+	head, body, err := s.c.upload(ctx, target, h, f, size, s.disp.uploaded, answerTimeout)
+	if err != nil {
+		s.disp.endLine()
+		return err
+	}
+	s.disp.endUpload()
+
+	if s.opts.Wait {
+		if head.Status != 200 {
+			return s.serverError(head, body)
+		}
+		return s.save(head, body, nil)
+	}
+	if head.Status != 202 {
+		return s.serverError(head, body)
+	}
+	var st taskStatus
+	if err := s.readJSON(body, &st); err != nil {
+		return err
+	}
+	if st.ID == "" {
+		return errors.New("la respuesta del servidor no trae el id de la tarea")
+	}
+	s.taskID = st.ID
+	fmt.Fprintf(s.stdout, "ID de la tarea: %s\n", st.ID)
+
+	final, err := s.follow(ctx, st)
+	if err != nil {
+		return err
+	}
+	resultURL := pathOr(final.ResultURL, pathOr(st.ResultURL, "/resultado/"+url.PathEscape(st.ID)))
+	head, body, err = s.c.get(ctx, resultURL, proto.Header{{Name: "User-Agent", Value: "procesa-cliente"}})
+	if err != nil {
+		return err
+	}
+	switch head.Status {
+	case 200:
+		return s.save(head, body, &final)
+	case 404:
+		s.c.close()
+		return fmt.Errorf("el resultado de la tarea %s ya no está en el servidor (venció o se borró)", st.ID)
+	}
+	return s.serverError(head, body)
+}
+
+// follow polls the task's status until it ends, with a growing interval, and
+// returns the final status. A task that ends in Error is an error.
+func (s *session) follow(ctx context.Context, st taskStatus) (taskStatus, error) {
+	statusURL := pathOr(st.StatusURL, "/estado/"+url.PathEscape(st.ID))
+	h := proto.Header{{Name: "User-Agent", Value: "procesa-cliente"}, {Name: "Accept", Value: "application/json"}}
+	start := time.Now()
+	wait := pollMin
+	s.disp.status(pathOr(st.State, stateQueued), 0)
+	for {
+		if err := sleep(ctx, wait); err != nil {
+			return st, err
+		}
+		wait = min(time.Duration(float64(wait)*pollGrowth), pollMax)
+		head, body, err := s.c.get(ctx, statusURL, h)
+		if err != nil {
+			s.disp.endLine()
+			return st, err
+		}
+		switch head.Status {
+		case 200:
+		case 404:
+			s.c.close()
+			s.disp.endLine()
+			return st, fmt.Errorf("la tarea %s no existe en el servidor (venció o se borró)", st.ID)
+		default:
+			s.disp.endLine()
+			return st, s.serverError(head, body)
+		}
+		var now taskStatus
+		if err := s.readJSON(body, &now); err != nil {
+			s.disp.endLine()
+			return st, err
+		}
+		s.disp.status(now.State, time.Since(start))
+		switch now.State {
+		case stateDone:
+			s.disp.endLine()
+			return now, nil
+		case stateFailed:
+			s.disp.endLine()
+			msg := now.Error
+			if msg == "" {
+				msg = "sin detalle"
+			}
+			return now, fmt.Errorf("la tarea %s terminó con error: %s", st.ID, msg)
+		}
+	}
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// pathOr returns p if it is an origin-form path ("/..."), def otherwise.
+func pathOr(p, def string) string {
+	if strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") {
+		return p
+	}
+	return def
+}
+
+// openImage opens the file to upload and returns its size.
+func openImage(path string) (*os.File, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, 0, fmt.Errorf("no existe el archivo «%s»", path)
+		}
+		return nil, 0, fail(err, "no se pudo abrir «%s»", path)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, fail(err, "no se pudo abrir «%s»", path)
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, 0, fmt.Errorf("«%s» no es un archivo común", path)
+	}
+	return f, fi.Size(), nil
+}
+
+// readJSON reads a small JSON body into v.
+func (s *session) readJSON(body io.Reader, v any) error {
+	b, err := s.readSmall(body)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("el servidor respondió con un JSON no válido: %q", clip(string(b)))
+	}
+	return nil
+}
+
+// readSmall reads a whole body of at most maxSmallBody bytes and releases the
+// connection for the next request.
+func (s *session) readSmall(body io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(body, maxSmallBody+1))
+	if err != nil {
+		s.c.close()
+		return nil, fail(err, "no se pudo leer la respuesta del servidor")
+	}
+	if len(b) > maxSmallBody {
+		s.c.close()
+		return nil, errors.New("la respuesta del servidor es demasiado grande")
+	}
+	s.c.done()
+	return b, nil
+}
+
+// serverError reads an error answer and returns it as a *ServerError carrying
+// the server's own message: the "error" field of a JSON body, its "estado"
+// field, or the text of the body.
+func (s *session) serverError(head *proto.ResponseHead, body io.Reader) error {
+	b, err := s.readSmall(body)
+	if err != nil {
+		b = nil
+	}
+	var j struct {
+		Error string `json:"error"`
+		State string `json:"estado"`
+	}
+	msg := ""
+	if json.Unmarshal(b, &j) == nil && (j.Error != "" || j.State != "") {
+		msg = j.Error
+		if msg == "" {
+			msg = "la tarea está " + strings.ToLower(j.State)
+		}
+	} else {
+		msg = clip(strings.TrimSpace(string(b)))
+	}
+	if msg == "" {
+		msg = head.Reason
+	}
+	if ra := head.Header.Get("Retry-After"); ra != "" && head.Status == 503 {
+		if _, err := strconv.Atoi(ra); err == nil {
+			msg += fmt.Sprintf(" (reintente en %s s)", ra)
+		}
+	}
+	return &ServerError{Status: head.Status, Msg: msg}
+}
+
+// clip makes text from the server safe to print: control characters become
+// spaces and it is cut at 300 characters.
+func clip(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	if r := []rune(s); len(r) > 300 {
+		s = string(r[:300]) + "..."
+	}
+	return s
+}
+
+// extensions maps the image types the server may send to file extensions.
+var extensions = map[string]string{
+	"image/jpeg": ".jpg",
+	"image/png":  ".png",
+	"image/gif":  ".gif",
+	"image/bmp":  ".bmp",
+	"image/tiff": ".tiff",
+	"image/webp": ".webp",
+}
+
+// resultExt returns the file extension for a result's Content-Type.
+func resultExt(contentType string) (string, error) {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil || !strings.HasPrefix(mt, "image/") {
+		return "", fmt.Errorf("el servidor no devolvió una imagen (Content-Type %q)", clip(contentType))
+	}
+	if ext, ok := extensions[mt]; ok {
+		return ext, nil
+	}
+	sub := strings.TrimPrefix(mt, "image/")
+	if sub == "" || strings.ContainsAny(sub, `/\.`) {
+		return ".img", nil
+	}
+	return "." + sub, nil
+}
+
+// outputPath returns where to save the result of uploading image, given the
+// -o value (possibly empty) and the result's extension.
+func outputPath(output, image, ext string) string {
+	base := filepath.Base(image)
+	name := strings.TrimSuffix(base, filepath.Ext(base))
+	if name == "" {
+		name = base
+	}
+	def := name + "_procesada" + ext
+	if output == "" {
+		return def
+	}
+	if fi, err := os.Stat(output); err == nil && fi.IsDir() {
+		return filepath.Join(output, def)
+	}
+	return output
+}
+
+// save writes the result image in body to its output file: a temporary file
+// in the same directory renamed into place once complete, so that an
+// interrupted download leaves nothing behind. st, if not nil, is the task's
+// final status.
+func (s *session) save(head *proto.ResponseHead, body io.Reader, st *taskStatus) error {
+	ext, err := resultExt(head.Header.Get("Content-Type"))
+	if err != nil {
+		s.c.close()
+		return err
+	}
+	out := outputPath(s.opts.Output, s.opts.Image, ext)
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".procesa-*"+ext)
+	if err != nil {
+		s.c.close()
+		return fail(err, "no se pudo crear el archivo de salida en «%s»", filepath.Dir(out))
+	}
+	n, err := io.Copy(tmp, body)
+	if err != nil {
+		s.c.close()
+		tmp.Close()
+		os.Remove(tmp.Name())
+		var fe *os.PathError
+		if errors.As(err, &fe) {
+			return fail(err, "no se pudo escribir «%s»", out)
+		}
+		return fail(err, "no se pudo descargar el resultado")
+	}
+	s.c.done()
+	if err := tmp.Chmod(0o644); err == nil {
+		err = tmp.Close()
+	} else {
+		tmp.Close()
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fail(err, "no se pudo escribir «%s»", out)
+	}
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		os.Remove(tmp.Name())
+		return fail(err, "no se pudo guardar «%s»", out)
+	}
+	info := humanBytes(n)
+	if st != nil && st.Width > 0 && st.Height > 0 {
+		info = fmt.Sprintf("%dx%d, %s", st.Width, st.Height, info)
+	}
+	fmt.Fprintf(s.stdout, "Resultado guardado en %s (%s)\n", out, info)
+	return nil
+}

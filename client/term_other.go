@@ -1,0 +1,12 @@
+//go:build !linux
+
+package client
+
+import "io"
+
+// isTerminal reports whether w is a terminal; outside Linux the client assumes
+// it is not and prints plain lines.
+func isTerminal(w io.Writer) bool { return false }
+
+// terminalWidth returns 0: unknown.
+func terminalWidth(w io.Writer) int { return 0 }
