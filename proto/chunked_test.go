@@ -3,8 +3,10 @@ package proto
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"net/http/httputil"
 	"strings"
 	"testing"
 )
@@ -211,4 +213,42 @@ func BenchmarkChunkedReader(b *testing.B) {
 			}
 		}
 	}
+}
+
+// FuzzChunkedReader checks that the chunked reader never panics, gives the
+// same result whatever the bufio buffer size, respects its limit, and agrees
+// with net/http/httputil's decoder whenever both accept the input.
+func FuzzChunkedReader(f *testing.F) {
+	f.Add([]byte("5\r\nhello\r\n0\r\n\r\n"))
+	f.Add([]byte("3;x=y\nabc\n0\nT: 1\n\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := io.ReadAll(NewChunkedReader(bufio.NewReader(bytes.NewReader(data))))
+		got2, err2 := io.ReadAll(NewChunkedReader(bufio.NewReaderSize(bytes.NewReader(data), 16)))
+		if !sameErr(err, err2) || !bytes.Equal(got, got2) {
+			t.Fatalf("%q, %v with a 4 KiB buffer; %q, %v with a 16-byte buffer", got, err, got2, err2)
+		}
+		var pe *Error
+		if err != nil && err != io.ErrUnexpectedEOF && !(errors.As(err, &pe) && pe.Status == 400) {
+			t.Fatalf("unexpected error %v", err)
+		}
+		if len(got) > len(data) {
+			t.Fatalf("decoded %d bytes from %d", len(got), len(data))
+		}
+
+		limit := int64(len(got) / 2)
+		c := newChunkedReader(bufio.NewReader(bytes.NewReader(data)))
+		c.max = limit
+		lim, lerr := io.ReadAll(c)
+		if int64(len(lim)) > limit {
+			t.Fatalf("read %d bytes with a limit of %d", len(lim), limit)
+		}
+		if err == nil && len(got) > 0 && status(lerr) != 413 {
+			t.Fatalf("over the limit: %v; want a 413", lerr)
+		}
+
+		want, werr := io.ReadAll(httputil.NewChunkedReader(bytes.NewReader(data)))
+		if err == nil && werr == nil && !bytes.Equal(got, want) {
+			t.Fatalf("decoded %q; httputil decoded %q", got, want)
+		}
+	})
 }

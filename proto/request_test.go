@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -423,5 +424,102 @@ func BenchmarkReadRequest(b *testing.B) {
 		if err := ReadRequest(br, &r); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// FuzzReadRequest checks that ReadRequest never panics, gives the same answer
+// whatever the bufio buffer size, respects its limits, yields only requests
+// that keep the documented invariants, and agrees with net/textproto on the
+// fields of every head it accepts.
+func FuzzReadRequest(f *testing.F) {
+	f.Add([]byte(typicalGET))
+	f.Add([]byte("POST /procesar?escala=0.5 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var r, small Request
+		br := bufio.NewReader(bytes.NewReader(data))
+		err := ReadRequest(br, &r)
+		errSmall := ReadRequest(bufio.NewReaderSize(bytes.NewReader(data), 16), &small)
+		if !sameErr(err, errSmall) {
+			t.Fatalf("%v with a 4 KiB buffer, %v with a 16-byte buffer", err, errSmall)
+		}
+		if len(r.head.buf) > maxBlankLines*2+MaxRequestLine+2+MaxHeaderBytes+2 {
+			t.Fatalf("head buffer grew to %d bytes", len(r.head.buf))
+		}
+		var pe *Error
+		switch {
+		case err == nil:
+		case errors.As(err, &pe):
+			if StatusText(pe.Status) == "" || pe.Msg == "" {
+				t.Fatalf("unusable error %+v", pe)
+			}
+			return
+		case err == io.EOF || err == io.ErrUnexpectedEOF:
+			return
+		default:
+			t.Fatalf("unexpected error %v", err)
+		}
+		if summary(&r) != summary(&small) || !reflect.DeepEqual(r.Header, small.Header) {
+			t.Fatalf("buffer size changed the result:\n %+v\n %+v", summary(&r), summary(&small))
+		}
+		checkRequest(t, &r)
+
+		// The header section after the request line, for net/textproto.
+		rest := data
+		for len(rest) > 0 && (rest[0] == '\n' || (len(rest) > 1 && rest[0] == '\r' && rest[1] == '\n')) {
+			rest = rest[bytes.IndexByte(rest, '\n')+1:]
+		}
+		rest = rest[bytes.IndexByte(rest, '\n')+1:]
+		if terr := compareTextproto(t, string(rest), r.Header); terr != nil {
+			t.Fatalf("accepted here, textproto says %v", terr)
+		}
+
+		// The body reader never returns more than allowed.
+		const limit = 1 << 12
+		n, err := io.Copy(io.Discard, BodyReader(br, &r, limit))
+		if n > limit || (err == nil && !r.Chunked && n != max(r.ContentLength, 0)) {
+			t.Fatalf("body: %d bytes, %v (Content-Length %d)", n, err, r.ContentLength)
+		}
+	})
+}
+
+// checkRequest checks the invariants of an accepted request.
+func checkRequest(t *testing.T, r *Request) {
+	t.Helper()
+	switch r.Method {
+	case "GET", "HEAD", "POST", "PUT":
+	default:
+		t.Fatalf("accepted method %q", r.Method)
+	}
+	if r.Major != 1 || (r.Minor != 0 && r.Minor != 1) {
+		t.Fatalf("accepted version %d.%d", r.Major, r.Minor)
+	}
+	if !strings.HasPrefix(r.Path, "/") || strings.Contains(r.Path, "//") || strings.IndexByte(r.Path, 0) >= 0 {
+		t.Fatalf("bad Path %q", r.Path)
+	}
+	for seg := range strings.SplitSeq(r.Path, "/") {
+		if seg == "." || seg == ".." {
+			t.Fatalf("Path %q keeps a dot segment", r.Path)
+		}
+	}
+	if len(r.Header) > MaxHeaderFields {
+		t.Fatalf("%d fields", len(r.Header))
+	}
+	if r.Chunked && r.ContentLength >= 0 {
+		t.Fatalf("both chunked and Content-Length %d", r.ContentLength)
+	}
+	if r.ContentLength < -1 {
+		t.Fatalf("Content-Length %d", r.ContentLength)
+	}
+	hosts := 0
+	for _, f := range r.Header {
+		if !isToken(f.Name) || strings.ContainsAny(f.Value, "\r\n\x00") || trimOWS(f.Value) != f.Value {
+			t.Fatalf("bad field %q", f)
+		}
+		if equalFold(f.Name, "host") {
+			hosts++
+		}
+	}
+	if hosts > 1 || (r.Minor == 1 && hosts != 1) {
+		t.Fatalf("%d Host fields in HTTP/1.%d", hosts, r.Minor)
 	}
 }
