@@ -223,6 +223,7 @@ func (c *conn) upload(ctx context.Context, target string, h proto.Header, body i
 		<-final // the reader goroutine ends with the closed connection
 		return nil, nil, err
 	}
+	var n int64 // body bytes sent
 	// finish returns the server's answer a.
 	finish := func(a answer) (*proto.ResponseHead, io.Reader, error) {
 		if a.err != nil {
@@ -230,7 +231,7 @@ func (c *conn) upload(ctx context.Context, target string, h proto.Header, body i
 			return nil, nil, c.ioError(ctx, a.err, "POST "+target)
 		}
 		b := c.body(a.head, "POST")
-		if early {
+		if n < size {
 			c.closeN = true // the rest of our body would be read as a request
 		}
 		return a.head, b, nil
@@ -253,7 +254,6 @@ func (c *conn) upload(ctx context.Context, target string, h proto.Header, body i
 	}
 
 	buf := make([]byte, 64<<10)
-	var n int64
 	for n < size {
 		k, err := io.ReadFull(body, buf[:min(int64(len(buf)), size-n)])
 		if err != nil {
@@ -279,7 +279,6 @@ func (c *conn) upload(ctx context.Context, target string, h proto.Header, body i
 			// The server may have answered and closed: prefer its answer.
 			nc.SetReadDeadline(time.Now().Add(time.Second))
 			if a := <-final; a.err == nil {
-				early = true
 				return finish(a)
 			}
 			c.close()

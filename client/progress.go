@@ -21,6 +21,8 @@ type display struct {
 
 	name     string // file being uploaded
 	total    int64  // its size
+	sent     int64  // bytes of it sent so far
+	drawn    int64  // bytes shown by the last drawn bar
 	lastDraw time.Time
 
 	state    string // last status shown
@@ -52,6 +54,7 @@ func (d *display) startUpload(name string, total int64) {
 // uploaded reports that sent bytes of the file have been written; on a terminal
 // the bar is redrawn at most every minRedraw.
 func (d *display) uploaded(sent int64) {
+	d.sent = sent
 	if !d.tty {
 		return
 	}
@@ -61,23 +64,30 @@ func (d *display) uploaded(sent int64) {
 	d.drawBar(sent)
 }
 
-// endUpload ends the progress bar.
+// endUpload ends the progress bar. An upload the server cut short (it
+// answered before the whole file was sent) is not reported as complete.
 func (d *display) endUpload() {
+	if d.sent < d.total {
+		d.endLine()
+		return
+	}
 	if !d.tty {
 		fmt.Fprintln(d.w, "Subida completa.")
 		return
 	}
-	d.drawBar(d.total)
+	if d.drawn != d.total {
+		d.drawBar(d.total)
+	}
 	d.endLine()
 }
 
 func (d *display) drawBar(sent int64) {
-	d.lastDraw = d.now()
+	d.lastDraw, d.drawn = d.now(), sent
 	pct := 100
 	if d.total > 0 {
 		pct = int(sent * 100 / d.total)
 	}
-	tail := fmt.Sprintf(" %3d%% %s / %s", pct, humanBytes(sent), humanBytes(d.total))
+	tail := fmt.Sprintf(" %3d%% %9s / %s", pct, humanBytes(sent), humanBytes(d.total))
 	name := d.name
 	if utf8.RuneCountInString(name) > 24 {
 		r := []rune(name)

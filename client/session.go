@@ -45,6 +45,8 @@ type session struct {
 	c      *conn
 
 	taskID string // set once the server has accepted the upload
+
+	expectWait time.Duration // for tests: see conn.expectWait
 }
 
 // taskStatus is the JSON of the 202 answer and of GET /estado/<id>.
@@ -67,6 +69,7 @@ func (s *session) run(ctx context.Context) error {
 	}
 	defer f.Close()
 	s.c = newConn(s.opts.Host, s.opts.Port)
+	s.c.expectWait = s.expectWait
 	defer s.c.close()
 
 	q := url.Values{}
