@@ -18,17 +18,33 @@ import (
 // This table is the one place where a decoder is swapped for another.
 type codec struct {
 	config func(io.Reader) (image.Config, error)
-	decode func(io.Reader) (image.Image, error)
+	decode func([]byte) (image.Image, error)
+}
+
+// reader adapts an io.Reader decoder to a byte slice.
+func reader(f func(io.Reader) (image.Image, error)) func([]byte) (image.Image, error) {
+	return func(b []byte) (image.Image, error) { return f(bytes.NewReader(b)) }
+}
+
+// decodeJPEG decodes with image/jpeg and, for the rare RGB (not YCbCr)
+// JPEG with reduced G and B, redoes their upsampling as libjpeg does.
+func decodeJPEG(src []byte) (image.Image, error) {
+	m, err := jpeg.Decode(bytes.NewReader(src))
+	if rgba, ok := m.(*image.RGBA); ok && err == nil {
+		hs, vs := jpegRGBSampling(src)
+		fancyRGB(rgba, hs, vs)
+	}
+	return m, err
 }
 
 // codecs maps the names returned by Sniff to their decoders.
 var codecs = map[string]codec{
-	"jpeg": {jpeg.DecodeConfig, jpeg.Decode},
-	"png":  {png.DecodeConfig, png.Decode},
-	"gif":  {gif.DecodeConfig, gif.Decode}, // Decode returns the first frame
-	"bmp":  {bmp.DecodeConfig, bmp.Decode},
-	"tiff": {tiff.DecodeConfig, tiff.Decode},
-	"webp": {webp.DecodeConfig, webp.Decode},
+	"jpeg": {jpeg.DecodeConfig, decodeJPEG},
+	"png":  {png.DecodeConfig, reader(png.Decode)},
+	"gif":  {gif.DecodeConfig, reader(gif.Decode)}, // the first frame
+	"bmp":  {bmp.DecodeConfig, reader(bmp.Decode)},
+	"tiff": {tiff.DecodeConfig, reader(tiff.Decode)},
+	"webp": {webp.DecodeConfig, reader(webp.Decode)},
 }
 
 // pngEncoder is shared: its buffer pool makes repeated encodes cheaper.
@@ -45,7 +61,7 @@ func encode(w io.Writer, m image.Image, o Options) error {
 
 // decode decodes src with the codec of format.
 func decode(format string, src []byte) (image.Image, error) {
-	return codecs[format].decode(bytes.NewReader(src))
+	return codecs[format].decode(src)
 }
 
 // pngPool is a png.EncoderBufferPool backed by a sync.Pool.

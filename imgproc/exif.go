@@ -20,16 +20,21 @@ func swapsAxes(o int) bool { return o >= orientTranspose && o <= orientRotate270
 
 // jpegOrientation returns the EXIF orientation (1..8) stored in the first
 // APP1 segment of a JPEG stream, or 1 when there is none, the first APP1 is
-// not EXIF, or the value is out of range. It walks only the marker segments
-// before the first SOS and never reads past src.
+// not EXIF, or the value is out of range.
 func jpegOrientation(src []byte) int {
+	return exifOrientation(jpegSegment(src, func(m byte) bool { return m == 0xe1 }))
+}
+
+// jpegSegment returns the payload of the first marker segment before SOS
+// for which want(marker) is true, or nil. It never reads past src.
+func jpegSegment(src []byte, want func(marker byte) bool) []byte {
 	if len(src) < 4 || src[0] != 0xff || src[1] != 0xd8 {
-		return orientNormal
+		return nil
 	}
 	p := 2
 	for p+4 <= len(src) {
 		if src[p] != 0xff {
-			return orientNormal
+			return nil
 		}
 		marker := src[p+1]
 		if marker == 0xff { // fill byte
@@ -41,19 +46,18 @@ func jpegOrientation(src []byte) int {
 		case marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7):
 			continue // stand-alone markers: TEM, RSTn
 		case marker == 0xd9 || marker == 0xda: // EOI, SOS: no more headers
-			return orientNormal
+			return nil
 		}
 		n := int(binary.BigEndian.Uint16(src[p:]))
 		if n < 2 || p+n > len(src) {
-			return orientNormal
+			return nil
 		}
-		seg := src[p+2 : p+n]
-		if marker == 0xe1 {
-			return exifOrientation(seg)
+		if want(marker) {
+			return src[p+2 : p+n]
 		}
 		p += n
 	}
-	return orientNormal
+	return nil
 }
 
 // exifOrientation reads tag 0x0112 of IFD0 from an APP1 payload that starts

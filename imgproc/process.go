@@ -3,39 +3,136 @@ package imgproc
 import (
 	"image"
 	"io"
-
-	"golang.org/x/image/draw"
 )
 
 // Process decodes src, applies the EXIF orientation, converts to gray when
 // o.Gray, scales to o.OutputSize and encodes the result into w. It checks the
 // header first, as Check does, so an image over the pixel limit is refused
-// before any pixel is decoded. Errors are *Error; an error from w is
-// reported as a *Error of KindDecode too, so callers that care about w
-// should watch their writer.
+// before any pixel is decoded. Errors are *Error; a failing w is reported
+// as a KindDecode error too, so a caller that cares about w should keep its
+// own error.
 func Process(src []byte, w io.Writer, o Options) (Info, error) {
-	h, err := checkHeader(src, o)
+	m, info, err := render(src, o)
 	if err != nil {
 		return Info{}, err
 	}
-	m, err := decode(h.Format, src)
-	if err != nil {
-		return Info{}, errDecode
-	}
-	if b := m.Bounds(); b.Dx() != h.srcW || b.Dy() != h.srcH {
-		return Info{}, errDecode
-	}
-	// Temporary pipeline, replaced by the gray/resample stages.
-	dst := image.NewRGBA(image.Rect(0, 0, h.OutWidth, h.OutHeight))
-	draw.CatmullRom.Scale(dst, dst.Bounds(), m, m.Bounds(), draw.Src, nil)
-	var out image.Image = dst
-	if o.Gray {
-		g := image.NewGray(dst.Bounds())
-		draw.Draw(g, g.Bounds(), dst, image.Point{}, draw.Src)
-		out = g
-	}
-	if err := encode(w, out, o); err != nil {
+	if err := encode(w, m, o); err != nil {
 		return Info{}, errEncode
 	}
-	return h.Info, nil
+	return info, nil
+}
+
+// render is Process without the encoding: it returns the image that would
+// be encoded.
+func render(src []byte, o Options) (image.Image, Info, error) {
+	h, err := checkHeader(src, o)
+	if err != nil {
+		return nil, Info{}, err
+	}
+	m, err := decode(h.Format, src)
+	if err != nil {
+		return nil, Info{}, errDecode
+	}
+	if b := m.Bounds(); b.Dx() != h.srcW || b.Dy() != h.srcH {
+		return nil, Info{}, errDecode
+	}
+	return transform(m, h, o), h.Info, nil
+}
+
+// transform runs the pixel stages on a decoded image: gray or RGBA working
+// plane, orientation, resampling, and the final conversion for the encoder.
+func transform(m image.Image, h header, o Options) image.Image {
+	flatten := o.Format == FormatJPEG // JPEG has no alpha: composite over white
+	var p plane
+	if o.Gray {
+		p = toGray(m, !flatten)
+	} else {
+		p = toRGBA(m)
+	}
+	// Orient the smaller of source and output: before resampling when
+	// enlarging, after when reducing.
+	tw, th := h.OutWidth, h.OutHeight
+	orientFirst := int64(tw)*int64(th) > int64(p.w)*int64(p.h)
+	if orientFirst {
+		p = orient(p, h.orientation)
+	} else if swapsAxes(h.orientation) {
+		tw, th = th, tw
+	}
+	if tw != p.w || th != p.h {
+		q := newPlane(tw, th, p.n)
+		resample(q, p, o.Filter)
+		p = q
+	}
+	if !orientFirst {
+		p = orient(p, h.orientation)
+	}
+	return toImage(p, flatten)
+}
+
+// toImage wraps a working plane as the image type the encoders handle
+// fastest: *image.Gray, *image.RGBA when opaque (or flattened over white),
+// *image.NRGBA otherwise. It may modify p in place.
+func toImage(p plane, flatten bool) image.Image {
+	r := image.Rect(0, 0, p.w, p.h)
+	switch p.n {
+	case 1:
+		return &image.Gray{Pix: p.pix, Stride: p.stride, Rect: r}
+	case 2:
+		out := image.NewNRGBA(r)
+		parallelRows(p.h, p.w*4, func(y0, y1 int) {
+			for y := y0; y < y1; y++ {
+				in, o := p.row(y), out.Pix[y*out.Stride:]
+				for x := range p.w {
+					v, a := in[2*x], in[2*x+1]
+					if a != 0 && a != 255 {
+						v = unpremul(v, a)
+					}
+					o[4*x], o[4*x+1], o[4*x+2], o[4*x+3] = v, v, v, a
+				}
+			}
+		})
+		return out
+	}
+	// Premultiplied RGBA.
+	isOpaque := true
+	if flatten {
+		parallelRows(p.h, p.w*4, func(y0, y1 int) {
+			for y := y0; y < y1; y++ {
+				row := p.row(y)
+				for x := 0; x < len(row); x += 4 {
+					px := row[x : x+4 : x+4]
+					if t := 255 - px[3]; t != 0 {
+						// Cubic overshoot can leave a channel above its
+						// alpha, hence the clamp.
+						px[0], px[1], px[2], px[3] = addSat(px[0], t), addSat(px[1], t), addSat(px[2], t), 255
+					}
+				}
+			}
+		})
+	} else {
+		isOpaque = (&image.RGBA{Pix: p.pix, Stride: p.stride, Rect: r}).Opaque()
+	}
+	if isOpaque {
+		return &image.RGBA{Pix: p.pix, Stride: p.stride, Rect: r}
+	}
+	parallelRows(p.h, p.w*4, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			row := p.row(y)
+			for x := 0; x < len(row); x += 4 {
+				px := row[x : x+4 : x+4]
+				if a := px[3]; a != 0 && a != 255 {
+					px[0], px[1], px[2] = unpremul(px[0], a), unpremul(px[1], a), unpremul(px[2], a)
+				}
+			}
+		}
+	})
+	return &image.NRGBA{Pix: p.pix, Stride: p.stride, Rect: r}
+}
+
+// addSat adds two bytes, saturating at 255.
+func addSat(a, b uint8) uint8 {
+	if s := uint16(a) + uint16(b); s < 255 {
+		return uint8(s)
+	}
+	return 255
 }

@@ -1,0 +1,72 @@
+package imgproc
+
+import (
+	"image"
+	"runtime"
+	"sync"
+)
+
+// plane is an 8-bit image of n interleaved channels, the working format of
+// the pipeline:
+//
+//	n == 1: luma (the Pix of an *image.Gray)
+//	n == 2: luma and alpha, luma premultiplied by alpha
+//	n == 4: R, G, B, A premultiplied by alpha (the Pix of an *image.RGBA)
+//
+// Premultiplied channels resample without colour bleeding from transparent
+// pixels, as Pillow does when it resizes "LA" and "RGBA" images.
+type plane struct {
+	pix       []byte
+	w, h      int
+	stride, n int
+}
+
+func newPlane(w, h, n int) plane {
+	return plane{pix: make([]byte, w*h*n), w: w, h: h, stride: w * n, n: n}
+}
+
+// row returns row y, exactly w*n bytes long.
+func (p plane) row(y int) []byte {
+	i := y * p.stride
+	return p.pix[i : i+p.w*p.n : i+p.w*p.n]
+}
+
+// grayPlane wraps an *image.Gray without copying.
+func grayPlane(m *image.Gray) plane {
+	b := m.Bounds()
+	return plane{pix: m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], w: b.Dx(), h: b.Dy(), stride: m.Stride, n: 1}
+}
+
+// yPlane wraps the luma plane of an *image.YCbCr without copying.
+func yPlane(m *image.YCbCr) plane {
+	b := m.Bounds()
+	return plane{pix: m.Y[m.YOffset(b.Min.X, b.Min.Y):], w: b.Dx(), h: b.Dy(), stride: m.YStride, n: 1}
+}
+
+// rgbaPlane wraps an *image.RGBA without copying.
+func rgbaPlane(m *image.RGBA) plane {
+	b := m.Bounds()
+	return plane{pix: m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], w: b.Dx(), h: b.Dy(), stride: m.Stride, n: 4}
+}
+
+// parallelRows calls fn on disjoint bands [y0, y1) covering [0, h), one
+// band per available core when the work is large enough to be worth it.
+// work is a rough cost per row (e.g. bytes touched); small jobs run inline.
+func parallelRows(h, work int, fn func(y0, y1 int)) {
+	const minWork = 1 << 16 // per band
+	bands := runtime.GOMAXPROCS(0)
+	if total := h * work; total/minWork < bands {
+		bands = max(1, total/minWork)
+	}
+	bands = min(bands, h)
+	if bands <= 1 {
+		fn(0, h)
+		return
+	}
+	var wg sync.WaitGroup
+	for i := range bands {
+		y0, y1 := h*i/bands, h*(i+1)/bands
+		wg.Go(func() { fn(y0, y1) })
+	}
+	wg.Wait()
+}
