@@ -1,0 +1,67 @@
+package jpeg
+
+import (
+	"bytes"
+	"errors"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// minPSNR is the agreement required with image/jpeg at full scale.
+const minPSNR = 45
+
+// goTestdataFiles lists the JPEG files of Go's image/testdata.
+func goTestdataFiles(t testing.TB) []string {
+	files, err := filepath.Glob(filepath.Join(runtime.GOROOT(), "src", "image", "testdata", "*.jpeg"))
+	if err != nil || len(files) == 0 {
+		t.Skipf("no JPEG files in GOROOT/src/image/testdata (%v)", err)
+	}
+	return files
+}
+
+// checkSame decodes b with both decoders and requires the same decision and,
+// on success, PSNR >= minPSNR.
+func checkSame(t *testing.T, name string, b []byte) {
+	t.Helper()
+	want, werr := jpeg.Decode(bytes.NewReader(b))
+	got, gerr := Decode(bytes.NewReader(b), DecodeOptions{})
+	if (werr == nil) != (gerr == nil) {
+		t.Errorf("%s: image/jpeg error %v, ours %v", name, werr, gerr)
+		return
+	}
+	if werr != nil {
+		return
+	}
+	p, err := psnr(got, want)
+	if err != nil {
+		t.Errorf("%s: %v", name, err)
+		return
+	}
+	if p < minPSNR {
+		t.Errorf("%s: PSNR %.2f dB against image/jpeg, want >= %d", name, p, minPSNR)
+	}
+}
+
+func TestDecodeGoTestdata(t *testing.T) {
+	for _, f := range goTestdataFiles(t) {
+		name := filepath.Base(f)
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkSame(t, name, b)
+	}
+}
+
+func TestUnsupportedMatches(t *testing.T) {
+	err := error(UnsupportedError("x"))
+	if !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("UnsupportedError does not match ErrUnsupported")
+	}
+	if errors.Is(FormatError("x"), ErrUnsupported) {
+		t.Fatalf("FormatError matches ErrUnsupported")
+	}
+}

@@ -1,0 +1,212 @@
+package jpeg
+
+import "encoding/binary"
+
+// lutBits is the number of bits the Huffman look-up tables index on. Codes of
+// at most lutBits bits (nearly all of them in real images) are decoded with one
+// table read; longer ones take the canonical-code slow path (T.81 F.2.2.3).
+const lutBits = 9
+
+// huffTable is a Huffman decoding table (T.81 C and F.2.2.3).
+type huffTable struct {
+	defined bool
+	// irregular marks a table whose code lengths over-subscribe the code
+	// space (Kraft sum above one). T.81 forbids it; image/jpeg decodes such
+	// tables in its own way, so streams using one are left to it.
+	irregular bool
+	// lut maps the next lutBits bits to (code length << 8 | symbol), or 0
+	// when the code is longer than lutBits or does not exist.
+	lut [1 << lutBits]uint16
+	// fast maps the next lutBits bits of AC data to a whole coefficient when
+	// the code and its extra bits both fit: value << 16 | run << 8 |
+	// code length << 4 | total length. 0 means "not here".
+	fast [1 << lutBits]int32
+	// maxcode[l] is the largest code of length l, or -1; valoff[l] is the
+	// index in vals of the code 0 of length l (it may be negative).
+	maxcode [17]int32
+	valoff  [17]int32
+	vals    [256]byte
+}
+
+// build derives the decoding tables from the BITS counts (counts[i] codes of
+// length i+1) and the HUFFVAL symbols.
+func (h *huffTable) build(counts *[16]byte, vals []byte) {
+	*h = huffTable{defined: true}
+	copy(h.vals[:], vals)
+	kraft := 0
+	for i, c := range counts {
+		kraft += int(c) << (15 - i)
+	}
+	if kraft > 1<<16 {
+		h.irregular = true
+		return
+	}
+	code, k := int32(0), int32(0)
+	for l := 1; l <= 16; l++ {
+		n := int32(counts[l-1])
+		h.valoff[l] = k - code
+		if n == 0 {
+			h.maxcode[l] = -1
+		} else {
+			h.maxcode[l] = code + n - 1
+		}
+		if l <= lutBits {
+			for c := code; c < code+n; c++ {
+				sym := h.vals[k+c-code]
+				e := uint16(l)<<8 | uint16(sym)
+				base := int(c) << (lutBits - l)
+				for f := 0; f < 1<<(lutBits-l); f++ {
+					h.lut[base+f] = e
+				}
+			}
+		}
+		k += n
+		code = (code + n) << 1
+	}
+	// Whole AC coefficients: a code of length l for (run, size) followed by
+	// size extra bits, when l+size <= lutBits.
+	for p := range h.lut {
+		e := h.lut[p]
+		if e == 0 {
+			continue
+		}
+		l := int(e >> 8)
+		sym := byte(e)
+		run, size := int(sym>>4), int(sym&15)
+		if size == 0 || l+size > lutBits {
+			continue
+		}
+		bits := int32(p>>(lutBits-l-size)) & (1<<size - 1)
+		v := extend(bits, size)
+		h.fast[p] = v<<16 | int32(run)<<8 | int32(l)<<4 | int32(l+size)
+	}
+}
+
+// extend is T.81's EXTEND (F.2.2.1): it turns the size-bit magnitude
+// category value v into a signed coefficient.
+func extend(v int32, size int) int32 {
+	if v < 1<<(size-1) {
+		v -= 1<<size - 1
+	}
+	return v
+}
+
+// slow decodes a code longer than lutBits from the top 16 bits of acc. It
+// returns the symbol and the code length, or length 0 if no code matches.
+func (h *huffTable) slow(acc uint64) (byte, int) {
+	c := int32(acc >> 48)
+	for l := 1; l <= 16; l++ {
+		code := c >> (16 - l)
+		if code <= h.maxcode[l] {
+			return h.vals[uint8(h.valoff[l]+code)], l
+		}
+	}
+	return 0, 0
+}
+
+// bitReader state lives in the decoder: acc holds nbits unread bits, most
+// significant first. When the entropy-coded segment ends (a marker or the end
+// of the input), stopped is set, zero bits are shifted in, and nbits goes
+// negative once the decoder has used bits that do not exist: such a scan is
+// rejected, as image/jpeg rejects it.
+
+// refill tops the bit buffer up to at least 57 bits, unless the segment ends.
+func (d *decoder) refill() {
+	if d.stopped {
+		return
+	}
+	s := &d.src
+	for d.nbits <= 56 {
+		if s.end-s.pos < 8 {
+			s.ensure(8)
+		}
+		if s.end-s.pos >= 8 {
+			w := binary.BigEndian.Uint64(s.buf[s.pos:])
+			// No 0xFF byte among the 8: take as many whole bytes as fit.
+			if x := ^w; (x-0x0101010101010101)&^x&0x8080808080808080 == 0 {
+				k := uint(64-d.nbits) >> 3
+				d.acc |= w >> (64 - 8*k) << (64 - uint(d.nbits) - 8*k)
+				d.nbits += int(8 * k)
+				s.pos += int(k)
+				return
+			}
+		} else if s.pos == s.end {
+			d.stopped = true
+			return
+		}
+		b := s.buf[s.pos]
+		if b == 0xff {
+			if s.end-s.pos < 2 {
+				// 0xFF is the last byte of the input.
+				d.stopped = true
+				return
+			}
+			if s.buf[s.pos+1] != 0 {
+				// A marker ends the segment; leave it unread.
+				d.stopped = true
+				return
+			}
+			s.pos += 2
+		} else {
+			s.pos++
+		}
+		d.acc |= uint64(b) << (56 - uint(d.nbits))
+		d.nbits += 8
+	}
+}
+
+// resetBits discards the bit buffer, as at the start of a scan or after a
+// restart marker.
+func (d *decoder) resetBits() {
+	d.acc, d.nbits, d.stopped = 0, 0, false
+}
+
+// decodeSym decodes one Huffman symbol with h. It does not check for overrun.
+func (d *decoder) decodeSym(h *huffTable) (byte, error) {
+	if d.nbits < 16 {
+		d.refill()
+	}
+	if e := h.lut[d.acc>>(64-lutBits)]; e != 0 {
+		n := int(e >> 8)
+		d.acc <<= n
+		d.nbits -= n
+		return byte(e), nil
+	}
+	sym, n := h.slow(d.acc)
+	if n == 0 {
+		return 0, FormatError("bad Huffman code")
+	}
+	d.acc <<= n
+	d.nbits -= n
+	return sym, nil
+}
+
+// receive reads n (<= 16) raw bits.
+func (d *decoder) receive(n int) int32 {
+	if d.nbits < 16 {
+		d.refill()
+	}
+	v := int32(d.acc >> (64 - uint(n)) & (1<<n - 1))
+	d.acc <<= uint(n)
+	d.nbits -= n
+	return v
+}
+
+// receiveExtend reads an n-bit magnitude category value and extends it.
+func (d *decoder) receiveExtend(n int) int32 {
+	if n == 0 {
+		return 0
+	}
+	return extend(d.receive(n), n)
+}
+
+// readBit reads one raw bit.
+func (d *decoder) readBit() bool {
+	if d.nbits < 1 {
+		d.refill()
+	}
+	b := d.acc>>63 != 0
+	d.acc <<= 1
+	d.nbits--
+	return b
+}

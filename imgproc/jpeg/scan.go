@@ -1,0 +1,378 @@
+package jpeg
+
+// unzig maps a zig-zag index to the natural (row-major) index of a block
+// coefficient (T.81 Figure A.6).
+var unzig = [64]int{
+	0, 1, 8, 16, 9, 2, 3, 10,
+	17, 24, 32, 25, 18, 11, 4, 5,
+	12, 19, 26, 33, 40, 48, 41, 34,
+	27, 20, 13, 6, 7, 14, 21, 28,
+	35, 42, 49, 56, 57, 50, 43, 36,
+	29, 22, 15, 23, 30, 37, 44, 51,
+	58, 59, 52, 45, 38, 31, 39, 46,
+	53, 60, 61, 54, 47, 55, 62, 63,
+}
+
+// scanComp is one component of a scan.
+type scanComp struct {
+	ci     int // index into decoder.comp
+	td, ta int // DC and AC table selectors
+}
+
+// scanHeader is a parsed SOS header (T.81 B.2.3).
+type scanHeader struct {
+	n      int
+	comp   [4]scanComp
+	ss, se int // spectral selection, zig-zag indexes
+	ah, al int // successive approximation bit positions
+}
+
+// processSOS reads a scan header and decodes the scan's entropy-coded data.
+func (d *decoder) processSOS(n int) error {
+	if d.nComp == 0 {
+		return FormatError("missing SOF marker")
+	}
+	if n < 6 || 4+2*d.nComp < n || n%2 != 0 {
+		return FormatError("SOS has wrong length")
+	}
+	if err := d.src.readFull(d.tmp[:n]); err != nil {
+		return err
+	}
+	var sc scanHeader
+	sc.n = int(d.tmp[0])
+	if n != 4+2*sc.n {
+		return FormatError("SOS length inconsistent with number of components")
+	}
+	totalHV := 0
+	for i := 0; i < sc.n; i++ {
+		cs := d.tmp[1+2*i]
+		ci := -1
+		for j := 0; j < d.nComp; j++ {
+			if d.comp[j].id == cs {
+				ci = j
+			}
+		}
+		if ci < 0 {
+			return FormatError("unknown component selector")
+		}
+		for j := 0; j < i; j++ {
+			if sc.comp[j].ci == ci {
+				return FormatError("repeated component selector")
+			}
+		}
+		totalHV += d.comp[ci].h * d.comp[ci].v
+		td, ta := int(d.tmp[2+2*i]>>4), int(d.tmp[2+2*i]&15)
+		if td > 3 || (d.baseline && td > 1) {
+			return FormatError("bad Td value")
+		}
+		if ta > 3 || (d.baseline && ta > 1) {
+			return FormatError("bad Ta value")
+		}
+		sc.comp[i] = scanComp{ci: ci, td: td, ta: ta}
+	}
+	if d.nComp > 1 && totalHV > 10 {
+		return FormatError("total sampling factors too large")
+	}
+	sc.ss, sc.se = 0, 63
+	if d.progressive {
+		sc.ss = int(d.tmp[1+2*sc.n])
+		sc.se = int(d.tmp[2+2*sc.n])
+		sc.ah = int(d.tmp[3+2*sc.n] >> 4)
+		sc.al = int(d.tmp[3+2*sc.n] & 15)
+		if (sc.ss == 0 && sc.se != 0) || sc.ss > sc.se || sc.se > 63 {
+			return FormatError("bad spectral selection bounds")
+		}
+		if sc.ss != 0 && sc.n != 1 {
+			return FormatError("progressive AC coefficients for more than one component")
+		}
+		if sc.ah != 0 && sc.ah != sc.al+1 {
+			return FormatError("bad successive approximation values")
+		}
+	}
+	if !d.allocated {
+		d.allocate()
+	}
+	if err := d.checkScan(&sc); err != nil {
+		return err
+	}
+	if d.progressive {
+		return d.progressiveScan(&sc)
+	}
+	return d.sequentialScan(&sc)
+}
+
+// checkScan refuses, as unsupported, scans that image/jpeg reads differently
+// from T.81, so that the caller's fallback gives image/jpeg's answer.
+func (d *decoder) checkScan(sc *scanHeader) error {
+	for i := 0; i < sc.n; i++ {
+		c := sc.comp[i]
+		usesDC := sc.ss == 0 && sc.ah == 0
+		usesAC := sc.se > 0
+		if usesDC && d.dcTab[c.td].irregular || usesAC && d.acTab[c.ta].irregular {
+			return UnsupportedError("over-subscribed Huffman table")
+		}
+	}
+	if sc.n != 1 || d.nComp == 1 {
+		return nil
+	}
+	c := &d.comp[sc.comp[0].ci]
+	if d.ri > 0 && c.h*c.v > 1 {
+		// image/jpeg counts the restart interval of a non-interleaved
+		// scan in MCUs of the interleaved grid, not in blocks (A.2).
+		return UnsupportedError("restart interval in a non-interleaved scan of a subsampled component")
+	}
+	bw, bh := d.blockGrid(c)
+	jw := min(d.mxx*c.h, (d.width+7)/8)
+	jh := min(d.myy*c.v, (d.height+7)/8)
+	if bw != jw || bh != jh {
+		return UnsupportedError("non-interleaved scan of a component with intermediate sampling factors")
+	}
+	return nil
+}
+
+// blockGrid returns the number of blocks per row and column of component c
+// in a non-interleaved scan (T.81 A.1.1, A.2.2).
+func (d *decoder) blockGrid(c *component) (int, int) {
+	h0, v0 := d.comp[0].h, d.comp[0].v
+	cw := (d.width*c.h + h0 - 1) / h0
+	ch := (d.height*c.v + v0 - 1) / v0
+	return (cw + 7) / 8, (ch + 7) / 8
+}
+
+// restart handles the end of a restart interval: it skips to the expected
+// RST marker (tolerating extraneous data and fill bytes like image/jpeg),
+// then resets the entropy decoder (F.2.1.3.1, G.1.2.2).
+func (d *decoder) restart(expected *byte) error {
+	s := &d.src
+	for {
+		b, err := s.readByte()
+		if err != nil {
+			return err
+		}
+		if b != 0xff {
+			continue
+		}
+		for {
+			c, err := s.readByte()
+			if err != nil {
+				return err
+			}
+			if c == 0xff {
+				continue
+			}
+			if c == *expected {
+				*expected = markerRST0 + (*expected-markerRST0+1)&7
+				d.resetBits()
+				d.eobRun = 0
+				return nil
+			}
+			if c != 0 {
+				return FormatError("bad RST marker")
+			}
+			break
+		}
+	}
+}
+
+// sequentialScan decodes a baseline or extended sequential scan, writing
+// each block straight to its plane.
+func (d *decoder) sequentialScan(sc *scanHeader) error {
+	d.resetBits()
+	var (
+		pred     [4]int32
+		blk      [64]int32
+		expected byte = markerRST0
+	)
+	bs := d.bs
+	// block decodes one block of scan component i at block position
+	// (bx, by) in its plane.
+	block := func(i, bx, by int) error {
+		c := sc.comp[i]
+		comp := &d.comp[c.ci]
+		last, err := d.decodeBlock(&blk, &d.dcTab[c.td], &d.acTab[c.ta], &d.quant[comp.tq], &pred[i])
+		if err != nil {
+			return err
+		}
+		if p := &d.planes[c.ci]; p.pix != nil {
+			off := by*bs*p.stride + bx*bs
+			d.idct(&blk, last, p.pix[off:], p.stride)
+		}
+		if last == 0 {
+			blk[0] = 0
+		} else {
+			blk = [64]int32{}
+		}
+		return nil
+	}
+	if sc.n == 1 {
+		bw, bh := d.blockGrid(&d.comp[sc.comp[0].ci])
+		if d.nComp == 1 {
+			bw, bh = d.mxx, d.myy
+		}
+		total := bw * bh
+		mcu := 0
+		for by := 0; by < bh; by++ {
+			for bx := 0; bx < bw; bx++ {
+				if err := block(0, bx, by); err != nil {
+					return err
+				}
+				if d.nbits < 0 {
+					return errShortData
+				}
+				mcu++
+				if d.ri > 0 && mcu%d.ri == 0 && mcu < total {
+					if err := d.restart(&expected); err != nil {
+						return err
+					}
+					pred = [4]int32{}
+				}
+			}
+		}
+		return nil
+	}
+	total := d.mxx * d.myy
+	mcu := 0
+	for my := 0; my < d.myy; my++ {
+		for mx := 0; mx < d.mxx; mx++ {
+			for i := 0; i < sc.n; i++ {
+				comp := &d.comp[sc.comp[i].ci]
+				for v := 0; v < comp.v; v++ {
+					for h := 0; h < comp.h; h++ {
+						if err := block(i, mx*comp.h+h, my*comp.v+v); err != nil {
+							return err
+						}
+					}
+				}
+			}
+			if d.nbits < 0 {
+				return errShortData
+			}
+			mcu++
+			if d.ri > 0 && mcu%d.ri == 0 && mcu < total {
+				if err := d.restart(&expected); err != nil {
+					return err
+				}
+				pred = [4]int32{}
+			}
+		}
+	}
+	return nil
+}
+
+// decodeBlock decodes the Huffman-coded coefficients of one block (T.81
+// F.2.2), dequantizes them with q (zig-zag order) and stores them in natural
+// order in blk, which must be zero on entry. pred is the component's DC
+// predictor. It returns the zig-zag index of the last coefficient stored.
+//
+// Like image/jpeg it honours EOB runs even in sequential scans, and a run
+// that goes past the end of the block ends it without reading the
+// coefficient's extra bits.
+func (d *decoder) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, pred *int32) (int, error) {
+	if !dc.defined {
+		return 0, FormatError("uninitialized Huffman table")
+	}
+	if d.nbits < 32 {
+		d.refill()
+	}
+	acc, nbits := d.acc, d.nbits
+	var s int
+	if e := dc.lut[acc>>(64-lutBits)]; e != 0 {
+		l := int(e >> 8)
+		s = int(byte(e))
+		acc <<= l
+		nbits -= l
+	} else {
+		sym, l := dc.slow(acc)
+		if l == 0 {
+			return 0, FormatError("bad Huffman code")
+		}
+		s = int(sym)
+		acc <<= l
+		nbits -= l
+	}
+	if s > 16 {
+		return 0, FormatError("excessive DC component")
+	}
+	if s != 0 {
+		v := int32(acc >> (64 - uint(s)))
+		acc <<= uint(s)
+		nbits -= s
+		*pred += extend(v, s)
+	}
+	blk[0] = *pred * q[0]
+	if d.eobRun > 0 {
+		d.eobRun--
+		d.acc, d.nbits = acc, nbits
+		return 0, nil
+	}
+	if !ac.defined {
+		return 0, FormatError("uninitialized Huffman table")
+	}
+	last := 0
+	for k := 1; k < 64; {
+		if nbits < 32 {
+			d.acc, d.nbits = acc, nbits
+			d.refill()
+			acc, nbits = d.acc, d.nbits
+		}
+		p := acc >> (64 - lutBits)
+		if f := ac.fast[p]; f != 0 {
+			k += int(f >> 8 & 15)
+			if k > 63 {
+				l := int(f >> 4 & 15)
+				acc <<= uint(l)
+				nbits -= l
+				break
+			}
+			n := int(f & 15)
+			acc <<= uint(n)
+			nbits -= n
+			blk[unzig[k&63]] = (f >> 16) * q[k&63]
+			last = k
+			k++
+			continue
+		}
+		var sym byte
+		if e := ac.lut[p]; e != 0 {
+			l := int(e >> 8)
+			sym = byte(e)
+			acc <<= uint(l)
+			nbits -= l
+		} else {
+			var l int
+			sym, l = ac.slow(acc)
+			if l == 0 {
+				return 0, FormatError("bad Huffman code")
+			}
+			acc <<= uint(l)
+			nbits -= l
+		}
+		r, s := int(sym>>4), int(sym&15)
+		if s == 0 {
+			if r == 15 {
+				k += 16
+				continue
+			}
+			if r > 0 {
+				// EOBn: this block and the next (2^r + bits - 1) end here.
+				run := 1<<r | int(acc>>(64-uint(r)))
+				acc <<= uint(r)
+				nbits -= r
+				d.eobRun = run - 1
+			}
+			break
+		}
+		k += r
+		if k > 63 {
+			break
+		}
+		v := extend(int32(acc>>(64-uint(s))), s)
+		acc <<= uint(s)
+		nbits -= s
+		blk[unzig[k&63]] = v * q[k&63]
+		last = k
+		k++
+	}
+	d.acc, d.nbits = acc, nbits
+	return last, nil
+}

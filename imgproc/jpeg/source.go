@@ -1,0 +1,102 @@
+package jpeg
+
+import "io"
+
+// sourceBufSize is the size of the read buffer. The entropy decoder refills
+// its bit buffer straight from it, so it is large enough to make refills rare.
+const sourceBufSize = 32 << 10
+
+// source is a buffered byte reader over the input stream. Unlike bufio.Reader
+// it exposes its buffer, so the entropy decoder can read from it directly.
+type source struct {
+	r        io.Reader
+	buf      []byte
+	pos, end int   // buf[pos:end] holds the unread bytes
+	err      error // sticky error from r, returned once the buffer is drained
+}
+
+func (s *source) init(r io.Reader) {
+	s.r = r
+	s.buf = make([]byte, sourceBufSize)
+}
+
+// fill moves the unread bytes to the front of the buffer and reads more. It
+// reports whether at least one new byte arrived.
+func (s *source) fill() bool {
+	if s.err != nil {
+		return false
+	}
+	if s.pos > 0 {
+		s.end = copy(s.buf, s.buf[s.pos:s.end])
+		s.pos = 0
+	}
+	for s.end < len(s.buf) {
+		n, err := s.r.Read(s.buf[s.end:])
+		s.end += n
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			s.err = err
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	return true
+}
+
+// ensure tries to have at least n unread bytes buffered (n <= len(buf)). It
+// reports whether it succeeded.
+func (s *source) ensure(n int) bool {
+	for s.end-s.pos < n {
+		if !s.fill() {
+			return false
+		}
+	}
+	return true
+}
+
+// readErr is the error to report when the input ends too early.
+func (s *source) readErr() error {
+	if s.err != nil {
+		return s.err
+	}
+	return io.ErrUnexpectedEOF
+}
+
+func (s *source) readByte() (byte, error) {
+	if s.pos == s.end && !s.fill() {
+		return 0, s.readErr()
+	}
+	b := s.buf[s.pos]
+	s.pos++
+	return b, nil
+}
+
+// readFull reads exactly len(p) bytes into p.
+func (s *source) readFull(p []byte) error {
+	for len(p) > 0 {
+		if s.pos == s.end && !s.fill() {
+			return s.readErr()
+		}
+		n := copy(p, s.buf[s.pos:s.end])
+		s.pos += n
+		p = p[n:]
+	}
+	return nil
+}
+
+// skip discards the next n bytes.
+func (s *source) skip(n int) error {
+	for n > 0 {
+		if s.pos == s.end && !s.fill() {
+			return s.readErr()
+		}
+		m := min(n, s.end-s.pos)
+		s.pos += m
+		n -= m
+	}
+	return nil
+}
