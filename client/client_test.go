@@ -160,10 +160,10 @@ func TestInteractiveAnswers(t *testing.T) {
 func TestOnlyMissingQuestionsAreAsked(t *testing.T) {
 	dir := t.TempDir()
 	img, _ := copyImage(t, "video-001.png", dir, "foto.png")
-	tasks := &fakeTasks{result: []byte("GIF89a"), ctype: "image/gif"}
+	tasks := &fakeTasks{result: []byte("\x89PNG\r\n\x1a\n"), ctype: "image/png"}
 	srv := newFakeServer(t, "127.0.0.1:0")
 	srv.handle = tasks.handle
-	out := filepath.Join(dir, "salida.gif")
+	out := filepath.Join(dir, "salida.png")
 	// The address includes the port: only the image is asked.
 	r := runClient(t, t.Context(), img+"\n", "-i", "127.0.0.1:"+strconv.Itoa(srv.port), "-o", out)
 	if r.code != 0 {
@@ -174,6 +174,9 @@ func TestOnlyMissingQuestionsAreAsked(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err != nil {
 		t.Errorf("no se guardó -o %s: %v", out, err)
+	}
+	if up := srv.requests()[0]; up.Target != "/procesar?formato=png" {
+		t.Errorf("subida a %s; quería /procesar?formato=png por -o %s", up.Target, out)
 	}
 }
 

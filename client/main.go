@@ -29,7 +29,8 @@ type Options struct {
 	// Output is where the result is saved. If empty, it is
 	// "<name>_procesada.<ext>" in the current directory, the extension taken
 	// from the result's Content-Type; if it names a directory, that name goes
-	// inside it.
+	// inside it. A name ending in .png or .jpg/.jpeg asks the server for that
+	// format.
 	Output string
 	// Wait selects the synchronous mode (POST /procesar?esperar=1): the answer
 	// to the upload is the processed image itself.
@@ -96,9 +97,10 @@ Opciones:
                          (por defecto: se pregunta; respuesta vacía = 8090)
   -e, --escala FACTOR    factor de escala, mayor que 0 (0.5 o 0,5)
                          (por defecto: el del servidor)
-  -o, --salida ARCHIVO   dónde guardar el resultado; si es un directorio, el
-                         archivo va dentro (por defecto: <nombre>_procesada.<ext>
-                         en el directorio actual, la extensión según el formato)
+  -o, --salida ARCHIVO   dónde guardar el resultado; si termina en .png o .jpg
+                         se pide ese formato; si es un directorio, el archivo
+                         va dentro (por defecto: <nombre>_procesada.<ext> en el
+                         directorio actual, la extensión según el formato)
       --esperar          modo síncrono: el servidor responde con la imagen
                          procesada en lugar de un id de tarea (por defecto: no)
   -h, --help             muestra esta ayuda
@@ -108,7 +110,7 @@ no son válidas, 130 si se interrumpe con Ctrl-C.
 
 Ejemplos:
   procesa cliente -i ::1 -p 8090 -e 0.5 foto.png     (guarda foto_procesada.jpg)
-  procesa cliente -i 192.168.0.10 -p 8090 --esperar -o gris.jpg foto.jpg
+  procesa cliente -i 192.168.0.10 -p 8090 --esperar -o gris.png foto.jpg
 `
 
 // parseArgs parses the command line. Flags may come before or after the image

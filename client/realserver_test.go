@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"image"
 	_ "image/gif"
-	"image/jpeg"
+	_ "image/jpeg"
 	_ "image/png"
 	"io"
 	"net"
@@ -165,24 +165,42 @@ func (b *syncBuffer) String() string {
 
 var uuidRE = regexp.MustCompile(`ID de la tarea: ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\n`)
 
-// checkGrayResult checks that path holds a JPEG of size w×h in grayscale.
-func checkGrayResult(t *testing.T, path string, w, h int) {
+// checkGrayResult checks that path holds an image in format ("jpeg",
+// "png") of size w×h in grayscale.
+func checkGrayResult(t *testing.T, path, format string, w, h int) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatalf("no se guardó el resultado: %v", err)
 	}
 	defer f.Close()
-	img, err := jpeg.Decode(f)
-	if err != nil {
-		t.Fatalf("%s no es un JPEG: %v", path, err)
+	img, got, err := image.Decode(f)
+	if err != nil || got != format {
+		t.Fatalf("%s: formato %q, error %v; quería una imagen %s", path, got, err, format)
 	}
 	if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
 		t.Errorf("%s mide %dx%d; quería %dx%d", path, b.Dx(), b.Dy(), w, h)
 	}
-	if _, ok := img.(*image.Gray); !ok {
+	if !isGray(img) {
 		t.Errorf("%s es %T; quería una imagen en escala de grises", path, img)
 	}
+}
+
+// isGray reports whether every pixel of img is gray (R = G = B).
+func isGray(img image.Image) bool {
+	if _, ok := img.(*image.Gray); ok {
+		return true
+	}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r != g || g != bl {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // imageSize returns the size of the image in the file at path.
@@ -215,7 +233,7 @@ func TestRealServerFlags(t *testing.T) {
 			if !uuidRE.MatchString(r.stdout) {
 				t.Errorf("stdout %q no muestra un id de tarea UUID", r.stdout)
 			}
-			checkGrayResult(t, filepath.Join(dir, "foto_procesada.jpg"), w/2, h/2)
+			checkGrayResult(t, filepath.Join(dir, "foto_procesada.jpg"), "jpeg", w/2, h/2)
 		})
 	}
 }
@@ -235,7 +253,7 @@ func TestRealServerInteractive(t *testing.T) {
 	if !strings.HasPrefix(r.stdout, want) {
 		t.Errorf("stdout %q; quería que empezara con las tres preguntas %q", r.stdout, want)
 	}
-	checkGrayResult(t, filepath.Join(dir, "retrato_procesada.jpg"), w/4, h/4)
+	checkGrayResult(t, filepath.Join(dir, "retrato_procesada.jpg"), "jpeg", w/4, h/4)
 }
 
 func TestRealServerWait(t *testing.T) {
@@ -243,7 +261,7 @@ func TestRealServerWait(t *testing.T) {
 	dir := t.TempDir()
 	img, _ := copyImage(t, "video-001.gif", dir, "animal.gif")
 	w, h := imageSize(t, img)
-	out := filepath.Join(dir, "gris.jpg")
+	out := filepath.Join(dir, "gris.png")
 	r := runClient(t, t.Context(), "", "--esperar", "-i", "127.0.0.1", "-p", strconv.Itoa(srv.port), "-o", out, img)
 	if r.code != 0 {
 		t.Fatalf("estado de salida %d, quería 0", r.code)
@@ -251,7 +269,7 @@ func TestRealServerWait(t *testing.T) {
 	if strings.Contains(r.stdout, "ID de la tarea") {
 		t.Errorf("el modo síncrono no debería mostrar un id de tarea: %q", r.stdout)
 	}
-	checkGrayResult(t, out, w, h)
+	checkGrayResult(t, out, "png", w, h)
 }
 
 func TestRealServerNotAnImage(t *testing.T) {

@@ -76,6 +76,9 @@ func (s *session) run(ctx context.Context) error {
 	if s.opts.Scale > 0 {
 		q.Set("escala", strconv.FormatFloat(s.opts.Scale, 'g', -1, 64))
 	}
+	if f := outputFormat(s.opts.Output); f != "" {
+		q.Set("formato", f)
+	}
 	answerTimeout := ioTimeout
 	if s.opts.Wait {
 		q.Set("esperar", "1")
@@ -324,6 +327,25 @@ func resultExt(contentType string) (string, error) {
 		return ".img", nil
 	}
 	return "." + sub, nil
+}
+
+// outputFormat returns the "formato" to ask for so that the result matches the
+// extension of the -o file ("png" for "gris.png"), or "" to leave it to the
+// server (no -o, a directory, or another extension).
+func outputFormat(output string) string {
+	if output == "" {
+		return ""
+	}
+	if fi, err := os.Stat(output); err == nil && fi.IsDir() {
+		return ""
+	}
+	switch strings.ToLower(filepath.Ext(output)) {
+	case ".png":
+		return "png"
+	case ".jpg", ".jpeg":
+		return "jpeg"
+	}
+	return ""
 }
 
 // outputPath returns where to save the result of uploading image, given the

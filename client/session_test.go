@@ -52,3 +52,23 @@ func TestOpenImageRejectsDirectory(t *testing.T) {
 		t.Fatalf("openImage(inexistente) = %v", err)
 	}
 }
+
+func TestOutputFormat(t *testing.T) {
+	dir := t.TempDir()
+	pngDir := filepath.Join(dir, "fotos.png")
+	os.Mkdir(pngDir, 0o755)
+	for _, tc := range []struct{ output, want string }{
+		{"", ""},
+		{"gris.png", "png"},
+		{"GRIS.PNG", "png"},
+		{"gris.jpg", "jpeg"},
+		{"gris.jpeg", "jpeg"},
+		{"gris.gif", ""},
+		{"gris", ""},
+		{pngDir, ""},
+	} {
+		if got := outputFormat(tc.output); got != tc.want {
+			t.Errorf("outputFormat(%q) = %q; quería %q", tc.output, got, tc.want)
+		}
+	}
+}
