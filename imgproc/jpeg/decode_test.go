@@ -65,3 +65,33 @@ func TestUnsupportedMatches(t *testing.T) {
 		t.Fatalf("FormatError matches ErrUnsupported")
 	}
 }
+
+// unsupportedFiles are the test files this package leaves to image/jpeg.
+var unsupportedFiles = map[string]bool{
+	"arith.jpg":        true, // arithmetic coding
+	"s420progrst2.jpg": true, // restarts in non-interleaved scans of 2x2 luma
+}
+
+func TestDecodeTestdata(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.jpg")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no test files: %v", err)
+	}
+	for _, f := range files {
+		name := filepath.Base(f)
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if unsupportedFiles[name] {
+			_, err := Decode(bytes.NewReader(b), DecodeOptions{})
+			if !errors.Is(err, ErrUnsupported) {
+				t.Errorf("%s: got error %v, want ErrUnsupported", name, err)
+			}
+			_, werr := jpeg.Decode(bytes.NewReader(b))
+			t.Logf("%s: image/jpeg says %v", name, werr)
+			continue
+		}
+		checkSame(t, name, b)
+	}
+}
