@@ -1,0 +1,96 @@
+package api
+
+import (
+	"net/url"
+	"strconv"
+
+	"procesa/imgproc"
+)
+
+// paramError is a 400 that names the bad query parameter.
+type paramError struct{ msg string }
+
+func (e *paramError) Error() string { return e.msg }
+func (e *paramError) Status() int   { return 400 }
+
+func badParam(name, want string) error {
+	return &paramError{"parámetro «" + name + "» inválido: " + want}
+}
+
+// parseOptions reads the upload parameters of SPEC §4 from q over the
+// server's defaults, and reports whether the client wants to wait
+// (esperar=1).
+func parseOptions(q url.Values, def imgproc.Options) (o imgproc.Options, wait bool, err error) {
+	o = def
+	get := func(name string) (string, bool) {
+		v, ok := q[name]
+		if !ok || len(v) == 0 {
+			return "", false
+		}
+		return v[0], true
+	}
+	if v, ok := get("escala"); ok {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(f > 0) || f > 1e6 {
+			return o, false, badParam("escala", "debe ser un número mayor que 0")
+		}
+		o.Scale = f
+	}
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"ancho", &o.Width}, {"alto", &o.Height}} {
+		if v, ok := get(p.name); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1<<20 {
+				return o, false, badParam(p.name, "debe ser un entero mayor que 0")
+			}
+			*p.dst = n
+		}
+	}
+	if v, ok := get("gris"); ok {
+		switch v {
+		case "1":
+			o.Gray = true
+		case "0":
+			o.Gray = false
+		default:
+			return o, false, badParam("gris", "use 1 o 0")
+		}
+	}
+	if v, ok := get("formato"); ok {
+		switch v {
+		case "jpeg", "jpg":
+			o.Format = imgproc.FormatJPEG
+		case "png":
+			o.Format = imgproc.FormatPNG
+		default:
+			return o, false, badParam("formato", "use «jpeg» o «png»")
+		}
+	}
+	if v, ok := get("calidad"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			return o, false, badParam("calidad", "debe ser un entero entre 1 y 100")
+		}
+		o.Quality = n
+	}
+	if v, ok := get("filtro"); ok {
+		switch v {
+		case imgproc.FilterNearest, imgproc.FilterBilinear, imgproc.FilterBicubic:
+			o.Filter = v
+		default:
+			return o, false, badParam("filtro", "use «cercano», «bilineal» o «bicubico»")
+		}
+	}
+	if v, ok := get("esperar"); ok {
+		switch v {
+		case "1":
+			wait = true
+		case "0":
+		default:
+			return o, false, badParam("esperar", "use 1 o 0")
+		}
+	}
+	return o, wait, o.Validate()
+}

@@ -1,0 +1,48 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"io"
+
+	"procesa/netio"
+	"procesa/tasks"
+)
+
+// ServeRaw serves a raw-mode connection (SPEC §3.1): the image arrives
+// without HTTP, is processed at once with the server's defaults, and the
+// result bytes go back; a failure is one line "ERROR <motivo>\n".
+func (h *Handler) ServeRaw(ctx context.Context, body io.Reader, w io.Writer) {
+	status := 200
+	defer func() { h.metrics.request(routeRaw, status) }()
+	fail := func(code int, msg string) {
+		status = code
+		io.WriteString(w, "ERROR "+msg+"\n")
+	}
+	t, err := h.accept(body, &sourceReader{r: body}, h.cfg.Defaults, true)
+	if err != nil {
+		if errors.Is(err, tasks.ErrQueueFull) {
+			err = errQueueFull
+		}
+		fail(netio.ReplyFor(err))
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, syncWaitLimit)
+	defer cancel()
+	t, err = h.cfg.Store.Wait(ctx, t.ID)
+	if err != nil || t.State != tasks.Done {
+		if t.State == tasks.Failed {
+			fail(t.ErrStatus, t.Error)
+		} else {
+			fail(504, errTimeout.msg)
+		}
+		return
+	}
+	f, _, err := h.cfg.Store.OpenResult(t.ID)
+	if err != nil {
+		fail(500, "el resultado ya no está disponible")
+		return
+	}
+	defer f.Close()
+	io.Copy(w, f)
+}

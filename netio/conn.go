@@ -1,0 +1,269 @@
+package netio
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"procesa/proto"
+)
+
+var errTooManyFiles = syscall.EMFILE
+
+// drainLimit is the most unread body the server reads and discards to keep
+// a connection alive after a reply; a bigger remainder closes it instead.
+const drainLimit = 256 << 10
+
+// conn is one client connection. Only its own goroutine touches it, except
+// for wakeIfIdle during Shutdown.
+type conn struct {
+	s    *Server
+	rwc  net.Conn
+	idle atomic.Bool // waiting for the first byte of a keep-alive request
+
+	br   *bufio.Reader
+	bw   *bufio.Writer
+	req  proto.Request
+	body bodyReader
+	w    ResponseWriter
+}
+
+func (c *conn) wakeIfIdle() {
+	if c.idle.Load() {
+		c.rwc.SetReadDeadline(time.Now())
+	}
+}
+
+// serve is the connection loop: wait for a request, read its head, let the
+// Handler answer, and decide whether the connection lives on.
+func (c *conn) serve() {
+	s := c.s
+	defer s.untrack(c)
+	defer c.rwc.Close()
+	c.br = bufio.NewReaderSize(c.rwc, 4<<10)
+	c.bw = bufio.NewWriterSize(c.rwc, 4<<10)
+
+	for first := true; ; first = false {
+		// Wait for the first byte: the whole head must come within
+		// HeaderTimeout on a new connection; a kept-alive one may idle for
+		// IdleTimeout first.
+		if first {
+			c.rwc.SetReadDeadline(time.Now().Add(s.HeaderTimeout))
+		} else {
+			c.idle.Store(true)
+			if s.shutting.Load() {
+				return
+			}
+			c.rwc.SetReadDeadline(time.Now().Add(s.IdleTimeout))
+		}
+		_, err := c.br.Peek(1)
+		c.idle.Store(false)
+		if err != nil {
+			if first && isTimeout(err) && !s.shutting.Load() {
+				c.replyError(408, "no se recibió la solicitud completa a tiempo")
+			}
+			return
+		}
+		if !first {
+			c.rwc.SetReadDeadline(time.Now().Add(s.HeaderTimeout))
+		}
+		if first && s.Raw != nil && isRawUpload(c.br) {
+			c.serveRaw()
+			return
+		}
+
+		if err := proto.ReadRequest(c.br, &c.req); err != nil {
+			var pe *proto.Error
+			switch {
+			case errors.As(err, &pe):
+				c.replyError(pe.Status, pe.Msg)
+			case isTimeout(err):
+				c.replyError(408, "no se recibió la solicitud completa a tiempo")
+			case errors.Is(err, io.ErrUnexpectedEOF):
+				c.replyError(400, "solicitud incompleta")
+			}
+			// io.EOF and other I/O errors: the peer is gone; send nothing.
+			return
+		}
+		c.rwc.SetReadDeadline(time.Time{})
+		if c.req.ContentLength > s.MaxBody {
+			// Decided before reading a byte of the body (and before any
+			// 100 Continue), then the connection is closed.
+			c.replyError(413, "el cuerpo de la solicitud es demasiado grande")
+			return
+		}
+		if !c.serveRequest() {
+			return
+		}
+	}
+}
+
+// serveRequest runs the Handler for c.req and reports whether the
+// connection can carry another request.
+func (c *conn) serveRequest() bool {
+	s := c.s
+	c.body = bodyReader{c: c, r: proto.BodyReader(c.br, &c.req, s.MaxBody)}
+	c.body.done = !c.req.HasBody()
+	c.req.Body = &c.body
+	c.w = ResponseWriter{c: c, head: c.w.head[:0]}
+	s.Handler.ServeHTTP(&c.w, &c.req)
+	if !c.w.wrote {
+		c.w.Error(errors.New("netio: handler did not reply"))
+	}
+	if c.w.err != nil || c.w.close {
+		return false
+	}
+	if !c.body.done {
+		// The reply promised keep-alive, so the rest is small: drain it.
+		c.rwc.SetReadDeadline(time.Now().Add(s.BodyTimeout))
+		n, err := io.Copy(io.Discard, io.LimitReader(&c.body, drainLimit+1))
+		c.rwc.SetReadDeadline(time.Time{})
+		if err != nil || n > drainLimit || !c.body.done {
+			return false
+		}
+	}
+	return true
+}
+
+// replyError writes an error reply for a request the Handler never saw, and
+// leaves the connection to be closed.
+func (c *conn) replyError(status int, msg string) {
+	resp := proto.Response{Status: status, Close: true}
+	c.rwc.SetWriteDeadline(time.Now().Add(c.s.BodyTimeout))
+	c.rwc.Write(appendJSONError(&resp, nil, msg))
+	if c.s.OnReply != nil {
+		c.s.OnReply(status)
+	}
+}
+
+// serveRaw hands a raw-mode connection to the RawHandler.
+func (c *conn) serveRaw() {
+	s := c.s
+	body := &rawBody{c: c, left: s.MaxBody}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := &deadlineWriter{c: c}
+	s.Raw.ServeRaw(ctx, body, w)
+	w.flush()
+	if tc, ok := c.rwc.(*net.TCPConn); ok {
+		tc.CloseWrite()
+	}
+}
+
+// bodyReader is the request body as the Handler sees it: it sends
+// "100 Continue" before the first read when asked, and gives every read
+// BodyTimeout to make progress.
+type bodyReader struct {
+	c         *conn
+	r         io.Reader
+	continued bool
+	done      bool // read to io.EOF
+	err       error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	if b.done {
+		return 0, io.EOF
+	}
+	c := b.c
+	if c.req.Expect100 && !b.continued {
+		b.continued = true
+		c.rwc.SetWriteDeadline(time.Now().Add(c.s.BodyTimeout))
+		if _, err := io.WriteString(c.rwc, "HTTP/1.1 100 Continue\r\n\r\n"); err != nil {
+			b.err = err
+			return 0, err
+		}
+	}
+	c.rwc.SetReadDeadline(time.Now().Add(c.s.BodyTimeout))
+	n, err := b.r.Read(p)
+	switch {
+	case err == io.EOF:
+		b.done = true
+	case err != nil:
+		b.err = err
+	}
+	return n, err
+}
+
+// unread reports whether part of the body may still be on the wire, and
+// whether it is too much (or of unknown size) to drain after the reply.
+func (b *bodyReader) tooMuchLeft() bool {
+	if b.done {
+		return false
+	}
+	if b.err != nil {
+		return true
+	}
+	if b.c.req.Expect100 && !b.continued {
+		return true // the client may never send it
+	}
+	return b.c.req.Chunked || b.c.req.ContentLength > drainLimit
+}
+
+// rawBody reads a raw upload until the client half-closes, within MaxBody.
+type rawBody struct {
+	c    *conn
+	left int64
+	err  error
+}
+
+var errRawTooLarge = &proto.Error{Status: 413, Msg: "la imagen es demasiado grande"}
+
+func (r *rawBody) Read(p []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	if int64(len(p)) > r.left+1 {
+		p = p[:r.left+1]
+	}
+	r.c.rwc.SetReadDeadline(time.Now().Add(r.c.s.BodyTimeout))
+	n, err := r.c.br.Read(p)
+	if int64(n) > r.left {
+		r.err = errRawTooLarge
+		return 0, r.err
+	}
+	r.left -= int64(n)
+	if err != nil {
+		r.err = err
+	}
+	return n, err
+}
+
+// deadlineWriter writes through the connection's buffer, giving each write
+// BodyTimeout to make progress.
+type deadlineWriter struct {
+	c   *conn
+	err error
+}
+
+func (w *deadlineWriter) Write(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	w.c.rwc.SetWriteDeadline(time.Now().Add(w.c.s.BodyTimeout))
+	n, err := w.c.bw.Write(p)
+	w.err = err
+	return n, err
+}
+
+func (w *deadlineWriter) flush() error {
+	if w.err != nil {
+		return w.err
+	}
+	w.c.rwc.SetWriteDeadline(time.Now().Add(w.c.s.BodyTimeout))
+	w.err = w.c.bw.Flush()
+	return w.err
+}
+
+func isTimeout(err error) bool {
+	return errors.Is(err, os.ErrDeadlineExceeded)
+}

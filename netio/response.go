@@ -1,0 +1,210 @@
+package netio
+
+import (
+	"errors"
+	"io"
+	"net"
+	"time"
+	"unicode/utf8"
+
+	"procesa/proto"
+)
+
+// ResponseWriter sends the reply to one request. Exactly one of Send,
+// SendReader or Error should be called; later calls are ignored. For a HEAD
+// request the body is left out and the head kept as for GET.
+type ResponseWriter struct {
+	c      *conn
+	head   []byte // reused for every reply on the connection
+	wrote  bool
+	status int
+	close  bool  // the connection closes after this reply
+	err    error // write error: the connection is dead
+}
+
+// StatusError is an error that knows its HTTP status, such as the errors of
+// imgproc. Error turns it into a reply with its own message.
+type StatusError interface {
+	error
+	Status() int
+}
+
+// Status returns the status of the reply sent, or 0.
+func (w *ResponseWriter) Status() int { return w.status }
+
+// CloseAfter makes the connection close after this reply.
+func (w *ResponseWriter) CloseAfter() { w.close = true }
+
+// Send writes a reply with status, the extra header fields h and body.
+func (w *ResponseWriter) Send(status int, h proto.Header, body []byte) error {
+	if !w.start(status, h, int64(len(body))) {
+		return w.err
+	}
+	if w.c.req.Method != "HEAD" && bodyAllowed(status) {
+		w.write(body)
+	}
+	return w.finish()
+}
+
+// SendReader writes a reply whose body is size bytes read from body. If
+// body ends early the connection is closed, since the head promised more.
+func (w *ResponseWriter) SendReader(status int, h proto.Header, size int64, body io.Reader) error {
+	if !w.start(status, h, size) {
+		return w.err
+	}
+	if w.c.req.Method != "HEAD" && bodyAllowed(status) && w.err == nil {
+		n, err := io.Copy(writerFunc(w.write), io.LimitReader(body, size))
+		if err == nil && n < size {
+			err = io.ErrUnexpectedEOF
+		}
+		if err != nil && w.err == nil {
+			w.err = err
+		}
+	}
+	return w.finish()
+}
+
+// Error replies {"error": "<mensaje>"} with the status err stands for: a
+// *proto.Error or a StatusError keeps its own status and message, a body
+// that stalled is 408, a body cut short is 400, anything else is a 500 with
+// a fixed message (the cause goes to the log, never to the client).
+func (w *ResponseWriter) Error(err error) error {
+	status, msg := ReplyFor(err)
+	if status == 500 {
+		w.c.s.Logger.Error("error interno", "error", err)
+	}
+	return w.ErrorStatus(status, msg, nil)
+}
+
+// ErrorStatus replies {"error": msg} with status and the extra fields h.
+func (w *ResponseWriter) ErrorStatus(status int, msg string, h proto.Header) error {
+	h = append(h, proto.Field{Name: "Content-Type", Value: "application/json; charset=utf-8"})
+	return w.Send(status, h, appendJSONBody(nil, msg))
+}
+
+// ReplyFor returns the status and the Spanish message that stand for err:
+// a *proto.Error or a StatusError keeps its own, a stalled body is 408, a
+// body cut short is 400, anything else is 500 with a fixed message.
+func ReplyFor(err error) (int, string) {
+	var pe *proto.Error
+	var se StatusError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Status, pe.Msg
+	case errors.As(err, &se):
+		return se.Status(), se.Error()
+	case isTimeout(err):
+		return 408, "se agotó el tiempo de espera al leer el cuerpo"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return 400, "el cuerpo de la solicitud llegó incompleto"
+	}
+	return 500, "error interno del servidor"
+}
+
+// start writes the head. It reports whether a reply is still to be written.
+func (w *ResponseWriter) start(status int, h proto.Header, size int64) bool {
+	if w.wrote {
+		return false
+	}
+	w.wrote = true
+	w.status = status
+	c := w.c
+	if c.req.Close || c.s.shutting.Load() || c.body.tooMuchLeft() || status == 408 || status == 413 {
+		w.close = true
+	}
+	resp := proto.Response{Status: status, Header: h, ContentLength: size, Close: w.close}
+	if !bodyAllowed(status) {
+		resp.ContentLength = -1
+	}
+	w.head = resp.AppendHead(w.head[:0], time.Now())
+	w.write(w.head)
+	return true
+}
+
+func (w *ResponseWriter) write(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	w.c.rwc.SetWriteDeadline(time.Now().Add(w.c.s.BodyTimeout))
+	n, err := w.c.bw.Write(p)
+	w.err = err
+	return n, err
+}
+
+// finish flushes the reply, unless the next pipelined request is already
+// waiting, in which case its reply goes out in the same write.
+func (w *ResponseWriter) finish() error {
+	c := w.c
+	if w.err == nil && (w.close || !c.body.done || c.br.Buffered() == 0) {
+		c.rwc.SetWriteDeadline(time.Now().Add(c.s.BodyTimeout))
+		w.err = c.bw.Flush()
+	}
+	if w.err != nil {
+		w.close = true
+	}
+	return w.err
+}
+
+// Flush sends any buffered reply bytes; the connection loop calls it before
+// waiting for the next request.
+func (c *conn) flush() {
+	if c.bw.Buffered() > 0 {
+		c.rwc.SetWriteDeadline(time.Now().Add(c.s.BodyTimeout))
+		c.bw.Flush()
+	}
+}
+
+// RemoteAddr returns the client's address.
+func (w *ResponseWriter) RemoteAddr() net.Addr { return w.c.rwc.RemoteAddr() }
+
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != 204 && status != 304
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// appendJSONError appends a whole reply carrying {"error": msg} to dst.
+func appendJSONError(resp *proto.Response, dst []byte, msg string) []byte {
+	body := appendJSONBody(nil, msg)
+	resp.Header = append(resp.Header, proto.Field{Name: "Content-Type", Value: "application/json; charset=utf-8"})
+	resp.ContentLength = int64(len(body))
+	dst = resp.AppendHead(dst, time.Now())
+	return append(dst, body...)
+}
+
+func appendJSONBody(dst []byte, msg string) []byte {
+	dst = append(dst, `{"error":`...)
+	dst = AppendJSONString(dst, msg)
+	return append(dst, "}\n"...)
+}
+
+// AppendJSONString appends s as a JSON string literal.
+func AppendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				dst = append(dst, `\ufffd`...)
+			} else {
+				dst = append(dst, s[i:i+size]...)
+			}
+			i += size
+			continue
+		}
+		switch {
+		case c == '"' || c == '\\':
+			dst = append(dst, '\\', c)
+		case c < 0x20 || c == 0x7f:
+			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		default:
+			dst = append(dst, c)
+		}
+		i++
+	}
+	return append(dst, '"')
+}

@@ -1,0 +1,147 @@
+package tasks
+
+import (
+	"os"
+	"path/filepath"
+	"time"
+
+	"procesa/proto"
+)
+
+// dispatch takes queued tasks one at a time and runs them, until Shutdown.
+func (s *Store) dispatch() {
+	for {
+		select {
+		case <-s.stop:
+			return
+		default:
+		}
+		select {
+		case <-s.stop:
+			return
+		case id := <-s.queue:
+			s.run(id)
+		}
+	}
+}
+
+// run hands one task to the Runner and records how it ended.
+func (s *Store) run(id string) {
+	s.mu.Lock()
+	e, ok := s.tasks[id]
+	if ok {
+		s.queued--
+	}
+	s.mu.Unlock()
+	if !ok || e.t.State != Queued {
+		return
+	}
+	t, _ := s.update(id, func(t *Task) {
+		t.State, t.Started = Running, time.Now()
+		t.Attempts++
+	})
+	// The attempt is on disk before the worker sees the image: if the image
+	// brings the whole server down, the next start knows.
+	s.persist(&t)
+
+	out := s.tmpName(t.Ext)
+	job := proto.Job{ID: id, Input: s.inputPath(id), Output: out, Options: t.Options}
+	res, err := s.cfg.Runner.Do(s.ctx, job)
+	if err != nil && s.ctx.Err() != nil {
+		// Shutting down: the task goes back to the queue on disk.
+		os.Remove(out)
+		t, _ = s.update(id, func(t *Task) {
+			t.State, t.Started = Queued, time.Time{}
+			t.Attempts--
+		})
+		s.persist(&t)
+		s.cfg.Logger.Info("tarea interrumpida; se retomará al reiniciar", "id", id)
+		return
+	}
+
+	var keepErr error
+	if err == nil && res.Error == "" {
+		keepErr = s.keepResult(out, s.resultPath(id, t.Ext))
+	}
+	os.Remove(out)
+	t, e = s.update(id, func(t *Task) {
+		t.Finished = time.Now()
+		switch {
+		case err != nil:
+			// The worker crashed, timed out, or none could take the task;
+			// the pool's errors carry a Spanish reason.
+			t.State, t.Error, t.ErrStatus = Failed, err.Error(), 503
+		case keepErr != nil:
+			t.State, t.Error, t.ErrStatus = Failed, "no se pudo guardar el resultado", 500
+			s.cfg.Logger.Error("no se pudo guardar el resultado", "id", id, "error", keepErr)
+		case res.Error != "":
+			t.State, t.Error, t.ErrStatus = Failed, res.Error, res.Status
+			if t.ErrStatus < 400 || t.ErrStatus == 500 {
+				t.ErrStatus = 422
+			}
+		default:
+			t.State, t.Width, t.Height, t.Bytes = Done, res.Width, res.Height, res.Bytes
+		}
+	})
+	s.persist(&t)
+	os.Remove(s.inputPath(id))
+	close(e.done)
+	if t.State == Done {
+		s.cfg.Logger.Info("tarea completada", "id", id, "ancho", t.Width, "alto", t.Height,
+			"bytes", t.Bytes, "duracion", t.Duration().Round(time.Millisecond))
+	} else {
+		s.cfg.Logger.Warn("tarea fallida", "id", id, "error", t.Error)
+	}
+	if s.cfg.OnFinish != nil {
+		s.cfg.OnFinish(&t)
+	}
+}
+
+// keepResult moves a worker's output into resultados/, durably.
+func (s *Store) keepResult(tmp, final string) error {
+	f, err := os.Open(tmp)
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	f.Close()
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(final))
+}
+
+// sweep removes expired tasks every so often, until Shutdown.
+func (s *Store) sweep() {
+	every := min(max(s.cfg.Retention/4, time.Second), time.Minute)
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case now := <-tick.C:
+			s.expire(now)
+		}
+	}
+}
+
+// expire removes the finished tasks older than the retention.
+func (s *Store) expire(now time.Time) {
+	var old []Task
+	s.mu.Lock()
+	for id, e := range s.tasks {
+		if e.t.State.Finished() && now.Sub(e.t.Finished) > s.cfg.Retention {
+			old = append(old, e.t)
+			delete(s.tasks, id)
+		}
+	}
+	s.mu.Unlock()
+	for _, t := range old {
+		s.remove(t.ID, t.Ext)
+		s.cfg.Logger.Info("tarea caducada", "id", t.ID)
+	}
+}
