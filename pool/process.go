@@ -1,0 +1,182 @@
+package pool
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"runtime"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"procesa/proto"
+)
+
+// frame is one frame read from a worker.
+type frame struct {
+	typ     proto.FrameType
+	payload []byte
+}
+
+// process is one running worker process and the parent's end of its socket.
+// Its methods may be called from several goroutines.
+type process struct {
+	pid     int
+	started time.Time
+	conn    net.Conn
+	cmd     *exec.Cmd
+
+	// frames delivers the frames the worker sends, in order; it is closed
+	// when reading fails (end of file when the worker dies), after readErr
+	// is set.
+	frames  chan frame
+	readErr error
+	// quit is closed by close to stop the reading goroutine.
+	quit chan struct{}
+
+	// exited is closed once the process has been reaped, after state and
+	// waitErr are set.
+	exited  chan struct{}
+	state   *os.ProcessState
+	waitErr error
+}
+
+// startProcess starts exe with args as a worker connected through a new
+// socketpair and returns once the process runs. The worker's stdout and
+// stderr are the server's stderr, so a panic in a worker shows in the logs.
+func startProcess(exe string, args []string) (*process, error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("creando el socketpair: %w", err)
+	}
+	parentFile := os.NewFile(uintptr(fds[0]), "procesa-servidor")
+	childFile := os.NewFile(uintptr(fds[1]), "procesa-trabajo")
+	conn, err := net.FileConn(parentFile)
+	parentFile.Close()
+	if err != nil {
+		childFile.Close()
+		return nil, fmt.Errorf("abriendo el socket del servidor: %w", err)
+	}
+
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append(os.Environ(), EnvWorker+"=1")
+	cmd.ExtraFiles = []*os.File{childFile} // fd 3 in the worker
+	cmd.Stdout = os.Stderr
+	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = sysProcAttr()
+
+	p := &process{
+		conn:   conn,
+		cmd:    cmd,
+		frames: make(chan frame, 1),
+		quit:   make(chan struct{}),
+		exited: make(chan struct{}),
+	}
+	started := make(chan error, 1)
+	go p.run(childFile, started)
+	if err := <-started; err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("iniciando el proceso de trabajo: %w", err)
+	}
+	p.pid = cmd.Process.Pid
+	p.started = time.Now()
+	go p.read()
+	return p, nil
+}
+
+// run starts the process, reports the outcome on started, and waits for the
+// process to end. It runs on a goroutine locked to its OS thread and never
+// unlocks it: PR_SET_PDEATHSIG fires when the thread that forked the child
+// exits, so that thread must outlive the child. When run returns, still
+// locked, the runtime ends the thread; the child is reaped by then.
+func (p *process) run(childFile *os.File, started chan<- error) {
+	runtime.LockOSThread()
+	err := p.cmd.Start()
+	childFile.Close() // the worker holds its own copy now
+	started <- err
+	if err != nil {
+		return
+	}
+	p.waitErr = p.cmd.Wait()
+	p.state = p.cmd.ProcessState
+	close(p.exited)
+}
+
+// read delivers the worker's frames on p.frames until reading fails or
+// close is called.
+func (p *process) read() {
+	defer close(p.frames)
+	for {
+		typ, payload, err := proto.ReadFrame(p.conn, nil)
+		if err != nil {
+			p.readErr = err
+			return
+		}
+		select {
+		case p.frames <- frame{typ, payload}:
+		case <-p.quit:
+			return
+		}
+	}
+}
+
+// send writes one frame to the worker, bounded by a deadline so that a
+// worker that stopped reading cannot block the pool.
+func (p *process) send(typ proto.FrameType, v any) error {
+	p.conn.SetWriteDeadline(time.Now().Add(sendTimeout))
+	return proto.WriteMessage(p.conn, typ, v)
+}
+
+// kill sends SIGKILL to the process. Killing a process that already ended
+// is harmless.
+func (p *process) kill() {
+	p.cmd.Process.Kill()
+}
+
+// wait waits up to d for the process to end on its own, kills it if it has
+// not, and returns once it has been reaped.
+func (p *process) wait(d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-p.exited:
+		return
+	case <-t.C:
+	}
+	p.kill()
+	<-p.exited
+}
+
+// close ends the process: it closes the socket, which makes a healthy worker
+// exit, gives it grace to do so, then kills it, and returns once it has been
+// reaped.
+func (p *process) close(grace time.Duration) {
+	p.conn.Close()
+	p.wait(grace)
+	p.stopReading()
+}
+
+// stopReading releases the reading goroutine. Call it only after the
+// process has been reaped and the socket closed.
+func (p *process) stopReading() {
+	select {
+	case <-p.quit:
+	default:
+		close(p.quit)
+	}
+	p.conn.Close()
+}
+
+// exitReason describes how the reaped process ended, in Spanish:
+// "señal: killed" or "código de salida 2".
+func (p *process) exitReason() string {
+	if p.state == nil {
+		return fmt.Sprintf("error: %v", p.waitErr)
+	}
+	if ws, ok := p.state.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return "señal: " + ws.Signal().String()
+	}
+	return fmt.Sprintf("código de salida %d", p.state.ExitCode())
+}
