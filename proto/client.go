@@ -107,7 +107,11 @@ func ReadAnyResponseHead(br *bufio.Reader, method string) (*ResponseHead, error)
 	case err != nil:
 		return nil, err
 	}
+	h := &ResponseHead{ContentLength: -1}
 	n := lineEnd(hr.buf)
+	if err := h.parseStatusLine(hr.buf[:n]); err != nil {
+		return nil, err
+	}
 	if err := hr.readFields(br); err != nil {
 		var pe *Error
 		if errors.As(err, &pe) {
@@ -116,10 +120,7 @@ func ReadAnyResponseHead(br *bufio.Reader, method string) (*ResponseHead, error)
 		return nil, err
 	}
 	s := string(hr.buf)
-	h := &ResponseHead{ContentLength: -1}
-	if err := h.parseStatusLine(s[:n]); err != nil {
-		return nil, err
-	}
+	h.Reason = s[min(n, 13):n]
 	h.Header = hr.fields(nil, s)
 	if err := h.applyFields(method); err != nil {
 		return nil, err
@@ -127,10 +128,11 @@ func ReadAnyResponseHead(br *bufio.Reader, method string) (*ResponseHead, error)
 	return h, nil
 }
 
-// parseStatusLine parses "HTTP/d.d SP 3DIGIT [SP reason]".
-func (h *ResponseHead) parseStatusLine(line string) error {
+// parseStatusLine parses "HTTP/d.d SP 3DIGIT [SP reason]"; the caller sets
+// Reason, line[13:].
+func (h *ResponseHead) parseStatusLine(line []byte) error {
 	bad := fmt.Errorf("%w: línea de estado mal formada", ErrBadResponse)
-	if len(line) < 12 || line[:5] != "HTTP/" || !isDigit(line[5]) || line[6] != '.' || !isDigit(line[7]) ||
+	if len(line) < 12 || string(line[:5]) != "HTTP/" || !isDigit(line[5]) || line[6] != '.' || !isDigit(line[7]) ||
 		line[8] != ' ' || !isDigit(line[9]) || !isDigit(line[10]) || !isDigit(line[11]) {
 		return bad
 	}
@@ -143,18 +145,17 @@ func (h *ResponseHead) parseStatusLine(line string) error {
 		return bad
 	}
 	rest := line[12:]
-	if rest != "" {
+	if len(rest) > 0 {
 		if rest[0] != ' ' {
 			return bad
 		}
 		rest = rest[1:]
 	}
-	for i := 0; i < len(rest); i++ {
-		if !validValueByte(rest[i]) {
+	for _, c := range rest {
+		if !validValueByte(c) {
 			return bad
 		}
 	}
-	h.Reason = rest
 	return nil
 }
 

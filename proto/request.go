@@ -446,22 +446,21 @@ func isCoding(e string) bool {
 }
 
 // parseContentLength parses one Content-Length field value (a list of equal
-// decimal values) given the value seen so far (-1 for none).
+// decimal values, no empty element) given the value seen so far (-1 for none).
 func parseContentLength(v string, prev int64) (int64, error) {
 	n := prev
-	if trimOWS(v) == "" {
-		return 0, errBadLength
-	}
-	for v != "" {
-		var e string
-		e, v = nextElem(v)
-		m, ok := parseDecimal(e)
+	for {
+		e, rest, more := strings.Cut(v, ",")
+		m, ok := parseDecimal(trimOWS(e))
 		if !ok || (n >= 0 && m != n) {
 			return 0, errBadLength
 		}
 		n = m
+		if !more {
+			return n, nil
+		}
+		v = rest
 	}
-	return n, nil
 }
 
 // parseDecimal parses 1*DIGIT into a non-negative int64.

@@ -147,6 +147,8 @@ func TestReadRequestStatus(t *testing.T) {
 		{"negative length", "POST / HTTP/1.1\r\n" + host + "Content-Length: -1\r\n\r\n", 400},
 		{"signed length", "POST / HTTP/1.1\r\n" + host + "Content-Length: +5\r\n\r\n", 400},
 		{"hex length", "POST / HTTP/1.1\r\n" + host + "Content-Length: 0x5\r\n\r\n", 400},
+		{"trailing comma in length", "POST / HTTP/1.1\r\n" + host + "Content-Length: 5,\r\n\r\n", 400},
+		{"leading comma in length", "POST / HTTP/1.1\r\n" + host + "Content-Length: ,5\r\n\r\n", 400},
 		{"empty length", "POST / HTTP/1.1\r\n" + host + "Content-Length:\r\n\r\n", 400},
 		{"overflowing length", "POST / HTTP/1.1\r\n" + host + "Content-Length: 9223372036854775808\r\n\r\n", 400},
 		{"max length", "POST / HTTP/1.1\r\n" + host + "Content-Length: 9223372036854775807\r\n\r\n", 0},
