@@ -418,3 +418,54 @@ func TestInterruptWhileAsking(t *testing.T) {
 		t.Errorf("estado %d, quería 130; stderr %q", code, stderr.String())
 	}
 }
+
+func TestQueueFullIsRetried(t *testing.T) {
+	dir := t.TempDir()
+	img, data := copyImage(t, "video-001.png", dir, "foto.png")
+	for _, tc := range []struct {
+		name    string
+		refusal int // uploads refused with 503
+		code    int
+	}{
+		{"una vez", 1, 0},
+		{"siempre", maxUploads, exitFailure},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tasks := &fakeTasks{result: []byte("\xff\xd8\xff"), ctype: "image/jpeg"}
+			srv := newFakeServer(t, "[::1]:0")
+			var posts int
+			srv.handle = func(r *fakeRequest) fakeResponse {
+				if r.Method == "POST" {
+					if posts++; posts <= tc.refusal {
+						resp := jsonResponse(503, `{"error":"la cola está llena"}`)
+						resp.Header = append(resp.Header, "Retry-After: 0")
+						return resp
+					}
+				}
+				return tasks.handle(r)
+			}
+			r := runClient(t, t.Context(), "", "-i", "::1", "-p", strconv.Itoa(srv.port), "-o", dir, img)
+			if r.code != tc.code {
+				t.Errorf("estado %d; quería %d", r.code, tc.code)
+			}
+			if want := "el servidor está ocupado (503: la cola está llena); se reintenta en 0,0 s"; !strings.Contains(r.stderr, want) {
+				t.Errorf("stderr no contiene %q", want)
+			}
+			if tc.code != 0 && !strings.Contains(r.stderr, "procesa cliente: el servidor respondió con el estado 503: la cola está llena (reintente en 0 s)") {
+				t.Errorf("stderr no muestra el último 503 como error")
+			}
+			var ups int
+			for _, req := range srv.requests() {
+				if req.Method == "POST" {
+					ups++
+					if !bytes.Equal(req.Body, data) {
+						t.Errorf("subida %d: %d bytes; quería el archivo entero (%d)", ups, len(req.Body), len(data))
+					}
+				}
+			}
+			if want := min(tc.refusal+1, maxUploads); ups != want {
+				t.Errorf("%d subidas; quería %d", ups, want)
+			}
+		})
+	}
+}

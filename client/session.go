@@ -27,6 +27,11 @@ const (
 	// syncTimeout is how long the synchronous mode waits for the processed
 	// image once the upload is complete.
 	syncTimeout = 10 * time.Minute
+	// maxUploads is how many times an upload is tried while the server
+	// answers 503 with Retry-After (queue full), and maxRetryWait the longest
+	// wait between two tries.
+	maxUploads   = 3
+	maxRetryWait = 30 * time.Second
 )
 
 // Task states reported by GET /estado/<id> (SPEC §4).
@@ -88,17 +93,34 @@ func (s *session) run(ctx context.Context) error {
 	if len(q) > 0 {
 		target += "?" + q.Encode()
 	}
-	h := proto.Header{
+	h := header{
 		{Name: "User-Agent", Value: "procesa-cliente"},
 		{Name: "Content-Type", Value: "application/octet-stream"},
 	}
-	s.disp.startUpload(filepath.Base(s.opts.Image), size)
-	head, body, err := s.c.upload(ctx, target, h, f, size, s.disp.uploaded, answerTimeout)
-	if err != nil {
-		s.disp.endLine()
-		return err
+	var head *proto.ResponseHead
+	var body io.Reader
+	for attempt := 1; ; attempt++ {
+		s.disp.startUpload(filepath.Base(s.opts.Image), size)
+		head, body, err = s.c.upload(ctx, target, h.clone(), f, size, s.disp.uploaded, answerTimeout)
+		if err != nil {
+			s.disp.endLine()
+			return err
+		}
+		s.disp.endUpload()
+		wait, ok := retryAfter(head)
+		if !ok || attempt == maxUploads {
+			break
+		}
+		// The queue is full: the upload was not kept. Try again later.
+		s.disp.message(fmt.Sprintf("el servidor está ocupado (%d: %s); se reintenta en %s",
+			head.Status, s.serverMessage(head, body), seconds(wait)))
+		if err := sleep(ctx, wait); err != nil {
+			return err
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return fail(err, "no se pudo volver a leer «%s»", s.opts.Image)
+		}
 	}
-	s.disp.endUpload()
 
 	if s.opts.Wait {
 		if head.Status != 200 {
@@ -136,6 +158,25 @@ func (s *session) run(ctx context.Context) error {
 		return fmt.Errorf("el resultado de la tarea %s ya no está en el servidor (venció o se borró)", st.ID)
 	}
 	return s.serverError(head, body)
+}
+
+// header is a request header template, cloned for each use because requests
+// add to it.
+type header proto.Header
+
+func (h header) clone() proto.Header { return append(proto.Header(nil), h...) }
+
+// retryAfter reports whether head is a "try again later" answer (503 with a
+// Retry-After in seconds) and how long to wait, at most maxRetryWait.
+func retryAfter(head *proto.ResponseHead) (time.Duration, bool) {
+	if head.Status != 503 {
+		return 0, false
+	}
+	secs, err := strconv.Atoi(head.Header.Get("Retry-After"))
+	if err != nil || secs < 0 {
+		return 0, false
+	}
+	return min(time.Duration(secs)*time.Second, maxRetryWait), true
 }
 
 // follow polls the task's status until it ends, with a growing interval, and
@@ -257,9 +298,21 @@ func (s *session) readSmall(body io.Reader) ([]byte, error) {
 }
 
 // serverError reads an error answer and returns it as a *ServerError carrying
-// the server's own message: the "error" field of a JSON body, its "estado"
-// field, or the text of the body.
+// the server's own message (see serverMessage).
 func (s *session) serverError(head *proto.ResponseHead, body io.Reader) error {
+	msg := s.serverMessage(head, body)
+	if ra := head.Header.Get("Retry-After"); ra != "" && head.Status == 503 {
+		if _, err := strconv.Atoi(ra); err == nil {
+			msg += fmt.Sprintf(" (reintente en %s s)", ra)
+		}
+	}
+	return &ServerError{Status: head.Status, Msg: msg}
+}
+
+// serverMessage reads an error answer and returns the server's own message:
+// the "error" field of a JSON body, its "estado" field, the text of the body,
+// or the reason phrase.
+func (s *session) serverMessage(head *proto.ResponseHead, body io.Reader) string {
 	b, err := s.readSmall(body)
 	if err != nil {
 		b = nil
@@ -278,14 +331,9 @@ func (s *session) serverError(head *proto.ResponseHead, body io.Reader) error {
 		msg = clip(strings.TrimSpace(string(b)))
 	}
 	if msg == "" {
-		msg = head.Reason
+		msg = clip(head.Reason)
 	}
-	if ra := head.Header.Get("Retry-After"); ra != "" && head.Status == 503 {
-		if _, err := strconv.Atoi(ra); err == nil {
-			msg += fmt.Sprintf(" (reintente en %s s)", ra)
-		}
-	}
-	return &ServerError{Status: head.Status, Msg: msg}
+	return msg
 }
 
 // clip makes text from the server safe to print: control characters become
