@@ -130,8 +130,13 @@ func grayRow(out []byte, m image.Image, x0, y int, withAlpha bool) {
 		// 16-bit colour (RGBA64, NRGBA64), CMYK and anything else: the
 		// high byte of each non-premultiplied sample.
 		for x := range w {
-			c := color.NRGBA64Model.Convert(m.At(x0+x, y)).(color.NRGBA64)
-			put(x, uint8(c.R>>8), uint8(c.G>>8), uint8(c.B>>8), uint8(c.A>>8))
+			switch c := m.At(x0+x, y).(type) {
+			case color.NRGBA: // exact, unlike a round trip through RGBA()
+				put(x, c.R, c.G, c.B, c.A)
+			default:
+				c64 := color.NRGBA64Model.Convert(c).(color.NRGBA64)
+				put(x, uint8(c64.R>>8), uint8(c64.G>>8), uint8(c64.B>>8), uint8(c64.A>>8))
+			}
 		}
 	}
 }

@@ -205,6 +205,15 @@ func channels(m image.Image) []byte {
 		return out
 	}
 	out := make([]byte, 0, 3*b.Dx()*b.Dy())
+	if m, ok := m.(*image.RGBA); ok && m.Opaque() {
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			row := m.Pix[m.PixOffset(b.Min.X, y):][:4*b.Dx()]
+			for i := 0; i < len(row); i += 4 {
+				out = append(out, row[i], row[i+1], row[i+2])
+			}
+		}
+		return out
+	}
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {
 			c := color.NRGBAModel.Convert(m.At(x, y)).(color.NRGBA)
