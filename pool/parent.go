@@ -284,10 +284,10 @@ func (p *Pool) supervise(i int, first chan<- error) {
 	var delay time.Duration
 	for n := 0; ; n++ {
 		w, err := p.spawn()
-		if n == 0 {
-			first <- err
-		}
 		if err != nil {
+			if n == 0 {
+				first <- err
+			}
 			if p.closed() {
 				return
 			}
@@ -304,6 +304,9 @@ func (p *Pool) supervise(i int, first chan<- error) {
 		p.setPID(i, w.pid)
 		p.alive.Add(1)
 		p.log.Info("proceso de trabajo iniciado", "pid", w.pid)
+		if n == 0 {
+			first <- nil // after the accounting, so Start returns with Alive counting w
+		}
 
 		reason := p.serve(i, w)
 		if p.closed() {
