@@ -46,7 +46,7 @@ func (c *conn) serve() {
 	s := c.s
 	defer s.untrack(c)
 	defer c.rwc.Close()
-	c.br = bufio.NewReaderSize(c.rwc, 4<<10)
+	c.br = bufio.NewReaderSize(flushingReader{c}, 4<<10)
 	c.bw = bufio.NewWriterSize(c.rwc, 4<<10)
 
 	for first := true; ; first = false {
@@ -135,8 +135,9 @@ func (c *conn) serveRequest() bool {
 // leaves the connection to be closed.
 func (c *conn) replyError(status int, msg string) {
 	resp := proto.Response{Status: status, Close: true}
-	c.rwc.SetWriteDeadline(time.Now().Add(c.s.BodyTimeout))
-	c.rwc.Write(appendJSONError(&resp, nil, msg))
+	// Through bw, behind any reply still buffered for an earlier request.
+	c.bw.Write(appendJSONError(&resp, nil, msg))
+	c.flush()
 	if c.s.OnReply != nil {
 		c.s.OnReply(status)
 	}
@@ -154,6 +155,18 @@ func (c *conn) serveRaw() {
 	if tc, ok := c.rwc.(*net.TCPConn); ok {
 		tc.CloseWrite()
 	}
+}
+
+// flushingReader reads from the connection, first sending any reply
+// bytes still buffered: a reply held back for a pipelined request (see
+// ResponseWriter.finish) must be out before the server waits on the client.
+type flushingReader struct{ c *conn }
+
+func (f flushingReader) Read(p []byte) (int, error) {
+	if err := f.c.flush(); err != nil {
+		return 0, err
+	}
+	return f.c.rwc.Read(p)
 }
 
 // bodyReader is the request body as the Handler sees it: it sends
@@ -177,8 +190,10 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	c := b.c
 	if c.req.Expect100 && !b.continued {
 		b.continued = true
-		c.rwc.SetWriteDeadline(time.Now().Add(c.s.BodyTimeout))
-		if _, err := io.WriteString(c.rwc, "HTTP/1.1 100 Continue\r\n\r\n"); err != nil {
+		// Through bw, behind any reply still buffered for an earlier
+		// pipelined request.
+		c.bw.WriteString("HTTP/1.1 100 Continue\r\n\r\n")
+		if err := c.flush(); err != nil {
 			b.err = err
 			return 0, err
 		}

@@ -145,13 +145,14 @@ func (w *ResponseWriter) finish() error {
 	return w.err
 }
 
-// Flush sends any buffered reply bytes; the connection loop calls it before
-// waiting for the next request.
-func (c *conn) flush() {
-	if c.bw.Buffered() > 0 {
-		c.rwc.SetWriteDeadline(time.Now().Add(c.s.BodyTimeout))
-		c.bw.Flush()
+// flush sends any buffered reply bytes. It runs before every read from the
+// network (see flushingReader) and after replies netio writes itself.
+func (c *conn) flush() error {
+	if c.bw.Buffered() == 0 {
+		return nil
 	}
+	c.rwc.SetWriteDeadline(time.Now().Add(c.s.BodyTimeout))
+	return c.bw.Flush()
 }
 
 // RemoteAddr returns the client's address.
