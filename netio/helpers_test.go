@@ -260,8 +260,8 @@ func checkHead(t *testing.T, r reply) {
 // wantClose checks whether the reply announces "Connection: close".
 func wantClose(t *testing.T, r reply, want bool) {
 	t.Helper()
-	got := strings.EqualFold(r.Header.Get("Connection"), "close")
-	if got != want {
-		t.Errorf("%d reply: Connection %q; want close=%v", r.StatusCode, r.Header.Get("Connection"), want)
+	// ReadResponse moves "Connection: close" from Header to Close.
+	if r.Close != want {
+		t.Errorf("%d reply: Connection: close is %v; want %v", r.StatusCode, r.Close, want)
 	}
 }
