@@ -44,8 +44,10 @@ type Request struct {
 // *Error for a protocol violation, and br's error for other I/O failures
 // (such as a deadline). After an error r's fields are unspecified.
 //
-// The strings in r are slices of one string made per call; they stay valid
-// after the next ReadRequest, which only replaces them. The body is not read.
+// The strings in r are slices of one string made per call and stay valid
+// for good, but the next ReadRequest on r reuses the backing array of
+// r.Header: copy the slice, not only the Request, to keep the fields. The
+// body is not read.
 func ReadRequest(br *bufio.Reader, r *Request) error {
 	h := &r.head
 	h.buf = h.buf[:0]
