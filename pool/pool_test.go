@@ -628,3 +628,24 @@ func TestRestartDelay(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDo measures the round trip of an empty job through the pool:
+// frame out, fake worker, frame back. It reports the jobs per second.
+func BenchmarkDo(b *testing.B) {
+	p, err := Start(Config{Procs: 2, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	job := proto.Job{ID: "b", Input: "echo", Output: "/tmp/x", Options: []byte(`{"escala":0.5,"gris":true,"formato":"jpeg","calidad":75,"filtro":"bicubico"}`)}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := p.Do(context.Background(), job); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "jobs/s")
+}

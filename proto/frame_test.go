@@ -260,3 +260,19 @@ func FuzzReadFrame(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkFrameRoundTrip(b *testing.B) {
+	job := Job{ID: "0b0c3f1e-7d6a-4d0e-9a51-2f0f7c1b9a10", Input: "/tmp/procesa-datos/subidas/x", Output: "/tmp/procesa-datos/resultados/x.tmp", Options: json.RawMessage(`{"escala":0.5,"gris":true,"formato":"jpeg","calidad":75,"filtro":"bicubico"}`)}
+	var stream bytes.Buffer
+	var got Job
+	b.ReportAllocs()
+	for b.Loop() {
+		stream.Reset()
+		if err := WriteMessage(&stream, FrameJob, job); err != nil {
+			b.Fatal(err)
+		}
+		if err := ReadMessage(&stream, FrameJob, &got); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
