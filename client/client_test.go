@@ -79,7 +79,7 @@ func TestFlagsOverIPv4AndIPv6(t *testing.T) {
 			result, _ := os.ReadFile(testImage(t, "video-001.jpeg"))
 			tasks := &fakeTasks{busy: 2, result: result, ctype: "image/jpeg"}
 			srv := newFakeServer(t, tc.listen)
-			srv.handle = tasks.handle
+			srv.setHandle(tasks.handle)
 			r := runClient(t, t.Context(), "", "-i", tc.ip, "-p", strconv.Itoa(srv.port), "-e", "0,5", img)
 			if r.code != 0 {
 				t.Fatalf("estado de salida %d, quería 0", r.code)
@@ -132,7 +132,7 @@ func TestInteractiveAnswers(t *testing.T) {
 	img, _ := copyImage(t, "video-001.gif", dir, "animal.gif")
 	tasks := &fakeTasks{result: []byte("\x89PNG\r\n\x1a\nfake"), ctype: "image/png", chunked: true}
 	srv := newFakeServer(t, "[::1]:0")
-	srv.handle = tasks.handle
+	srv.setHandle(tasks.handle)
 	// A wrong port first: the question is asked again. The path comes quoted,
 	// as a terminal writes a dropped file.
 	stdin := "::1\n99999\n" + strconv.Itoa(srv.port) + "\n'" + img + "'\n"
@@ -162,7 +162,7 @@ func TestOnlyMissingQuestionsAreAsked(t *testing.T) {
 	img, _ := copyImage(t, "video-001.png", dir, "foto.png")
 	tasks := &fakeTasks{result: []byte("\x89PNG\r\n\x1a\n"), ctype: "image/png"}
 	srv := newFakeServer(t, "127.0.0.1:0")
-	srv.handle = tasks.handle
+	srv.setHandle(tasks.handle)
 	out := filepath.Join(dir, "salida.png")
 	// The address includes the port: only the image is asked.
 	r := runClient(t, t.Context(), img+"\n", "-i", "127.0.0.1:"+strconv.Itoa(srv.port), "-o", out)
@@ -189,7 +189,7 @@ func TestInputEndsBeforeAnswers(t *testing.T) {
 
 func TestMissingFile(t *testing.T) {
 	srv := newFakeServer(t, "127.0.0.1:0")
-	srv.handle = (&fakeTasks{}).handle
+	srv.setHandle((&fakeTasks{}).handle)
 	missing := filepath.Join(t.TempDir(), "no-existe.jpg")
 	r := runClient(t, t.Context(), "", "-i", "127.0.0.1", "-p", strconv.Itoa(srv.port), missing)
 	if r.code != exitFailure || !strings.Contains(r.stderr, "no existe el archivo «"+missing+"»") {
@@ -218,6 +218,9 @@ func TestServerDown(t *testing.T) {
 			!strings.Contains(r.stderr, "conexión rechazada") {
 			t.Errorf("%s: estado %d, stderr %q; quería 1 y «no se pudo conectar... conexión rechazada»", addr, r.code, r.stderr)
 		}
+		if strings.Contains(r.stderr, "Subiendo") {
+			t.Errorf("%s: se anunció una subida sin conexión: %q", addr, r.stderr)
+		}
 	}
 }
 
@@ -234,7 +237,7 @@ func TestNotAnImageRelays415(t *testing.T) {
 	txt := filepath.Join(dir, "notas.txt")
 	os.WriteFile(txt, []byte("esto no es una imagen\n"), 0o644)
 	srv := newFakeServer(t, "127.0.0.1:0")
-	srv.handle = (&fakeTasks{}).handle
+	srv.setHandle((&fakeTasks{}).handle)
 	r := runClient(t, t.Context(), "", "-i", "127.0.0.1", "-p", strconv.Itoa(srv.port), txt)
 	want := "el servidor respondió con el estado 415: el archivo no es una imagen que el servidor sepa leer"
 	if r.code != exitFailure || !strings.Contains(r.stderr, want) {
@@ -250,7 +253,7 @@ func TestTaskErrorIsRelayed(t *testing.T) {
 	t.Chdir(dir)
 	img, _ := copyImage(t, "video-001.png", dir, "foto.png")
 	srv := newFakeServer(t, "127.0.0.1:0")
-	srv.handle = (&fakeTasks{final: "Error", errMsg: "la imagen está dañada"}).handle
+	srv.setHandle((&fakeTasks{final: "Error", errMsg: "la imagen está dañada"}).handle)
 	r := runClient(t, t.Context(), "", "-i", "127.0.0.1", "-p", strconv.Itoa(srv.port), img)
 	if r.code != exitFailure || !strings.Contains(r.stderr, "terminó con error: la imagen está dañada") {
 		t.Errorf("estado %d, stderr %q; quería 1 y el error de la tarea", r.code, r.stderr)
@@ -266,7 +269,7 @@ func TestWaitMode(t *testing.T) {
 	img, _ := copyImage(t, "video-001.jpeg", dir, "foto.jpeg")
 	tasks := &fakeTasks{result: []byte("\x89PNG\r\n\x1a\nsync"), ctype: "image/png; charset=binary"}
 	srv := newFakeServer(t, "[::1]:0")
-	srv.handle = tasks.handle
+	srv.setHandle(tasks.handle)
 	r := runClient(t, t.Context(), "", "--esperar", img, "-i", "::1", "--puerto", strconv.Itoa(srv.port))
 	if r.code != 0 {
 		t.Fatalf("estado de salida %d, quería 0", r.code)
@@ -278,6 +281,8 @@ func TestWaitMode(t *testing.T) {
 	got, err := os.ReadFile("foto_procesada.png")
 	if err != nil || !bytes.Equal(got, tasks.result) {
 		t.Errorf("foto_procesada.png = %q, %v; quería %q", got, err, tasks.result)
+	}	if want := "Subida completa.\nProcesando en el servidor...\n"; !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr %q no contiene %q", r.stderr, want)
 	}
 }
 
@@ -294,11 +299,11 @@ func TestReconnectsWhenServerCloses(t *testing.T) {
 			img, _ := copyImage(t, "video-001.png", dir, "foto.png")
 			tasks := &fakeTasks{busy: 1, result: []byte("\xff\xd8\xffjpeg"), ctype: "image/jpeg"}
 			srv := newFakeServer(t, "127.0.0.1:0")
-			srv.handle = func(r *fakeRequest) fakeResponse {
+			srv.setHandle(func(r *fakeRequest) fakeResponse {
 				resp := tasks.handle(r)
 				resp.Close, resp.Drop = tc.close, tc.drop
 				return resp
-			}
+			})
 			r := runClient(t, t.Context(), "", "-i", "127.0.0.1", "-p", strconv.Itoa(srv.port), "-o", dir, img)
 			if r.code != 0 {
 				t.Fatalf("estado de salida %d, quería 0", r.code)
@@ -324,7 +329,7 @@ func TestExpectContinue(t *testing.T) {
 	t.Run("100 Continue", func(t *testing.T) {
 		tasks := &fakeTasks{result: []byte("\xff\xd8\xffjpeg"), ctype: "image/jpeg"}
 		srv := newFakeServer(t, "127.0.0.1:0")
-		srv.handle = tasks.handle
+		srv.setHandle(tasks.handle)
 		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 		defer cancel()
 		var stdout, stderr bytes.Buffer
@@ -345,10 +350,10 @@ func TestExpectContinue(t *testing.T) {
 
 	t.Run("rechazo inmediato", func(t *testing.T) {
 		srv := newFakeServer(t, "127.0.0.1:0")
-		srv.refuse = func(r *fakeRequest) *fakeResponse {
+		srv.setRefuse(func(r *fakeRequest) *fakeResponse {
 			resp := jsonResponse(413, `{"error":"el cuerpo supera el máximo de 1 MiB"}`)
 			return &resp
-		}
+		})
 		r := runClient(t, t.Context(), "", "-i", "127.0.0.1", "-p", strconv.Itoa(srv.port), big)
 		if r.code != exitFailure || !strings.Contains(r.stderr, "413: el cuerpo supera el máximo de 1 MiB") {
 			t.Errorf("estado %d, stderr %q; quería 1 y el mensaje del 413", r.code, r.stderr)
@@ -375,13 +380,13 @@ func TestInterrupt(t *testing.T) {
 			tasks := &fakeTasks{}
 			srv := newFakeServer(t, "127.0.0.1:0")
 			hung := make(chan struct{}, 1)
-			srv.handle = func(r *fakeRequest) fakeResponse {
+			srv.setHandle(func(r *fakeRequest) fakeResponse {
 				if r.Method == tc.hang {
 					hung <- struct{}{}
 					return fakeResponse{Hang: true}
 				}
 				return tasks.handle(r)
-			}
+			})
 			ctx, cancel := context.WithCancel(t.Context())
 			go func() {
 				<-hung
@@ -434,7 +439,7 @@ func TestQueueFullIsRetried(t *testing.T) {
 			tasks := &fakeTasks{result: []byte("\xff\xd8\xff"), ctype: "image/jpeg"}
 			srv := newFakeServer(t, "[::1]:0")
 			var posts int
-			srv.handle = func(r *fakeRequest) fakeResponse {
+			srv.setHandle(func(r *fakeRequest) fakeResponse {
 				if r.Method == "POST" {
 					if posts++; posts <= tc.refusal {
 						resp := jsonResponse(503, `{"error":"la cola está llena"}`)
@@ -443,7 +448,7 @@ func TestQueueFullIsRetried(t *testing.T) {
 					}
 				}
 				return tasks.handle(r)
-			}
+			})
 			r := runClient(t, t.Context(), "", "-i", "::1", "-p", strconv.Itoa(srv.port), "-o", dir, img)
 			if r.code != tc.code {
 				t.Errorf("estado %d; quería %d", r.code, tc.code)

@@ -44,7 +44,6 @@ type conn struct {
 	nc     net.Conn      // nil when closed
 	br     *bufio.Reader // reads nc
 	stop   func() bool   // unregisters the ctx watch of nc
-	used   bool          // nc has carried a request already
 	closeN bool          // close nc once the current response is read
 
 	expectWait time.Duration // wait for "100 Continue"; expectTimeout if zero
@@ -74,7 +73,6 @@ func (c *conn) open(ctx context.Context) (fresh bool, err error) {
 	c.nc = nc
 	c.br = bufio.NewReaderSize(nc, 32<<10)
 	c.stop = context.AfterFunc(ctx, func() { nc.Close() })
-	c.used = false
 	c.closeN = false
 	return true, nil
 }
@@ -118,7 +116,6 @@ func (c *conn) get(ctx context.Context, target string, h proto.Header) (*proto.R
 		if err != nil {
 			return nil, nil, err
 		}
-		c.used = true
 		c.nc.SetDeadline(time.Now().Add(ioTimeout))
 		err = proto.WriteRequestHead(c.nc, "GET", target, c.host, h)
 		var head *proto.ResponseHead
@@ -169,7 +166,6 @@ func (c *conn) upload(ctx context.Context, target string, h proto.Header, body i
 	if _, err := c.open(ctx); err != nil {
 		return nil, nil, err
 	}
-	c.used = true
 	nc := c.nc
 	h.Set("Content-Length", strconv.FormatInt(size, 10))
 	expect := size >= expectMin

@@ -24,18 +24,18 @@ type fakeServer struct {
 	ln   net.Listener
 	port int
 
+	conns atomic.Int32 // connections accepted
+
+	mu sync.Mutex
 	// refuse, if set, sees each request before its body is read; an answer it
 	// returns is sent at once (without "100 Continue") and the connection is
-	// then closed.
+	// then closed. Guarded by mu.
 	refuse func(r *fakeRequest) *fakeResponse
-	// handle answers each request once its body has been read.
+	// handle answers each request once its body has been read. Guarded by mu.
 	handle func(r *fakeRequest) fakeResponse
-
-	conns atomic.Int32 // connections accepted
-	mu    sync.Mutex
-	reqs  []*fakeRequest // guarded by mu
-	wg    sync.WaitGroup
-	done  chan struct{}
+	reqs   []*fakeRequest // guarded by mu
+	wg     sync.WaitGroup
+	done   chan struct{}
 }
 
 type fakeRequest struct {
@@ -72,6 +72,18 @@ func newFakeServer(t *testing.T, addr string) *fakeServer {
 		s.wg.Wait()
 	})
 	return s
+}
+
+func (s *fakeServer) setHandle(f func(r *fakeRequest) fakeResponse) {
+	s.mu.Lock()
+	s.handle = f
+	s.mu.Unlock()
+}
+
+func (s *fakeServer) setRefuse(f func(r *fakeRequest) *fakeResponse) {
+	s.mu.Lock()
+	s.refuse = f
+	s.mu.Unlock()
 }
 
 func (s *fakeServer) requests() []*fakeRequest {
@@ -118,9 +130,10 @@ func (s *fakeServer) serveConn(c net.Conn, n int32) {
 		r := &fakeRequest{Method: method, Target: target, Header: hdr, Conn: n}
 		s.mu.Lock()
 		s.reqs = append(s.reqs, r)
+		refuse, handle := s.refuse, s.handle
 		s.mu.Unlock()
-		if s.refuse != nil {
-			if resp := s.refuse(r); resp != nil {
+		if refuse != nil {
+			if resp := refuse(r); resp != nil {
 				resp.Close = true
 				writeFake(c, *resp)
 				// Lingering close: let the client see the answer before a reset.
@@ -149,7 +162,7 @@ func (s *fakeServer) serveConn(c net.Conn, n int32) {
 			r.Body = body
 			s.mu.Unlock()
 		}
-		resp := s.handle(r)
+		resp := handle(r)
 		if resp.Hang {
 			io.Copy(io.Discard, br) // until the client closes
 			return

@@ -22,7 +22,7 @@ type display struct {
 	name     string // file being uploaded
 	total    int64  // its size
 	sent     int64  // bytes of it sent so far
-	drawn    int64  // bytes shown by the last drawn bar
+	complete bool   // the whole file has been sent and reported
 	lastDraw time.Time
 
 	state    string // last status shown
@@ -43,7 +43,7 @@ func newDisplay(w io.Writer) *display {
 
 // startUpload announces the upload of a file of total bytes.
 func (d *display) startUpload(name string, total int64) {
-	d.name, d.total = name, total
+	d.name, d.total, d.sent, d.complete = name, total, 0, false
 	if !d.tty {
 		fmt.Fprintf(d.w, "Subiendo %s (%s)...\n", name, humanBytes(total))
 		return
@@ -52,37 +52,45 @@ func (d *display) startUpload(name string, total int64) {
 }
 
 // uploaded reports that sent bytes of the file have been written; on a terminal
-// the bar is redrawn at most every minRedraw.
+// the bar is redrawn at most every minRedraw. When the whole file is sent the
+// upload is reported complete at once.
 func (d *display) uploaded(sent int64) {
 	d.sent = sent
-	if !d.tty {
+	if sent >= d.total {
+		d.completed()
 		return
 	}
-	if now := d.now(); sent < d.total && now.Sub(d.lastDraw) < minRedraw {
-		return
+	if d.tty && d.now().Sub(d.lastDraw) >= minRedraw {
+		d.drawBar(sent)
 	}
-	d.drawBar(sent)
 }
 
-// endUpload ends the progress bar. An upload the server cut short (it
-// answered before the whole file was sent) is not reported as complete.
-func (d *display) endUpload() {
-	if d.sent < d.total {
-		d.endLine()
+// completed reports the whole file sent, once.
+func (d *display) completed() {
+	if d.complete {
 		return
 	}
+	d.complete = true
 	if !d.tty {
 		fmt.Fprintln(d.w, "Subida completa.")
 		return
 	}
-	if d.drawn != d.total {
-		d.drawBar(d.total)
+	d.drawBar(d.total)
+	d.endLine()
+}
+
+// endUpload ends the upload's display once the server has answered. An upload
+// the server cut short (it answered before the whole file was sent) is not
+// reported as complete.
+func (d *display) endUpload() {
+	if d.sent >= d.total {
+		d.completed()
 	}
 	d.endLine()
 }
 
 func (d *display) drawBar(sent int64) {
-	d.lastDraw, d.drawn = d.now(), sent
+	d.lastDraw = d.now()
 	pct := 100
 	if d.total > 0 {
 		pct = int(sent * 100 / d.total)

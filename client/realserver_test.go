@@ -330,10 +330,10 @@ func TestBinaryInterrupt(t *testing.T) {
 	bin := serverBinary(t)
 	srv := newFakeServer(t, "127.0.0.1:0")
 	hung := make(chan struct{}, 1)
-	srv.handle = func(r *fakeRequest) fakeResponse {
+	srv.setHandle(func(r *fakeRequest) fakeResponse {
 		hung <- struct{}{}
 		return fakeResponse{Hang: true}
-	}
+	})
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()

@@ -97,11 +97,22 @@ func (s *session) run(ctx context.Context) error {
 		{Name: "User-Agent", Value: "procesa-cliente"},
 		{Name: "Content-Type", Value: "application/octet-stream"},
 	}
+	// Connect first, so that a server that is down is reported before any
+	// upload is announced.
+	if _, err := s.c.open(ctx); err != nil {
+		return err
+	}
+	sent := func(n int64) {
+		s.disp.uploaded(n)
+		if n == size && s.opts.Wait {
+			s.disp.message("Procesando en el servidor...")
+		}
+	}
 	var head *proto.ResponseHead
 	var body io.Reader
 	for attempt := 1; ; attempt++ {
 		s.disp.startUpload(filepath.Base(s.opts.Image), size)
-		head, body, err = s.c.upload(ctx, target, h.clone(), f, size, s.disp.uploaded, answerTimeout)
+		head, body, err = s.c.upload(ctx, target, h.clone(), f, size, sent, answerTimeout)
 		if err != nil {
 			s.disp.endLine()
 			return err
