@@ -364,6 +364,10 @@ func (p *Pool) spawn() (*process, error) {
 			w.close(0)
 			return nil, fmt.Errorf("saludo del proceso de trabajo %d: %w", w.pid, err)
 		}
+		if h.PID != w.pid {
+			w.close(0)
+			return nil, fmt.Errorf("el proceso de trabajo %d saludó con el pid %d", w.pid, h.PID)
+		}
 		if h.Version != proto.FrameVersion {
 			w.close(0)
 			return nil, fmt.Errorf("el proceso de trabajo %d habla la versión %d del protocolo, no la %d", w.pid, h.Version, proto.FrameVersion)
