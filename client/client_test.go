@@ -281,7 +281,8 @@ func TestWaitMode(t *testing.T) {
 	got, err := os.ReadFile("foto_procesada.png")
 	if err != nil || !bytes.Equal(got, tasks.result) {
 		t.Errorf("foto_procesada.png = %q, %v; quería %q", got, err, tasks.result)
-	}	if want := "Subida completa.\nProcesando en el servidor...\n"; !strings.Contains(r.stderr, want) {
+	}
+	if want := "Subida completa.\nProcesando en el servidor...\n"; !strings.Contains(r.stderr, want) {
 		t.Errorf("stderr %q no contiene %q", r.stderr, want)
 	}
 }
