@@ -3,6 +3,7 @@ package netio
 import (
 	"bufio"
 	"bytes"
+	"strings"
 )
 
 // isRawUpload reports whether the connection starts with the signature of
@@ -23,7 +24,7 @@ func isRawUpload(br *bufio.Reader) bool {
 	case 'G':
 		sig = [][]byte{[]byte("GIF87a"), []byte("GIF89a")}
 	case 'B':
-		sig = [][]byte{[]byte("BM")}
+		return peekBMP(br)
 	case 'I':
 		sig = [][]byte{[]byte("II*\x00")}
 	case 'M':
@@ -35,15 +36,50 @@ func isRawUpload(br *bufio.Reader) bool {
 	}
 	for _, s := range sig {
 		if peekPrefix(br, s) {
-			if s[0] == 'B' {
-				// "BM" then the file size: a method would go on with a letter.
-				p, _ := br.Peek(3)
-				return len(p) == 3 && !('A' <= p[2] && p[2] <= 'Z')
-			}
 			return true
 		}
 	}
 	return false
+}
+
+// peekBMP tells a BMP file header ("BM", then the file size, two reserved
+// fields and the pixel offset as little-endian binary numbers: 14 bytes)
+// from a request whose method starts with "BM" ("BMOVE / HTTP/1.1"). A
+// method is a token followed by a space and the start of a target; a BMP
+// header has a byte that is not a token character (the size's high bytes,
+// the reserved zeros) well before 14 bytes, whatever its size's low bytes.
+func peekBMP(br *bufio.Reader) bool {
+	if !peekPrefix(br, []byte("BM")) {
+		return false
+	}
+	const bmpHeader = 14
+	for n := 3; n <= bmpHeader; n++ {
+		p, _ := br.Peek(n)
+		if len(p) < n {
+			return false // the input ended: let the request parser answer
+		}
+		switch c := p[n-1]; {
+		case c == ' ':
+			p, _ = br.Peek(n + 1)
+			if len(p) <= n {
+				return false
+			}
+			t := p[n]
+			return !(t == '/' || t == '*' || t == 'h' || t == 'H')
+		case !isTokenByte(c):
+			return true
+		}
+	}
+	return false
+}
+
+// isTokenByte reports whether c may appear in a method (RFC 9110 tchar).
+func isTokenByte(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return c < 0x80 && strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 // peekPrefix reports whether the input starts with s, peeking byte by byte
