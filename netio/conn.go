@@ -25,7 +25,7 @@ const drainLimit = 256 << 10
 type conn struct {
 	s    *Server
 	rwc  net.Conn
-	idle atomic.Bool // waiting for the first byte of a keep-alive request
+	idle atomic.Bool // waiting for the first byte of a request
 
 	br   *bufio.Reader
 	bw   *bufio.Writer
@@ -52,15 +52,18 @@ func (c *conn) serve() {
 	for first := true; ; first = false {
 		// Wait for the first byte: the whole head must come within
 		// HeaderTimeout on a new connection; a kept-alive one may idle for
-		// IdleTimeout first.
+		// IdleTimeout first. Until that byte the connection is idle, and
+		// Shutdown closes it (wakeIfIdle); shutting is checked after the
+		// deadline is set so that the deadline cannot undo a wake-up.
+		headDeadline := time.Now().Add(s.HeaderTimeout)
+		c.idle.Store(true)
 		if first {
-			c.rwc.SetReadDeadline(time.Now().Add(s.HeaderTimeout))
+			c.rwc.SetReadDeadline(headDeadline)
 		} else {
-			c.idle.Store(true)
-			if s.shutting.Load() {
-				return
-			}
 			c.rwc.SetReadDeadline(time.Now().Add(s.IdleTimeout))
+		}
+		if s.shutting.Load() {
+			return
 		}
 		_, err := c.br.Peek(1)
 		c.idle.Store(false)
@@ -71,8 +74,9 @@ func (c *conn) serve() {
 			return
 		}
 		if !first {
-			c.rwc.SetReadDeadline(time.Now().Add(s.HeaderTimeout))
+			headDeadline = time.Now().Add(s.HeaderTimeout)
 		}
+		c.rwc.SetReadDeadline(headDeadline) // also undoes a wake-up that came too late
 		if first && s.Raw != nil && isRawUpload(c.br) {
 			c.serveRaw()
 			return
@@ -147,7 +151,7 @@ func (c *conn) replyError(status int, msg string) {
 func (c *conn) serveRaw() {
 	s := c.s
 	body := &rawBody{c: c, left: s.MaxBody}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(s.abandon)
 	defer cancel()
 	w := &deadlineWriter{c: c}
 	s.Raw.ServeRaw(ctx, body, w)

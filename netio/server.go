@@ -26,7 +26,8 @@ type Handler interface {
 // an image instead of an HTTP request (SPEC §3.1). body reads the image until
 // the client half-closes; reading more than Server.MaxBody fails with an
 // *proto.Error with Status 413. The handler writes its answer to w; the
-// server flushes and closes the connection afterwards.
+// server flushes and closes the connection afterwards. ctx is canceled when
+// Shutdown stops waiting for active connections.
 type RawHandler interface {
 	ServeRaw(ctx context.Context, body io.Reader, w io.Writer)
 }
@@ -67,6 +68,9 @@ type Server struct {
 	listeners map[net.Listener]struct{}
 	conns     map[*conn]struct{}
 	wg        sync.WaitGroup // one per live connection
+	// abandon is canceled when Shutdown gives up on active connections.
+	abandon    context.Context
+	abandonNow context.CancelFunc
 }
 
 // ErrServerClosed is returned by Serve after Shutdown.
@@ -95,6 +99,7 @@ func (s *Server) init() {
 		s.sem = make(chan struct{}, s.MaxConns)
 		s.listeners = make(map[net.Listener]struct{})
 		s.conns = make(map[*conn]struct{})
+		s.abandon, s.abandonNow = context.WithCancel(context.Background())
 	})
 }
 
@@ -181,8 +186,10 @@ func (s *Server) untrack(c *conn) {
 }
 
 // Shutdown stops accepting, closes idle connections, and waits for active
-// ones to finish their current request, or for ctx to end, after which the
-// remaining connections are closed.
+// ones to finish their current request, or for ctx to end. Then it closes
+// the remaining connections, cancels the RawHandlers' contexts and returns
+// ctx.Err() without waiting for their handlers to return: a handler stuck
+// on something other than its connection cannot hold the process.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.init()
 	s.mu.Lock()
@@ -209,7 +216,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 			c.rwc.Close()
 		}
 		s.mu.Unlock()
-		<-done
+		s.abandonNow()
 		return ctx.Err()
 	}
 }
