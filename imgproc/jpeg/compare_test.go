@@ -22,14 +22,16 @@ func samples(m image.Image) (planes [][]byte, err error) {
 	case *image.Gray:
 		return [][]byte{crop(m.Pix, m.Stride, 0, 0, b.Dx(), b.Dy(), 1)}, nil
 	case *image.YCbCr:
-		y := crop(m.Y, m.YStride, 0, 0, b.Dx(), b.Dy(), 1)
-		cb := image.NewYCbCr(b, m.SubsampleRatio)
-		cw, ch := len(cb.Cb)/cb.CStride, cb.CStride
-		_ = cw
-		rows := len(cb.Cb) / cb.CStride
-		return [][]byte{y,
-			crop(m.Cb, m.CStride, 0, 0, ch, rows, 1),
-			crop(m.Cr, m.CStride, 0, 0, ch, rows, 1)}, nil
+		// One Y, Cb and Cr sample per pixel, chroma repeated as sampled.
+		var y, cb, cr []byte
+		for py := b.Min.Y; py < b.Max.Y; py++ {
+			for px := b.Min.X; px < b.Max.X; px++ {
+				y = append(y, m.Y[m.YOffset(px, py)])
+				cb = append(cb, m.Cb[m.COffset(px, py)])
+				cr = append(cr, m.Cr[m.COffset(px, py)])
+			}
+		}
+		return [][]byte{y, cb, cr}, nil
 	case *image.RGBA:
 		return [][]byte{crop(m.Pix, m.Stride, 0, 0, b.Dx(), b.Dy(), 4)}, nil
 	case *image.CMYK:
