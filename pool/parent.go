@@ -61,6 +61,10 @@ type TaskError struct {
 // Error returns Reason.
 func (e *TaskError) Error() string { return e.Reason }
 
+// Status is the HTTP status a synchronous request gets for the failure:
+// 422, since the task was taken and could not be processed.
+func (e *TaskError) Status() int { return 422 }
+
 // Config configures a Pool. Its zero value is valid: one worker per CPU,
 // re-running this executable, with a 60 s task limit.
 type Config struct {

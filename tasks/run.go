@@ -1,6 +1,7 @@
 package tasks
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"time"
@@ -68,9 +69,14 @@ func (s *Store) run(id string) {
 		t.Finished = time.Now()
 		switch {
 		case err != nil:
-			// The worker crashed, timed out, or none could take the task;
-			// the pool's errors carry a Spanish reason.
+			// The worker crashed or timed out (the error knows its status:
+			// 422), or none could take the task (503). The pool's errors
+			// carry a Spanish reason.
 			t.State, t.Error, t.ErrStatus = Failed, err.Error(), 503
+			var se interface{ Status() int }
+			if errors.As(err, &se) {
+				t.ErrStatus = se.Status()
+			}
 		case keepErr != nil:
 			t.State, t.Error, t.ErrStatus = Failed, "no se pudo guardar el resultado", 500
 			s.cfg.Logger.Error("no se pudo guardar el resultado", "id", id, "error", keepErr)

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is the server's command line (SPEC §2).
+type config struct {
+	ip        string
+	port      int
+	scale     float64
+	procs     int
+	dataDir   string
+	maxBody   int64
+	maxPixels int64
+	retention time.Duration
+	taskLimit time.Duration
+	directory string
+	queueSize int
+	maxConns  int
+}
+
+const usageHead = `Uso: procesa [opciones]
+       procesa cliente [opciones] [imagen]
+
+Servidor de procesamiento de imágenes: recibe una imagen, la pasa a gris y la
+escala en un proceso de trabajo aparte. "procesa cliente -h" muestra la ayuda
+del cliente.
+
+Opciones:
+`
+
+// parseFlags parses the server's arguments. It returns flag.ErrHelp after
+// printing the help to out.
+func parseFlags(args []string, out io.Writer) (*config, error) {
+	c := &config{
+		ip:        "::",
+		port:      8090,
+		scale:     1,
+		procs:     runtime.NumCPU(),
+		dataDir:   filepath.Join(os.TempDir(), "procesa-datos"),
+		maxBody:   32 << 20,
+		maxPixels: 50_000_000,
+		retention: time.Hour,
+		taskLimit: 60 * time.Second,
+		queueSize: 64,
+		maxConns:  1024,
+	}
+	fs := flag.NewFlagSet("procesa", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	type opt struct {
+		names []string
+		value flag.Value
+		arg   string
+		usage string
+		dflt  string
+	}
+	opts := []opt{
+		{[]string{"i", "ip"}, (*stringValue)(&c.ip), "dirección", "dirección de escucha: IPv4, IPv6 o nombre de host; \"::\" escucha en IPv4 e IPv6", "::"},
+		{[]string{"p", "puerto"}, portValue{&c.port}, "puerto", "puerto TCP (0 elige uno libre y lo muestra)", "8090"},
+		{[]string{"e", "escala"}, scaleValue{&c.scale}, "factor", "factor de escala por defecto, mayor que 0", "1.0"},
+		{[]string{"w", "procesos"}, countValue{&c.procs, 1}, "n", "número de procesos de trabajo", strconv.Itoa(c.procs) + " (uno por CPU)"},
+		{[]string{"datos"}, (*stringValue)(&c.dataDir), "dir", "directorio de subidas, resultados y registros de tareas", c.dataDir},
+		{[]string{"max-cuerpo"}, sizeValue{&c.maxBody}, "tamaño", "cuerpo de solicitud más grande aceptado (bytes, o con sufijo: 512KiB, 32MiB, 1GiB)", "32MiB"},
+		{[]string{"max-pixeles"}, pixelsValue{&c.maxPixels}, "n", "imagen de origen o de salida más grande, en píxeles (un entero, o 50M)", "50M"},
+		{[]string{"retencion"}, durationValue{&c.retention}, "duración", "cuánto se guardan las tareas terminadas y sus resultados (90s, 30m, 1h)", "1h"},
+		{[]string{"limite-tarea"}, durationValue{&c.taskLimit}, "duración", "tiempo máximo de un proceso de trabajo en una tarea antes de matarlo", "60s"},
+		{[]string{"directorio"}, (*stringValue)(&c.directory), "dir", "sirve GET /<nombre> procesando las imágenes de este directorio", "ninguno"},
+		{[]string{"max-cola"}, countValue{&c.queueSize, 1}, "n", "tareas en espera como máximo; con la cola llena se responde 503", "64"},
+		{[]string{"max-conexiones"}, countValue{&c.maxConns, 1}, "n", "conexiones simultáneas como máximo", "1024"},
+	}
+	for _, o := range opts {
+		for _, n := range o.names {
+			fs.Var(o.value, n, o.usage)
+		}
+	}
+	fs.Usage = func() {
+		io.WriteString(out, usageHead)
+		for _, o := range opts {
+			var names []string
+			for _, n := range o.names {
+				if len(n) == 1 {
+					names = append(names, "-"+n)
+				} else {
+					names = append(names, "--"+n)
+				}
+			}
+			fmt.Fprintf(out, "  %s %s\n        %s (por defecto: %s)\n", strings.Join(names, ", "), o.arg, o.usage, o.dflt)
+		}
+		io.WriteString(out, "  -h, --help\n        muestra esta ayuda\n")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
+			return nil, err
+		}
+		return nil, spanishFlagError(err)
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("argumento inesperado: %q (¿quiso decir \"procesa cliente\"?)", fs.Arg(0))
+	}
+	return c, nil
+}
+
+var (
+	undefinedFlag = regexp.MustCompile(`^flag provided but not defined: (.*)$`)
+	invalidValue  = regexp.MustCompile(`^invalid value "(.*)" for flag (-\S+): (.*)$`)
+	missingArg    = regexp.MustCompile(`^flag needs an argument: (.*)$`)
+)
+
+// spanishFlagError rewrites the flag package's English errors.
+func spanishFlagError(err error) error {
+	s := err.Error()
+	if m := undefinedFlag.FindStringSubmatch(s); m != nil {
+		return fmt.Errorf("opción desconocida: %s (vea procesa -h)", m[1])
+	}
+	if m := invalidValue.FindStringSubmatch(s); m != nil {
+		return fmt.Errorf("valor inválido %q para %s: %s", m[1], m[2], m[3])
+	}
+	if m := missingArg.FindStringSubmatch(s); m != nil {
+		return fmt.Errorf("la opción %s necesita un valor", m[1])
+	}
+	return fmt.Errorf("opciones inválidas: %s", s)
+}
+
+type stringValue string
+
+func (v *stringValue) String() string     { return string(*v) }
+func (v *stringValue) Set(s string) error { *v = stringValue(s); return nil }
+
+type portValue struct{ p *int }
+
+func (v portValue) String() string { return "" }
+func (v portValue) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > 65535 {
+		return errors.New("debe ser un entero entre 0 y 65535")
+	}
+	*v.p = n
+	return nil
+}
+
+type scaleValue struct{ f *float64 }
+
+func (v scaleValue) String() string { return "" }
+func (v scaleValue) Set(s string) error {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(f > 0) || f > 1e6 {
+		return errors.New("debe ser un número mayor que 0")
+	}
+	*v.f = f
+	return nil
+}
+
+type countValue struct {
+	n   *int
+	min int
+}
+
+func (v countValue) String() string { return "" }
+func (v countValue) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < v.min || n > 1<<20 {
+		return fmt.Errorf("debe ser un entero mayor o igual que %d", v.min)
+	}
+	*v.n = n
+	return nil
+}
+
+type durationValue struct{ d *time.Duration }
+
+func (v durationValue) String() string { return "" }
+func (v durationValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return errors.New("debe ser una duración positiva, como 90s, 30m o 1h")
+	}
+	*v.d = d
+	return nil
+}
+
+type sizeValue struct{ n *int64 }
+
+func (v sizeValue) String() string { return "" }
+func (v sizeValue) Set(s string) error {
+	n, err := parseSize(s, map[string]int64{
+		"": 1, "B": 1, "K": 1 << 10, "KB": 1 << 10, "KIB": 1 << 10, "M": 1 << 20, "MB": 1 << 20,
+		"MIB": 1 << 20, "G": 1 << 30, "GB": 1 << 30, "GIB": 1 << 30,
+	})
+	if err != nil {
+		return errors.New("debe ser un tamaño positivo en bytes, o con sufijo: 512KiB, 32MiB, 1GiB")
+	}
+	*v.n = n
+	return nil
+}
+
+type pixelsValue struct{ n *int64 }
+
+func (v pixelsValue) String() string { return "" }
+func (v pixelsValue) Set(s string) error {
+	n, err := parseSize(s, map[string]int64{"": 1, "K": 1e3, "M": 1e6, "G": 1e9})
+	if err != nil {
+		return errors.New("debe ser un número de píxeles positivo, como 50000000 o 50M")
+	}
+	*v.n = n
+	return nil
+}
+
+// parseSize parses a positive number with an optional unit suffix from
+// units (matched case-insensitively). The number may have a fraction.
+func parseSize(s string, units map[string]int64) (int64, error) {
+	s = strings.TrimSpace(s)
+	i := strings.IndexFunc(s, func(r rune) bool { return !(r >= '0' && r <= '9' || r == '.') })
+	num, unit := s, ""
+	if i >= 0 {
+		num, unit = s[:i], strings.ToUpper(strings.TrimSpace(s[i:]))
+	}
+	mult, ok := units[unit]
+	if !ok {
+		return 0, errors.New("unidad desconocida")
+	}
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil || !(f > 0) || f*float64(mult) >= 1<<62 {
+		return 0, errors.New("número inválido")
+	}
+	n := int64(f * float64(mult))
+	if n < 1 {
+		return 0, errors.New("número inválido")
+	}
+	return n, nil
+}

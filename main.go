@@ -1,0 +1,182 @@
+// Command procesa is a small image-processing server: a client uploads an
+// image, a worker process turns it gray and scales it, and the client
+// fetches the result. "procesa cliente" is the client.
+//
+// One binary plays three parts, chosen here: a worker process (started by
+// the server itself, marked by an environment variable), the client, or the
+// server. The server wires netio (sockets and HTTP) to api (routes), api to
+// tasks (the durable store), and tasks to pool (the worker processes).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"procesa/api"
+	"procesa/client"
+	"procesa/imgproc"
+	"procesa/netio"
+	"procesa/pool"
+	"procesa/tasks"
+)
+
+// shutdownGrace is how long in-flight tasks may run after SIGINT/SIGTERM.
+const shutdownGrace = 10 * time.Second
+
+func main() {
+	if pool.IsWorker() {
+		os.Exit(runWorker())
+	}
+	if len(os.Args) > 1 && os.Args[1] == "cliente" {
+		os.Exit(client.Main(os.Args[2:], os.Stdin, os.Stdout, os.Stderr))
+	}
+	os.Exit(runServer(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// runWorker is the whole life of a worker process.
+func runWorker() int {
+	conn, err := pool.WorkerConn()
+	if err == nil {
+		err = imgproc.ServeWorker(conn)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "procesa (proceso de trabajo):", err)
+		return 1
+	}
+	return 0
+}
+
+// runServer runs the server until SIGINT or SIGTERM and returns the exit
+// status: 0 after a clean stop, 2 for bad flags or an address that cannot
+// be bound, 1 for other failures at start.
+func runServer(args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseFlags(args, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "procesa:", err)
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	slog.SetDefault(log)
+
+	var root *os.Root
+	if cfg.directory != "" {
+		if root, err = os.OpenRoot(cfg.directory); err != nil {
+			fmt.Fprintf(stderr, "procesa: no se puede abrir el directorio %q: %s\n", cfg.directory, errCause(err))
+			return 2
+		}
+		defer root.Close()
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	listeners, err := netio.Listen(ctx, cfg.ip, cfg.port)
+	if err != nil {
+		fmt.Fprintf(stderr, "procesa: no se puede escuchar en %s puerto %d: %s\n", cfg.ip, cfg.port, errCause(err))
+		return 2
+	}
+
+	workers, err := pool.Start(pool.Config{Procs: cfg.procs, TaskTimeout: cfg.taskLimit, Logger: log})
+	if err != nil {
+		fmt.Fprintln(stderr, "procesa: no se pudieron iniciar los procesos de trabajo:", err)
+		return 1
+	}
+	defer workers.Close()
+
+	defaults := imgproc.DefaultOptions()
+	defaults.Scale, defaults.MaxPixels = cfg.scale, cfg.maxPixels
+	var handler *api.Handler
+	store, err := tasks.Open(tasks.Config{
+		Dir:       cfg.dataDir,
+		Runner:    workers,
+		Workers:   cfg.procs,
+		QueueSize: cfg.queueSize,
+		Retention: cfg.retention,
+		Logger:    log,
+		OnFinish:  func(t *tasks.Task) { handler.TaskFinished(t) },
+	})
+	if err != nil {
+		fmt.Fprintln(stderr, "procesa:", err)
+		return 1
+	}
+	handler = api.New(api.Config{Store: store, Workers: workers, Defaults: defaults, Dir: root, MaxBody: cfg.maxBody, Logger: log})
+	store.Start()
+
+	srv := &netio.Server{
+		Handler:  handler,
+		Raw:      handler,
+		MaxConns: cfg.maxConns,
+		MaxBody:  cfg.maxBody,
+		Logger:   log,
+		OnReply:  handler.CountReply,
+	}
+	var wg sync.WaitGroup
+	for _, l := range listeners {
+		fmt.Fprintf(stdout, "escuchando en http://%s\n", hostPort(l.Addr()))
+		wg.Go(func() {
+			if err := srv.Serve(l); err != nil && !errors.Is(err, netio.ErrServerClosed) {
+				log.Error("el servidor dejó de aceptar conexiones", "error", err)
+			}
+		})
+	}
+	log.Info("servidor listo", "procesos", cfg.procs, "datos", cfg.dataDir, "escala", cfg.scale)
+
+	<-ctx.Done()
+	stop()
+	log.Info("deteniendo: se terminan las tareas en curso", "plazo", shutdownGrace)
+	grace, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	var sw sync.WaitGroup
+	sw.Go(func() { store.Shutdown(grace) })
+	sw.Go(func() { srv.Shutdown(grace) })
+	sw.Wait()
+	wg.Wait()
+	workers.Close()
+	log.Info("detenido")
+	return 0
+}
+
+// hostPort formats a listening address for a URL: [::]:8090, 0.0.0.0:8090.
+func hostPort(a net.Addr) string {
+	ta, ok := a.(*net.TCPAddr)
+	if !ok {
+		return a.String()
+	}
+	return net.JoinHostPort(ta.IP.String(), fmt.Sprint(ta.Port))
+}
+
+// errCause says in Spanish what went wrong with a socket or a directory,
+// without Go's operation prefixes.
+func errCause(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		switch errno {
+		case syscall.EADDRINUSE:
+			return "la dirección ya está en uso"
+		case syscall.EACCES, syscall.EPERM:
+			return "permiso denegado"
+		case syscall.EADDRNOTAVAIL:
+			return "la dirección no pertenece a este equipo"
+		case syscall.ENOENT:
+			return "no existe"
+		case syscall.ENOTDIR:
+			return "no es un directorio"
+		}
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return "no se pudo resolver el nombre"
+	}
+	return err.Error()
+}
