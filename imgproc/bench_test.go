@@ -1,0 +1,199 @@
+package imgproc
+
+import (
+	"bytes"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"golang.org/x/image/draw"
+)
+
+// The benchmarks work on a generated 20-megapixel "photo" (5472×3648, the
+// size of a common camera sensor): smooth colour gradients with texture and
+// noise, so that its JPEG has a realistic amount of entropy-coded data.
+const benchW, benchH = 5472, 3648
+
+var bench struct {
+	once sync.Once
+	rgba *image.RGBA
+	jpg  []byte // quality 90, 4:2:0
+	png  []byte
+}
+
+func benchImages(b *testing.B) {
+	b.Helper()
+	bench.once.Do(func() {
+		m := image.NewRGBA(image.Rect(0, 0, benchW, benchH))
+		parallelRows(benchH, benchW*4, func(y0, y1 int) {
+			r := rand.New(rand.NewPCG(uint64(y0), 7))
+			for y := y0; y < y1; y++ {
+				row := m.Pix[y*m.Stride:]
+				for x := range benchW {
+					n := r.IntN(24)
+					tex := (x*x/97 + y*3) % 40
+					row[4*x+0] = uint8(min(255, x*200/benchW+n+tex))
+					row[4*x+1] = uint8(min(255, y*200/benchH+n))
+					row[4*x+2] = uint8(min(255, (x+y)*150/(benchW+benchH)+n+tex/2))
+					row[4*x+3] = 255
+				}
+			}
+		})
+		bench.rgba = m
+		var jb, pb bytes.Buffer
+		if err := jpeg.Encode(&jb, m, &jpeg.Options{Quality: 90}); err != nil {
+			panic(err)
+		}
+		bench.jpg = jb.Bytes()
+		if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&pb, m); err != nil {
+			panic(err)
+		}
+		bench.png = pb.Bytes()
+	})
+	b.ResetTimer()
+}
+
+// reportMPs reports megapixels per second for px pixels per iteration.
+func reportMPs(b *testing.B, px int) {
+	b.ReportMetric(float64(px)*float64(b.N)/1e6/b.Elapsed().Seconds(), "MP/s")
+}
+
+func BenchmarkDecodeJPEG(b *testing.B) {
+	benchImages(b)
+	for b.Loop() {
+		if _, err := decode("jpeg", bench.jpg); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportMPs(b, benchW*benchH)
+}
+
+func BenchmarkDecodePNG(b *testing.B) {
+	benchImages(b)
+	for b.Loop() {
+		if _, err := decode("png", bench.png); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportMPs(b, benchW*benchH)
+}
+
+// BenchmarkGray measures the RGB to luma stage (a YCbCr JPEG skips it: its
+// Y plane is used as is).
+func BenchmarkGray(b *testing.B) {
+	benchImages(b)
+	for b.Loop() {
+		toGray(bench.rgba, false)
+	}
+	reportMPs(b, benchW*benchH)
+}
+
+// BenchmarkColour measures the YCbCr to RGBA stage (libjpeg upsampling)
+// used for colour output.
+func BenchmarkColour(b *testing.B) {
+	benchImages(b)
+	m, err := jpeg.Decode(bytes.NewReader(bench.jpg))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		toRGBA(m)
+	}
+	reportMPs(b, benchW*benchH)
+}
+
+func benchScale(b *testing.B, f float64, n int, filter string) {
+	benchImages(b)
+	src := toGray(bench.rgba, false)
+	if n == 4 {
+		src = rgbaPlane(bench.rgba)
+	}
+	dst := newPlane(int(benchW*f), int(benchH*f), n)
+	b.ResetTimer()
+	for b.Loop() {
+		resample(dst, src, filter)
+	}
+	// MP/s counts source pixels, the same for every factor.
+	reportMPs(b, benchW*benchH)
+}
+
+func BenchmarkScaleGrayHalf(b *testing.B)       { benchScale(b, 0.5, 1, FilterBicubic) }
+func BenchmarkScaleGray1_5(b *testing.B)        { benchScale(b, 1.5, 1, FilterBicubic) }
+func BenchmarkScaleGrayHalfLinear(b *testing.B) { benchScale(b, 0.5, 1, FilterBilinear) }
+func BenchmarkScaleGrayHalfNearest(b *testing.B) {
+	benchScale(b, 0.5, 1, FilterNearest)
+}
+func BenchmarkScaleRGBAHalf(b *testing.B) { benchScale(b, 0.5, 4, FilterBicubic) }
+func BenchmarkScaleRGBA1_5(b *testing.B)  { benchScale(b, 1.5, 4, FilterBicubic) }
+
+// BenchmarkXDrawGrayHalf is the same job with x/image/draw's Catmull-Rom,
+// for comparison (it runs on one core).
+func BenchmarkXDrawGrayHalf(b *testing.B) {
+	benchImages(b)
+	p := toGray(bench.rgba, false)
+	src := &image.Gray{Pix: p.pix, Stride: p.stride, Rect: image.Rect(0, 0, p.w, p.h)}
+	dst := image.NewGray(image.Rect(0, 0, benchW/2, benchH/2))
+	b.ResetTimer()
+	for b.Loop() {
+		draw.CatmullRom.Scale(dst, dst.Rect, src, src.Rect, draw.Src, nil)
+	}
+	reportMPs(b, benchW*benchH)
+}
+
+// BenchmarkScaleGrayHalfOneCore is our resampler limited to one band, to
+// compare with x/image/draw core for core.
+func BenchmarkScaleGrayHalfOneCore(b *testing.B) {
+	benchImages(b)
+	src := toGray(bench.rgba, false)
+	dst := newPlane(benchW/2, benchH/2, 1)
+	hw, vw := newWeights(src.w, dst.w, bicubicKernel), newWeights(src.h, dst.h, bicubicKernel)
+	b.ResetTimer()
+	for b.Loop() {
+		resampleBand(dst, src, hw, vw, 0, dst.h)
+	}
+	reportMPs(b, benchW*benchH)
+}
+
+func benchEncode(b *testing.B, f float64, format string) {
+	benchImages(b)
+	src := toGray(bench.rgba, false)
+	dst := newPlane(int(benchW*f), int(benchH*f), 1)
+	resample(dst, src, FilterBicubic)
+	m := toImage(dst, true)
+	o := DefaultOptions()
+	o.Format = format
+	b.ResetTimer()
+	for b.Loop() {
+		if err := encode(io.Discard, m, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportMPs(b, dst.w*dst.h) // output pixels
+}
+
+func BenchmarkEncodeJPEGGrayHalf(b *testing.B) { benchEncode(b, 0.5, "jpeg") }
+func BenchmarkEncodeJPEGGray1_5(b *testing.B)  { benchEncode(b, 1.5, "jpeg") }
+func BenchmarkEncodePNGGrayHalf(b *testing.B)  { benchEncode(b, 0.5, "png") }
+
+func benchProcess(b *testing.B, src []byte, f float64) {
+	o := DefaultOptions()
+	o.Scale = f
+	var out bytes.Buffer
+	for b.Loop() {
+		out.Reset()
+		if _, err := Process(src, &out, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportMPs(b, benchW*benchH) // source pixels
+}
+
+// Whole jobs with the default options (gray, bicubic, JPEG q75).
+func BenchmarkProcessJPEGHalf(b *testing.B) { benchImages(b); benchProcess(b, bench.jpg, 0.5) }
+func BenchmarkProcessJPEG1_5(b *testing.B)  { benchImages(b); benchProcess(b, bench.jpg, 1.5) }
+func BenchmarkProcessPNGHalf(b *testing.B)  { benchImages(b); benchProcess(b, bench.png, 0.5) }
