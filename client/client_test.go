@@ -181,7 +181,7 @@ func TestOnlyMissingQuestionsAreAsked(t *testing.T) {
 }
 
 func TestInputEndsBeforeAnswers(t *testing.T) {
-	r := runClient(t, t.Context(), "", "-p", "8090", "foto.jpg")
+	r := runClient(t, t.Context(), "", "-p", "8090", testImage(t, "video-001.png"))
 	if r.code != exitFailure || !strings.Contains(r.stderr, "no se indicó la IP del servidor") {
 		t.Errorf("estado %d, stderr %q; quería 1 y «no se indicó la IP del servidor»", r.code, r.stderr)
 	}
@@ -197,6 +197,11 @@ func TestMissingFile(t *testing.T) {
 	}
 	if n := srv.conns.Load(); n != 0 {
 		t.Errorf("el cliente se conectó %d veces sin tener archivo", n)
+	}
+	// Given as an argument, a missing file is reported before any question.
+	r = runClient(t, t.Context(), "127.0.0.1\n", missing)
+	if r.code != exitFailure || r.stdout != "" || !strings.Contains(r.stderr, "no existe el archivo") {
+		t.Errorf("sin -i: estado %d, stdout %q, stderr %q; quería 1, sin preguntas y «no existe el archivo»", r.code, r.stdout, r.stderr)
 	}
 }
 

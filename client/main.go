@@ -63,7 +63,16 @@ func mainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	}
 	disp := newDisplay(stderr)
 	s := &session{opts: opts, stdout: stdout, disp: disp}
-	err = askMissing(ctx, &s.opts, newPrompter(stdin, stdout, stderr))
+	if opts.Image != "" {
+		// A missing file is reported before any question is asked.
+		var f *os.File
+		if f, _, err = openImage(opts.Image); err == nil {
+			f.Close()
+		}
+	}
+	if err == nil {
+		err = askMissing(ctx, &s.opts, newPrompter(stdin, stdout, stderr))
+	}
 	if err == nil {
 		err = s.run(ctx)
 	}
@@ -201,15 +210,24 @@ func flagError(err error) error {
 	}
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		return fmt.Errorf("opción desconocida: %s", name)
+		return fmt.Errorf("opción desconocida: %s", dashes(name))
 	}
 	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
-		return fmt.Errorf("falta el valor de la opción %s", name)
+		return fmt.Errorf("falta el valor de la opción %s", dashes(name))
 	}
 	if strings.HasPrefix(msg, "invalid boolean value") || strings.HasPrefix(msg, "invalid boolean flag") {
 		return errors.New("--esperar no lleva valor (o lleva true/false)")
 	}
 	return fmt.Errorf("opciones no válidas (%s)", msg)
+}
+
+// dashes writes a flag as the help does: "-i" for one letter, "--ip" for a
+// word. name is the flag package's "-name".
+func dashes(name string) string {
+	if len(name) > 2 && name[0] == '-' && name[1] != '-' {
+		return "-" + name
+	}
+	return name
 }
 
 // parseScale parses a scale factor, accepting a decimal comma ("0,5").

@@ -36,6 +36,8 @@ func TestParseArgsErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"-x"}, "opción desconocida: -x"},
+		{[]string{"--raro"}, "opción desconocida: --raro"},
+		{[]string{"--ip"}, "falta el valor de la opción --ip"},
 		{[]string{"-i"}, "falta el valor de la opción -i"},
 		{[]string{"-p", "0"}, "el puerto debe ser un número entre 1 y 65535"},
 		{[]string{"-p", "http"}, "el puerto debe ser un número entre 1 y 65535"},
