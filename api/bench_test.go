@@ -1,0 +1,336 @@
+package api
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/png"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"procesa/netio"
+	"procesa/proto"
+	"procesa/tasks"
+)
+
+// copyRunner is a tasks.Runner that "processes" an image by copying it and
+// reporting its size: what the status route shows, without a worker.
+type copyRunner struct{}
+
+func (copyRunner) Do(ctx context.Context, job proto.Job) (proto.Result, error) {
+	b, err := os.ReadFile(job.Input)
+	if err != nil {
+		return proto.Result{}, err
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		return proto.Result{ID: job.ID, Status: 415, Error: "no es una imagen"}, nil
+	}
+	if err := os.WriteFile(job.Output, b, 0o600); err != nil {
+		return proto.Result{}, err
+	}
+	return proto.Result{ID: job.ID, Format: format, Width: cfg.Width, Height: cfg.Height, Bytes: int64(len(b))}, nil
+}
+
+type idleWorkers struct{}
+
+func (idleWorkers) Alive() int      { return 1 }
+func (idleWorkers) Procs() int      { return 1 }
+func (idleWorkers) Restarts() int64 { return 0 }
+
+var discard = slog.New(slog.DiscardHandler)
+
+// statusFixture is a real store holding one finished task, served both by
+// the real Handler behind netio.Server and by an equivalent net/http server.
+type statusFixture struct {
+	id       string
+	procesa  string // address of the netio server
+	nethttp  string // address of the net/http server
+	shutdown func()
+}
+
+func newStatusFixture(tb testing.TB) *statusFixture {
+	tb.Helper()
+	store, err := tasks.Open(tasks.Config{Dir: tb.TempDir(), Runner: copyRunner{}, Logger: discard})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	store.Start()
+	img, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "image", "testdata", "video-001.png"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	u, err := store.NewUpload()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	u.Write(img)
+	t, err := u.Commit(nil, "jpg", "image/jpeg", false)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if t, err = store.Wait(ctx, t.ID); err != nil || t.State != tasks.Done {
+		tb.Fatalf("the task did not finish: %v %+v", err, t)
+	}
+
+	h := New(Config{Store: store, Workers: idleWorkers{}, Logger: discard})
+	ns := &netio.Server{Handler: h, Raw: h, Logger: discard, OnReply: h.CountReply}
+	nl, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	go ns.Serve(nl)
+
+	hs := &http.Server{Handler: newNetHTTPStatus(store), ErrorLog: log.New(io.Discard, "", 0)}
+	hl, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	go hs.Serve(hl)
+
+	f := &statusFixture{id: t.ID, procesa: nl.Addr().String(), nethttp: hl.Addr().String()}
+	f.shutdown = func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		ns.Shutdown(ctx)
+		hs.Shutdown(ctx)
+		store.Shutdown(ctx)
+	}
+	tb.Cleanup(f.shutdown)
+	return f
+}
+
+// netHTTPStatus serves GET /estado/<id> with net/http, doing the work the
+// api Handler does for it: route by path, count the request, read Accept,
+// append the status from the store into a pooled buffer, and reply with
+// the same headers and body.
+type netHTTPStatus struct {
+	store    *tasks.Store
+	bufs     sync.Pool
+	mu       sync.Mutex
+	requests map[requestKey]uint64
+}
+
+func newNetHTTPStatus(store *tasks.Store) *netHTTPStatus {
+	return &netHTTPStatus{store: store, requests: make(map[requestKey]uint64)}
+}
+
+func (h *netHTTPStatus) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id, ok := strings.CutPrefix(r.URL.Path, "/estado/")
+	if !ok || (r.Method != "GET" && r.Method != "HEAD") {
+		http.NotFound(w, r)
+		return
+	}
+	bp, _ := h.bufs.Get().(*[]byte)
+	if bp == nil {
+		b := make([]byte, 0, 512)
+		bp = &b
+	}
+	defer h.bufs.Put(bp)
+	text := wantsText(r.Header.Get("Accept"))
+	b, st, ok := h.store.AppendStatus((*bp)[:0], id)
+	code := 200
+	if !ok {
+		code, st = 404, "No encontrado"
+		b = appendNotFound(b[:0], id)
+	}
+	ct := jsonType.Value
+	if text {
+		b = append(append(b[:0], st...), '\n')
+		ct = textType.Value
+	}
+	hdr := w.Header()
+	hdr["Content-Type"] = []string{ct}
+	hdr["Content-Length"] = []string{strconv.Itoa(len(b))}
+	w.WriteHeader(code)
+	w.Write(b)
+	*bp = b
+	h.mu.Lock()
+	h.requests[requestKey{routeStatus, code}]++
+	h.mu.Unlock()
+}
+
+// TestStatusServersAgree checks that the two servers the benchmark compares
+// give the same reply to the same requests, so that it compares equal work.
+func TestStatusServersAgree(t *testing.T) {
+	f := newStatusFixture(t)
+	for i, req := range []string{
+		"GET /estado/" + f.id + " HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET /estado/" + f.id + " HTTP/1.1\r\nHost: x\r\nAccept: text/plain\r\n\r\n",
+		"HEAD /estado/" + f.id + " HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET /estado/no-existe HTTP/1.1\r\nHost: x\r\n\r\n",
+	} {
+		method, _, _ := strings.Cut(req, " ")
+		var got [2]*http.Response
+		var body [2]string
+		for i, addr := range []string{f.procesa, f.nethttp} {
+			c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(5 * time.Second))
+			io.WriteString(c, req)
+			r, err := http.ReadResponse(bufio.NewReader(c), &http.Request{Method: method})
+			if err != nil {
+				t.Fatalf("%q to %s: %v", req, addr, err)
+			}
+			b, _ := io.ReadAll(r.Body)
+			got[i], body[i] = r, string(b)
+		}
+		p, n := got[0], got[1]
+		if p.StatusCode != n.StatusCode || body[0] != body[1] {
+			t.Errorf("%q:\nprocesa  %d %q\nnet/http %d %q", req, p.StatusCode, body[0], n.StatusCode, body[1])
+		}
+		for _, k := range []string{"Content-Type", "Content-Length"} {
+			if p.Header.Get(k) != n.Header.Get(k) {
+				t.Errorf("%q: %s %q from procesa, %q from net/http", req, k, p.Header.Get(k), n.Header.Get(k))
+			}
+		}
+		if len(p.Header) != len(n.Header) || p.Header.Get("Date") == "" {
+			t.Errorf("%q: header fields differ:\nprocesa  %v\nnet/http %v", req, p.Header, n.Header)
+		}
+		if i == 0 && !strings.Contains(body[0], `"estado":"Completada"`) {
+			t.Errorf("status body %q", body[0])
+		}
+	}
+}
+
+// loadConn is one keep-alive client connection of the load generator.
+type loadConn struct {
+	c  net.Conn
+	br *bufio.Reader
+}
+
+// errReply is a reply the load generator did not expect.
+var errReply = errors.New("unexpected reply")
+
+// do sends req and reads one reply: a 200 head and its Content-Length body.
+func (lc *loadConn) do(req []byte) error {
+	if _, err := lc.c.Write(req); err != nil {
+		return err
+	}
+	line, err := lc.br.ReadSlice('\n')
+	if err != nil {
+		return err
+	}
+	if len(line) < 12 || string(line[9:12]) != "200" {
+		return fmt.Errorf("%w: %q", errReply, line)
+	}
+	n := -1
+	for {
+		line, err = lc.br.ReadSlice('\n')
+		if err != nil {
+			return err
+		}
+		if len(line) <= 2 {
+			break
+		}
+		if len(line) > 16 && (line[0] == 'C' || line[0] == 'c') && strings.EqualFold(string(line[:15]), "content-length:") {
+			n, err = strconv.Atoi(strings.TrimSpace(string(line[15:])))
+			if err != nil {
+				return fmt.Errorf("%w: %q", errReply, line)
+			}
+		}
+	}
+	if n < 0 {
+		return fmt.Errorf("%w: no Content-Length", errReply)
+	}
+	_, err = lc.br.Discard(n)
+	return err
+}
+
+// dialLoad opens n keep-alive connections to addr.
+func dialLoad(tb testing.TB, addr string, n int) []*loadConn {
+	conns := make([]*loadConn, n)
+	for i := range conns {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { c.Close() })
+		conns[i] = &loadConn{c: c, br: bufio.NewReaderSize(c, 4<<10)}
+	}
+	return conns
+}
+
+// load sends total requests over conns, one outstanding per connection,
+// and returns how long they took.
+func load(tb testing.TB, conns []*loadConn, req []byte, total int) time.Duration {
+	var left atomic.Int64
+	left.Store(int64(total))
+	var wg sync.WaitGroup
+	var failed atomic.Pointer[error]
+	start := time.Now()
+	for _, lc := range conns {
+		wg.Go(func() {
+			for left.Add(-1) >= 0 {
+				if err := lc.do(req); err != nil {
+					failed.CompareAndSwap(nil, &err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	d := time.Since(start)
+	if err := failed.Load(); err != nil {
+		tb.Fatalf("load: %v", *err)
+	}
+	return d
+}
+
+// BenchmarkStatus serves GET /estado/<id> to 64 concurrent keep-alive
+// clients from procesa (netio + api) and from an equivalent net/http
+// server, alternating them in rounds within the same run, and reports the
+// requests per second of each and their ratio (target: at least 1.5).
+func BenchmarkStatus(b *testing.B) {
+	const clients, rounds = 64, 6
+	f := newStatusFixture(b)
+	req := []byte("GET /estado/" + f.id + " HTTP/1.1\r\nHost: x\r\n\r\n")
+	pc := dialLoad(b, f.procesa, clients)
+	hc := dialLoad(b, f.nethttp, clients)
+	// Warm both up: connections accepted, buffers and pools filled.
+	load(b, pc, req, 4*clients)
+	load(b, hc, req, 4*clients)
+
+	per := max(b.N/rounds, 1)
+	var dp, dh time.Duration
+	b.ResetTimer()
+	for r := range rounds {
+		// Alternate which goes first, so that neither always follows the
+		// other's garbage.
+		if r%2 == 0 {
+			dp += load(b, pc, req, per)
+			dh += load(b, hc, req, per)
+		} else {
+			dh += load(b, hc, req, per)
+			dp += load(b, pc, req, per)
+		}
+	}
+	b.StopTimer()
+	n := float64(per * rounds)
+	procesaRPS := n / dp.Seconds()
+	nethttpRPS := n / dh.Seconds()
+	b.ReportMetric(procesaRPS, "procesa-req/s")
+	b.ReportMetric(nethttpRPS, "nethttp-req/s")
+	b.ReportMetric(procesaRPS/nethttpRPS, "ratio")
+	b.ReportMetric(float64(dp.Nanoseconds())/n, "ns/op") // procesa's time per request
+}
