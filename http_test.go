@@ -159,11 +159,20 @@ func TestHealthAndMetrics(t *testing.T) {
 	get(t, base+"/estado/nada")
 	do(t, "DELETE", base+"/salud", nil)
 
-	r = get(t, base+"/metricas")
-	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/plain") {
-		t.Fatalf("/metricas: %d %s", r.status, r.header.Get("Content-Type"))
+	// The task's time reaches the histogram just after its state shows
+	// Completada (tasks calls OnFinish after writing the record): poll.
+	var m metricsText
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		r = get(t, base+"/metricas")
+		if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/plain") {
+			t.Fatalf("/metricas: %d %s", r.status, r.header.Get("Content-Type"))
+		}
+		m = parseMetrics(t, string(r.body))
+		if m.values["procesa_procesamiento_segundos_count"] > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	m := parseMetrics(t, string(r.body))
 	for _, c := range []struct {
 		series string
 		want   func(float64) bool

@@ -115,16 +115,23 @@ func goldenImage(t *testing.T, name string) string {
 // photo is the small real JPEG most tests upload: 150×103, colour.
 func photo(t *testing.T) string { return goldenImage(t, "video-001.jpeg") }
 
-var bigImages sync.Map // size -> func() (string, error)
+var bigImages sync.Map // [2]int{size, quality} -> func() (string, error)
 
 // bigJPEG returns the path of a generated w×w colour JPEG, made once per
 // size by scripts/imagen-grande.
 func bigJPEG(t *testing.T, w int) string {
 	t.Helper()
-	f, _ := bigImages.LoadOrStore(w, sync.OnceValues(func() (string, error) {
-		p := filepath.Join(scratchDir, fmt.Sprintf("grande-%d.jpg", w))
+	return genJPEG(t, w, 85)
+}
+
+// genJPEG returns the path of a generated w×w colour JPEG of the given
+// quality (100 makes a file about six times bigger than 85).
+func genJPEG(t *testing.T, w, quality int) string {
+	t.Helper()
+	f, _ := bigImages.LoadOrStore([2]int{w, quality}, sync.OnceValues(func() (string, error) {
+		p := filepath.Join(scratchDir, fmt.Sprintf("grande-%d-q%d.jpg", w, quality))
 		n := strconv.Itoa(w)
-		out, err := exec.Command(genPath, "-ancho", n, "-alto", n, "-o", p).CombinedOutput()
+		out, err := exec.Command(genPath, "-ancho", n, "-alto", n, "-calidad", strconv.Itoa(quality), "-o", p).CombinedOutput()
 		if err != nil {
 			return "", fmt.Errorf("imagen-grande: %v: %s", err, out)
 		}
