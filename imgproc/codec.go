@@ -56,7 +56,7 @@ func encode(w io.Writer, m image.Image, o Options) error {
 	if o.Format == FormatPNG {
 		return pngEncoder.Encode(w, m)
 	}
-	return jpeg.Encode(w, m, &jpeg.Options{Quality: o.Quality})
+	return encodeJPEG(w, m, o.Quality)
 }
 
 // decode decodes src with the codec of format.
