@@ -1,6 +1,9 @@
 package imgproc
 
-import "bytes"
+import (
+	"bytes"
+	"image/color"
+)
 
 // Info is what Check learns from an image header. Width and Height are the
 // source size after EXIF orientation; OutWidth and OutHeight the output size.
@@ -13,8 +16,9 @@ type Info struct {
 // header is Info plus what Process needs to carry on.
 type header struct {
 	Info
-	orientation int // EXIF orientation, 1..8
-	srcW, srcH  int // stored (not oriented) size
+	orientation int         // EXIF orientation, 1..8
+	srcW, srcH  int         // stored (not oriented) size
+	colorModel  color.Model // as DecodeConfig reports it
 }
 
 // Check validates o, sniffs the format, reads only the image header
@@ -41,7 +45,7 @@ func checkHeader(src []byte, o Options) (header, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxSide || cfg.Height > maxSide {
 		return header{}, errBadSizes
 	}
-	h := header{orientation: orientNormal, srcW: cfg.Width, srcH: cfg.Height}
+	h := header{orientation: orientNormal, srcW: cfg.Width, srcH: cfg.Height, colorModel: cfg.ColorModel}
 	h.Format = format
 	if format == "jpeg" {
 		h.orientation = jpegOrientation(src)

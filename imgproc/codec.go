@@ -2,7 +2,9 @@ package imgproc
 
 import (
 	"bytes"
+	"errors"
 	"image"
+	"image/color"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
@@ -12,29 +14,22 @@ import (
 	"golang.org/x/image/bmp"
 	"golang.org/x/image/tiff"
 	"golang.org/x/image/webp"
+
+	fastjpeg "procesa/imgproc/jpeg"
 )
 
 // codec holds the header reader and the pixel decoder of one input format.
 // This table is the one place where a decoder is swapped for another.
+// decode gets the header Check read; gray says that only luma is needed,
+// which lets a decoder skip the chroma work.
 type codec struct {
 	config func(io.Reader) (image.Config, error)
-	decode func([]byte) (image.Image, error)
+	decode func(src []byte, h header, gray bool) (image.Image, error)
 }
 
-// reader adapts an io.Reader decoder to a byte slice.
-func reader(f func(io.Reader) (image.Image, error)) func([]byte) (image.Image, error) {
-	return func(b []byte) (image.Image, error) { return f(bytes.NewReader(b)) }
-}
-
-// decodeJPEG decodes with image/jpeg and, for the rare RGB (not YCbCr)
-// JPEG with reduced G and B, redoes their upsampling as libjpeg does.
-func decodeJPEG(src []byte) (image.Image, error) {
-	m, err := jpeg.Decode(bytes.NewReader(src))
-	if rgba, ok := m.(*image.RGBA); ok && err == nil {
-		hs, vs := jpegRGBSampling(src)
-		fancyRGB(rgba, hs, vs)
-	}
-	return m, err
+// reader adapts an io.Reader decoder.
+func reader(f func(io.Reader) (image.Image, error)) func([]byte, header, bool) (image.Image, error) {
+	return func(b []byte, _ header, _ bool) (image.Image, error) { return f(bytes.NewReader(b)) }
 }
 
 // codecs maps the names returned by Sniff to their decoders.
@@ -47,6 +42,28 @@ var codecs = map[string]codec{
 	"webp": {webp.DecodeConfig, reader(webp.Decode)},
 }
 
+// decodeJPEG decodes with our imgproc/jpeg decoder, luma only when gray is
+// enough, and falls back to image/jpeg for the streams it leaves to it.
+// An RGB (not YCbCr) JPEG is decoded in full and, when its G and B are
+// stored at reduced resolution, they are upsampled as libjpeg does.
+func decodeJPEG(src []byte, h header, gray bool) (image.Image, error) {
+	rgb := h.colorModel == color.RGBAModel
+	m, err := fastjpeg.Decode(bytes.NewReader(src), fastjpeg.DecodeOptions{GrayOnly: gray && !rgb})
+	if errors.Is(err, fastjpeg.ErrUnsupported) {
+		m, err = jpeg.Decode(bytes.NewReader(src))
+	}
+	if rgba, ok := m.(*image.RGBA); ok && err == nil {
+		hs, vs := jpegRGBSampling(src)
+		fancyRGB(rgba, hs, vs)
+	}
+	return m, err
+}
+
+// decode decodes src, whose header h Check has read.
+func decode(h header, src []byte, gray bool) (image.Image, error) {
+	return codecs[h.Format].decode(src, h, gray)
+}
+
 // pngEncoder is shared: its buffer pool makes repeated encodes cheaper.
 var pngEncoder = png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: &pngPool{}}
 
@@ -57,11 +74,6 @@ func encode(w io.Writer, m image.Image, o Options) error {
 		return pngEncoder.Encode(w, m)
 	}
 	return encodeJPEG(w, m, o.Quality)
-}
-
-// decode decodes src with the codec of format.
-func decode(format string, src []byte) (image.Image, error) {
-	return codecs[format].decode(src)
 }
 
 // pngPool is a png.EncoderBufferPool backed by a sync.Pool.

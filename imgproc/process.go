@@ -29,7 +29,7 @@ func render(src []byte, o Options) (image.Image, Info, error) {
 	if err != nil {
 		return nil, Info{}, err
 	}
-	m, err := decode(h.Format, src)
+	m, err := decode(h, src, o.Gray)
 	if err != nil {
 		return nil, Info{}, errDecode
 	}
