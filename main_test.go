@@ -92,6 +92,22 @@ func needTool(t *testing.T, name string) string {
 	return p
 }
 
+// haveTool reports whether an outside program is installed, for a test
+// that can do without it; with PROCESA_REQUIRE_TOOLS=1 a missing one fails
+// the test.
+func haveTool(t *testing.T, name string) bool {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		if os.Getenv("PROCESA_REQUIRE_TOOLS") != "" {
+			t.Errorf("falta %s y PROCESA_REQUIRE_TOOLS está puesto", name)
+		} else {
+			t.Logf("sin %s: se omite esa parte de la prueba", name)
+		}
+		return false
+	}
+	return true
+}
+
 // needIPv6 skips the test when the host cannot listen on ::1.
 func needIPv6(t *testing.T) {
 	t.Helper()
