@@ -59,9 +59,13 @@ func parseServer(s string) (host string, port int, err error) {
 	return host, port, nil
 }
 
-// isIPv6 reports whether s is an IPv6 literal, possibly with a zone.
+// isIPv6 reports whether s is an IPv6 literal, possibly with a zone (an
+// interface name or number: letters, digits, '-', '.', '_').
 func isIPv6(s string) bool {
-	addr, _, _ := strings.Cut(s, "%")
+	addr, zone, hasZone := strings.Cut(s, "%")
+	if hasZone && !validHostName(zone) {
+		return false
+	}
 	ip := net.ParseIP(addr)
 	return ip != nil && strings.Contains(addr, ":")
 }

@@ -1,6 +1,13 @@
 package client
 
-import "testing"
+import (
+	"io"
+	"net"
+	"strconv"
+	"testing"
+
+	"procesa/proto"
+)
 
 func TestParseServer(t *testing.T) {
 	for _, tc := range []struct {
@@ -23,6 +30,8 @@ func TestParseServer(t *testing.T) {
 		{in: "servidor.local:8090", host: "servidor.local", port: 8090},
 		{in: "", wantFail: true},
 		{in: "[::1", wantFail: true},
+		{in: "::%[", wantFail: true},
+		{in: "fe80::1%", wantFail: true},
 		{in: "[localhost]", wantFail: true},
 		{in: "[127.0.0.1]", wantFail: true},
 		{in: "[::1]:0", wantFail: true},
@@ -61,4 +70,33 @@ func TestHostHeader(t *testing.T) {
 			t.Errorf("hostHeader(%q, %d) = %q; quería %q", tc.host, tc.port, got, tc.want)
 		}
 	}
+}
+
+// FuzzParseServer checks that whatever parseServer accepts makes a dial
+// address that splits back into the same host and a Host header that package
+// proto agrees to send.
+func FuzzParseServer(f *testing.F) {
+	for _, s := range []string{"127.0.0.1", "[::1]:8090", "::1", "fe80::1%eth0", "localhost:80", "a_b.c", "[::1", "1:2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		host, port, err := parseServer(s)
+		if err != nil {
+			return
+		}
+		if host == "" || port < 0 || port > 65535 {
+			t.Fatalf("parseServer(%q) = %q, %d", s, host, port)
+		}
+		if port == 0 {
+			port = defaultPort
+		}
+		c := newConn(host, port)
+		h, p, err := net.SplitHostPort(c.addr)
+		if err != nil || h != host || p != strconv.Itoa(port) {
+			t.Fatalf("parseServer(%q): dirección %q no se separa en %q, %d (%q, %q, %v)", s, c.addr, host, port, h, p, err)
+		}
+		if err := proto.WriteRequestHead(io.Discard, "GET", "/", c.host, nil); err != nil {
+			t.Fatalf("parseServer(%q): Host %q rechazado por proto: %v", s, c.host, err)
+		}
+	})
 }

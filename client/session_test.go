@@ -1,9 +1,14 @@
 package client
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
+
+	"procesa/proto"
 )
 
 func TestResultExt(t *testing.T) {
@@ -69,6 +74,57 @@ func TestOutputFormat(t *testing.T) {
 	} {
 		if got := outputFormat(tc.output); got != tc.want {
 			t.Errorf("outputFormat(%q) = %q; quería %q", tc.output, got, tc.want)
+		}
+	}
+}
+
+func TestServerError(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		reason string
+		header proto.Header
+		body   string
+		want   string
+	}{
+		{415, "Unsupported Media Type", nil, `{"error": "no es una imagen"}`,
+			"el servidor respondió con el estado 415: no es una imagen"},
+		{409, "Conflict", nil, `{"id_tarea":"x","estado":"En progreso"}`,
+			"el servidor respondió con el estado 409: la tarea está en progreso"},
+		{500, "Internal Server Error", nil, "algo\x1b[2Jfalló\n",
+			"el servidor respondió con el estado 500: algo [2Jfalló"},
+		{502, "Bad Gateway", nil, "", "el servidor respondió con el estado 502: Bad Gateway"},
+		{503, "Service Unavailable", proto.Header{{Name: "Retry-After", Value: "5"}}, `{"error":"cola llena"}`,
+			"el servidor respondió con el estado 503: cola llena (reintente en 5 s)"},
+		{400, "", nil, strings.Repeat("x", 400), "el servidor respondió con el estado 400: " + strings.Repeat("x", 300) + "..."},
+	} {
+		s := &session{c: &conn{}}
+		head := &proto.ResponseHead{Status: tc.status, Reason: tc.reason, Header: tc.header}
+		err := s.serverError(head, strings.NewReader(tc.body))
+		var se *ServerError
+		if !errors.As(err, &se) || se.Status != tc.status || err.Error() != tc.want {
+			t.Errorf("serverError(%d, %q) = %v; quería %q", tc.status, tc.body, err, tc.want)
+		}
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		value  string
+		want   time.Duration
+		ok     bool
+	}{
+		{503, "5", 5 * time.Second, true},
+		{503, "0", 0, true},
+		{503, "3600", maxRetryWait, true},
+		{503, "", 0, false},
+		{503, "Wed, 21 Oct 2026 07:28:00 GMT", 0, false},
+		{503, "-1", 0, false},
+		{429, "5", 0, false},
+	} {
+		head := &proto.ResponseHead{Status: tc.status, Header: proto.Header{{Name: "Retry-After", Value: tc.value}}}
+		if got, ok := retryAfter(head); got != tc.want || ok != tc.ok {
+			t.Errorf("retryAfter(%d, %q) = %v, %v; quería %v, %v", tc.status, tc.value, got, ok, tc.want, tc.ok)
 		}
 	}
 }
