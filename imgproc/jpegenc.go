@@ -11,6 +11,10 @@ import (
 	"sync"
 )
 
+// parallelJPEGMin is the smallest image, in pixels, worth encoding in
+// parallel strips; a variable so that tests can lower it.
+var parallelJPEGMin = 1 << 20
+
 // encodeJPEG writes m as a baseline JPEG using every core. image/jpeg's
 // encoder is sequential, so the image is cut into horizontal strips whose
 // height is a multiple of the MCU height; each strip is encoded on its own
@@ -32,7 +36,7 @@ func encodeJPEG(w io.Writer, m image.Image, quality int) error {
 	}
 	cores := runtime.GOMAXPROCS(0)
 	mcuCols, mcuRows := (b.Dx()+mcu-1)/mcu, (b.Dy()+mcu-1)/mcu
-	if cores < 2 || b.Dx()*b.Dy() < 1<<20 || b.Dx() > 0xffff || b.Dy() > 0xffff {
+	if cores < 2 || b.Dx()*b.Dy() < parallelJPEGMin || b.Dx() > 0xffff || b.Dy() > 0xffff {
 		return jpeg.Encode(w, m, opts)
 	}
 	// A restart interval counts MCUs in 16 bits: strips of k MCU rows.

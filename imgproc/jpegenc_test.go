@@ -16,8 +16,10 @@ import (
 // and colour, at sizes that are and are not multiples of the MCU.
 func TestEncodeJPEGParallel(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3)) // odd core count, more strips
-	g := noisy(1283, 1021, 5)
-	rgba := image.NewRGBA(image.Rect(0, 0, 1100, 977))
+	defer func(n int) { parallelJPEGMin = n }(parallelJPEGMin)
+	parallelJPEGMin = 1000
+	g := noisy(283, 221, 5)
+	rgba := image.NewRGBA(image.Rect(0, 0, 300, 177))
 	for i := range rgba.Pix {
 		rgba.Pix[i] = g.Pix[i%len(g.Pix)]
 		if i%4 == 3 {
