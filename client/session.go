@@ -197,7 +197,10 @@ func (s *session) follow(ctx context.Context, st taskStatus) (taskStatus, error)
 	h := proto.Header{{Name: "User-Agent", Value: "procesa-cliente"}, {Name: "Accept", Value: "application/json"}}
 	start := time.Now()
 	wait := pollMin
-	s.disp.status(pathOr(st.State, stateQueued), 0)
+	if st.State == "" {
+		st.State = stateQueued
+	}
+	s.disp.status(st.State, 0)
 	for {
 		if err := sleep(ctx, wait); err != nil {
 			return st, err
@@ -225,6 +228,8 @@ func (s *session) follow(ctx context.Context, st taskStatus) (taskStatus, error)
 		}
 		s.disp.status(now.State, time.Since(start))
 		switch now.State {
+		case stateQueued, stateRunning:
+			// Keep polling; so for a state this client does not know.
 		case stateDone:
 			s.disp.endLine()
 			return now, nil
