@@ -84,7 +84,10 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 			fs.Var(o.value, n, o.usage)
 		}
 	}
-	fs.Usage = func() {
+	// The flag package calls Usage on -h and on every error; the help is
+	// printed once, for -h only, so a bad flag gives just its one line.
+	fs.Usage = func() {}
+	usage := func() {
 		io.WriteString(out, usageHead)
 		for _, o := range opts {
 			var names []string
@@ -101,7 +104,7 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.Usage()
+			usage()
 			return nil, err
 		}
 		return nil, spanishFlagError(err)
