@@ -1,0 +1,114 @@
+package main
+
+import (
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// runProcesa runs the binary to completion (for commands that exit at
+// once) and returns stdout, stderr and the exit status.
+func runProcesa(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	out, errOut, code := runCmd(t, nil, binPath, args...)
+	return string(out), string(errOut), code
+}
+
+// TestHelp checks that -h prints Spanish help naming every flag of SPEC §2
+// with its default, and exits 0.
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []string{"-h", "--help", "-help"} {
+		out, errOut, code := runProcesa(t, arg)
+		if code != 0 {
+			t.Errorf("procesa %s: estado %d, se esperaba 0; stderr %q", arg, code, errOut)
+		}
+		if strings.Count(out, "Uso: procesa") != 1 || !strings.Contains(out, "procesa cliente") {
+			t.Errorf("procesa %s: se esperaba la ayuda una vez, con el uso:\n%s", arg, out)
+		}
+		if errOut != "" {
+			t.Errorf("procesa %s: stderr %q, se esperaba vacío", arg, errOut)
+		}
+		// Each flag's line, then its description ending in its default.
+		for _, f := range []struct{ names, dflt string }{
+			{"-i, --ip", "::"},
+			{"-p, --puerto", "8090"},
+			{"-e, --escala", "1.0"},
+			{"-w, --procesos", "(uno por CPU)"},
+			{"--datos", "procesa-datos"},
+			{"--max-cuerpo", "32MiB"},
+			{"--max-pixeles", "50M"},
+			{"--retencion", "1h"},
+			{"--limite-tarea", "60s"},
+			{"--directorio", "ninguno"},
+		} {
+			i := strings.Index(out, "  "+f.names+" ")
+			if i < 0 {
+				t.Errorf("procesa %s: la ayuda no lista %s:\n%s", arg, f.names, out)
+				continue
+			}
+			entry := out[i:]
+			if j := strings.Index(entry[2:], "\n  -"); j >= 0 {
+				entry = entry[:j+2]
+			}
+			if !strings.Contains(entry, "por defecto: ") || !strings.Contains(entry, f.dflt) {
+				t.Errorf("procesa %s: la entrada de %s no da su valor por defecto %q:\n%s", arg, f.names, f.dflt, entry)
+			}
+		}
+	}
+}
+
+// TestBadFlags checks that every bad command line gives one Spanish line on
+// stderr and exit status 2, never a stack trace or the English of the flag
+// package.
+func TestBadFlags(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	busy := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	for _, c := range []struct {
+		args []string
+		want string // a word the message must contain
+	}{
+		{[]string{"-p", "abc"}, "-p"},
+		{[]string{"-p", "70000"}, "-p"},
+		{[]string{"--escala", "0"}, "escala"},
+		{[]string{"-e", "-1"}, "-e"},
+		{[]string{"--nope"}, "nope"},
+		{[]string{"-w", "0"}, "-w"},
+		{[]string{"--max-cuerpo", "muchos"}, "max-cuerpo"},
+		{[]string{"--max-pixeles", "0"}, "max-pixeles"},
+		{[]string{"--retencion", "ayer"}, "retencion"},
+		{[]string{"--limite-tarea", "-5s"}, "limite-tarea"},
+		{[]string{"-p"}, "-p"},
+		{[]string{"sobrante"}, "sobrante"},
+		{[]string{"-i", "127.0.0.1", "-p", busy, "--datos", t.TempDir()}, "en uso"},
+		{[]string{"-i", "192.0.2.1", "-p", "0", "--datos", t.TempDir()}, "192.0.2.1"},
+		{[]string{"--directorio", "/no/existe/de/verdad", "-p", "0", "--datos", t.TempDir()}, "directorio"},
+	} {
+		out, errOut, code := runProcesa(t, c.args...)
+		if code != 2 {
+			t.Errorf("procesa %q: estado %d, se esperaba 2; stdout %q stderr %q", c.args, code, out, errOut)
+			continue
+		}
+		lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
+		if len(lines) != 1 || !strings.HasSuffix(errOut, "\n") {
+			t.Errorf("procesa %q: stderr debe ser una línea, fue %q", c.args, errOut)
+		}
+		for _, bad := range []string{"goroutine", "panic", "flag provided", "invalid value", "Usage", "bind:", "listen tcp"} {
+			if strings.Contains(errOut, bad) {
+				t.Errorf("procesa %q: stderr %q contiene %q", c.args, errOut, bad)
+			}
+		}
+		if !strings.HasPrefix(errOut, "procesa: ") || !strings.Contains(errOut, c.want) {
+			t.Errorf("procesa %q: stderr %q, se esperaba «procesa: …» nombrando %q", c.args, errOut, c.want)
+		}
+		if out != "" {
+			t.Errorf("procesa %q: stdout %q, se esperaba vacío (ni ayuda ni «escuchando»)", c.args, out)
+		}
+	}
+}

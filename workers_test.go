@@ -1,0 +1,210 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// slowQuery makes the big test image a task of seconds: 4000×4000 → 8000×8000.
+const slowQuery = "?escala=2&filtro=bicubico"
+
+// waitHealth polls /salud until it reports procs workers.
+func waitHealth(t *testing.T, base string, procs int, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		r := get(t, base+"/salud")
+		var h struct{ Procesos int }
+		json.Unmarshal(r.body, &h)
+		if r.status == 200 && h.Procesos == procs {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/salud sigue en %v tras %v, se esperaban %d procesos", r, timeout, procs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestWorkerKilled kills the worker running a slow task with SIGKILL: that
+// task ends Error with a Spanish reason, the worker is replaced, the
+// restart is counted, and the next task succeeds.
+func TestWorkerKilled(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, "-w", "2", "--max-pixeles", "100M")
+	base := s.base()
+	pids := workerPIDs(t, s.cmd.Process.Pid)
+	if len(pids) != 2 {
+		t.Fatalf("con -w 2 el servidor tiene los hijos %v", pids)
+	}
+	id := upload(t, base, bigJPEG(t, 4000), slowQuery)
+	waitState(t, base, id, 60*time.Second, func(st status) bool { return st.State != "En cola" })
+
+	// The busy worker is the one using CPU.
+	var busy int
+	for busy == 0 {
+		before := map[int]int64{}
+		for _, p := range pids {
+			before[p], _ = cpuTicks(p)
+		}
+		time.Sleep(300 * time.Millisecond)
+		best := int64(0)
+		for _, p := range pids {
+			now, _ := cpuTicks(p)
+			if d := now - before[p]; d > best {
+				best, busy = d, p
+			}
+		}
+		if st, _ := getStatus(t, base, id); st.State != "En progreso" {
+			t.Fatalf("la tarea lenta terminó antes de poder matar a su proceso: %+v", st)
+		}
+	}
+	if err := syscall.Kill(busy, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	st := waitState(t, base, id, 30*time.Second, finished)
+	if st.State != "Error" || st.Error == "" || !strings.Contains(st.Error, "proceso de trabajo") {
+		t.Errorf("tarea cuyo proceso murió: %+v, se esperaba Error con un motivo en español", st)
+	}
+	if r := get(t, base+"/resultado/"+id); r.status != 409 {
+		t.Errorf("/resultado de una tarea fallida: %v, se esperaba 409", r)
+	}
+	t.Logf("motivo: %s", st.Error)
+
+	waitHealth(t, base, 2, 20*time.Second)
+	now := workerPIDs(t, s.cmd.Process.Pid)
+	if len(now) != 2 || slices.Contains(now, busy) {
+		t.Errorf("procesos antes %v, matado %d, ahora %v", pids, busy, now)
+	}
+	for _, p := range pids {
+		if p != busy && !slices.Contains(now, p) {
+			t.Errorf("el proceso %d, que no se mató, fue reemplazado también", p)
+		}
+	}
+	m := parseMetrics(t, string(get(t, base+"/metricas").body))
+	if v := m.values["procesa_reinicios_procesos_total"]; v < 1 {
+		t.Errorf("procesa_reinicios_procesos_total = %v tras matar un proceso", v)
+	}
+	if v := m.values[`procesa_tareas{estado="Error"}`]; v != 1 {
+		t.Errorf(`procesa_tareas{estado="Error"} = %v, se esperaba 1`, v)
+	}
+	next := upload(t, base, photo(t), "")
+	waitDone(t, base, next)
+	checkImage(t, result(t, base, next), "jpeg", 150, 103, true)
+}
+
+// TestTaskTimeLimit runs a slow task under --limite-tarea 1s: it ends Error
+// saying so, and the server goes on.
+func TestTaskTimeLimit(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, "-w", "1", "--max-pixeles", "100M", "--limite-tarea", "1s")
+	base := s.base()
+	id := upload(t, base, bigJPEG(t, 4000), slowQuery)
+	start := time.Now()
+	st := waitState(t, base, id, 60*time.Second, finished)
+	if st.State != "Error" || !strings.Contains(st.Error, "límite") {
+		t.Fatalf("tarea lenta con --limite-tarea 1s: %+v, se esperaba Error mencionando el tiempo límite", st)
+	}
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("la tarea tardó %v en fallar con --limite-tarea 1s", d)
+	}
+	t.Logf("motivo: %s", st.Error)
+	// esperar=1 on a task that fails gets the failure, not a hang.
+	r := get(t, base+"/resultado/"+id+"?esperar=1")
+	if r.status != 409 {
+		t.Errorf("/resultado?esperar=1 de una tarea fallida: %v, se esperaba 409", r)
+	}
+	waitHealth(t, base, 1, 20*time.Second)
+	next := upload(t, base, photo(t), "")
+	waitDone(t, base, next)
+}
+
+// TestShutdownFinishesTask sends SIGTERM while a task runs and another
+// waits: the server exits 0, the running task finished (or stayed queued on
+// disk) and the queued one is on disk; the next start completes both.
+func TestShutdownFinishesTask(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	s := startServer(t, "--datos", data, "-w", "1")
+	base := s.base()
+	running := upload(t, base, bigJPEG(t, 4000), "?escala=0.5")
+	waitState(t, base, running, 60*time.Second, func(st status) bool { return st.State != "En cola" })
+	queued := upload(t, base, photo(t), "")
+	s.stop() // checks exit status 0
+	if !strings.Contains(s.logs(), "detenido") {
+		t.Errorf("sin «detenido» en el registro:\n%s", s.logs())
+	}
+
+	record := func(id string) string {
+		var rec struct {
+			Estado string `json:"estado"`
+		}
+		b, err := os.ReadFile(filepath.Join(data, "tareas", id+".json"))
+		if err != nil || json.Unmarshal(b, &rec) != nil {
+			t.Fatalf("sin registro de la tarea %s tras SIGTERM: %v", id, err)
+		}
+		return rec.Estado
+	}
+	exists := func(p ...string) bool {
+		_, err := os.Stat(filepath.Join(append([]string{data}, p...)...))
+		return err == nil
+	}
+	switch st := record(running); st {
+	case "Completada":
+		if !exists("resultados", running+".jpg") {
+			t.Errorf("la tarea en curso figura Completada sin resultado en disco")
+		}
+	case "En cola":
+		if !exists("entradas", running) {
+			t.Errorf("la tarea en curso quedó en cola sin su imagen")
+		}
+	default:
+		t.Errorf("la tarea en curso quedó en %q tras SIGTERM", st)
+	}
+	if st := record(queued); st != "En cola" && st != "Completada" {
+		t.Errorf("la tarea en cola quedó en %q tras SIGTERM", st)
+	} else if st == "En cola" && !exists("entradas", queued) {
+		t.Errorf("la tarea en cola perdió su imagen")
+	}
+
+	s2 := startServer(t, "--datos", data, "-w", "1")
+	checkImageHeader(t, get(t, s2.base()+"/resultado/"+running+"?esperar=1").body, "jpeg", 2000, 2000, true)
+	waitDone(t, s2.base(), queued)
+	checkImage(t, result(t, s2.base(), queued), "jpeg", 150, 103, true)
+}
+
+// TestInterruptIdle checks that SIGINT stops an idle server with status 0
+// and its workers with it.
+func TestInterruptIdle(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, "-w", "2")
+	pids := workerPIDs(t, s.cmd.Process.Pid)
+	s.ended = true
+	s.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case <-s.done:
+	case <-time.After(20 * time.Second):
+		s.cmd.Process.Kill()
+		<-s.done
+		t.Fatalf("SIGINT no detuvo el servidor:\n%s", s.logs())
+	}
+	if s.err != nil {
+		t.Errorf("tras SIGINT: %v, se esperaba estado 0", s.err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for _, p := range pids {
+		for processExists(p) {
+			if time.Now().After(deadline) {
+				t.Errorf("el proceso de trabajo %d sobrevivió al servidor", p)
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
