@@ -5,7 +5,7 @@ import "encoding/binary"
 // lutBits is the number of bits the Huffman look-up tables index on. Codes of
 // at most lutBits bits (nearly all of them in real images) are decoded with one
 // table read; longer ones take the canonical-code slow path (T.81 F.2.2.3).
-const lutBits = 9
+const lutBits = 11
 
 // huffTable is a Huffman decoding table (T.81 C and F.2.2.3).
 type huffTable struct {
