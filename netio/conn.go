@@ -27,11 +27,18 @@ type conn struct {
 	rwc  net.Conn
 	idle atomic.Bool // waiting for the first byte of a request
 
-	br   *bufio.Reader
-	bw   *bufio.Writer
+	br   *bufio.Reader // reads through connReader
+	bw   *bufio.Writer // writes through connWriter
 	req  proto.Request
 	body bodyReader
 	w    ResponseWriter
+
+	// readBy is the deadline of the next read from the network: the end of
+	// the head's time while a head is read; zero while a body is read, when
+	// each read gets BodyTimeout. connReader sets it on rwc only when a read
+	// reaches the network, so a request that arrived whole costs no timer.
+	readBy  time.Time
+	applied time.Time // the read deadline last set on rwc by this goroutine
 }
 
 func (c *conn) wakeIfIdle() {
@@ -46,21 +53,23 @@ func (c *conn) serve() {
 	s := c.s
 	defer s.untrack(c)
 	defer c.rwc.Close()
-	c.br = bufio.NewReaderSize(flushingReader{c}, 4<<10)
-	c.bw = bufio.NewWriterSize(c.rwc, 4<<10)
+	c.br = bufio.NewReaderSize(connReader{c}, 4<<10)
+	c.bw = bufio.NewWriterSize(connWriter{c}, 4<<10)
 
 	for first := true; ; first = false {
 		// Wait for the first byte: the whole head must come within
 		// HeaderTimeout on a new connection; a kept-alive one may idle for
 		// IdleTimeout first. Until that byte the connection is idle, and
-		// Shutdown closes it (wakeIfIdle); shutting is checked after the
-		// deadline is set so that the deadline cannot undo a wake-up.
-		headDeadline := time.Now().Add(s.HeaderTimeout)
+		// Shutdown closes it (wakeIfIdle); the deadline is set now, not
+		// lazily, and shutting checked after it, so that it cannot undo a
+		// wake-up.
+		now := time.Now()
+		headDeadline := now.Add(s.HeaderTimeout)
 		c.idle.Store(true)
 		if first {
-			c.rwc.SetReadDeadline(headDeadline)
+			c.setReadDeadline(headDeadline)
 		} else {
-			c.rwc.SetReadDeadline(time.Now().Add(s.IdleTimeout))
+			c.setReadDeadline(now.Add(s.IdleTimeout))
 		}
 		if s.shutting.Load() {
 			return
@@ -76,7 +85,8 @@ func (c *conn) serve() {
 		if !first {
 			headDeadline = time.Now().Add(s.HeaderTimeout)
 		}
-		c.rwc.SetReadDeadline(headDeadline) // also undoes a wake-up that came too late
+		// Lazily: it also undoes a wake-up that came too late.
+		c.readBy = headDeadline
 		if first && s.Raw != nil && isRawUpload(c.br) {
 			c.serveRaw()
 			return
@@ -95,7 +105,7 @@ func (c *conn) serve() {
 			// io.EOF and other I/O errors: the peer is gone; send nothing.
 			return
 		}
-		c.rwc.SetReadDeadline(time.Time{})
+		c.readBy = time.Time{} // body reads get BodyTimeout each
 		if c.req.ContentLength > s.MaxBody {
 			// Decided before reading a byte of the body (and before any
 			// 100 Continue), then the connection is closed.
@@ -125,9 +135,7 @@ func (c *conn) serveRequest() bool {
 	}
 	if !c.body.done {
 		// The reply promised keep-alive, so the rest is small: drain it.
-		c.rwc.SetReadDeadline(time.Now().Add(s.BodyTimeout))
 		n, err := io.Copy(io.Discard, io.LimitReader(&c.body, drainLimit+1))
-		c.rwc.SetReadDeadline(time.Time{})
 		if err != nil || n > drainLimit || !c.body.done {
 			return false
 		}
@@ -151,6 +159,7 @@ func (c *conn) replyError(status int, msg string) {
 func (c *conn) serveRaw() {
 	s := c.s
 	body := &rawBody{c: c, left: s.MaxBody}
+	c.readBy = time.Time{} // each read gets BodyTimeout
 	ctx, cancel := context.WithCancel(s.abandon)
 	defer cancel()
 	w := &deadlineWriter{c: c}
@@ -161,16 +170,42 @@ func (c *conn) serveRaw() {
 	}
 }
 
-// flushingReader reads from the connection, first sending any reply
-// bytes still buffered: a reply held back for a pipelined request (see
-// ResponseWriter.finish) must be out before the server waits on the client.
-type flushingReader struct{ c *conn }
+// connReader is what c.br reads from: the connection, under the deadline
+// c.readBy stands for. It first sends any reply bytes still buffered: a
+// reply held back for a pipelined request (see ResponseWriter.finish) must
+// be out before the server waits on the client.
+type connReader struct{ c *conn }
 
-func (f flushingReader) Read(p []byte) (int, error) {
-	if err := f.c.flush(); err != nil {
+func (r connReader) Read(p []byte) (int, error) {
+	c := r.c
+	if err := c.flush(); err != nil {
 		return 0, err
 	}
-	return f.c.rwc.Read(p)
+	d := c.readBy
+	if d.IsZero() {
+		d = time.Now().Add(c.s.BodyTimeout)
+	}
+	if !d.Equal(c.applied) {
+		c.rwc.SetReadDeadline(d)
+		c.applied = d
+	}
+	return c.rwc.Read(p)
+}
+
+// setReadDeadline sets the read deadline on rwc now, and makes it the one
+// for the next reads too.
+func (c *conn) setReadDeadline(d time.Time) {
+	c.rwc.SetReadDeadline(d)
+	c.readBy, c.applied = d, d
+}
+
+// connWriter is what c.bw writes to: the connection, where each write gets
+// BodyTimeout to make progress.
+type connWriter struct{ c *conn }
+
+func (w connWriter) Write(p []byte) (int, error) {
+	w.c.rwc.SetWriteDeadline(time.Now().Add(w.c.s.BodyTimeout))
+	return w.c.rwc.Write(p)
 }
 
 // bodyReader is the request body as the Handler sees it: it sends
@@ -202,7 +237,6 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 			return 0, err
 		}
 	}
-	c.rwc.SetReadDeadline(time.Now().Add(c.s.BodyTimeout))
 	n, err := b.r.Read(p)
 	switch {
 	case err == io.EOF:
@@ -244,7 +278,6 @@ func (r *rawBody) Read(p []byte) (int, error) {
 	if int64(len(p)) > r.left+1 {
 		p = p[:r.left+1]
 	}
-	r.c.rwc.SetReadDeadline(time.Now().Add(r.c.s.BodyTimeout))
 	n, err := r.c.br.Read(p)
 	if int64(n) > r.left {
 		r.err = errRawTooLarge
@@ -257,8 +290,8 @@ func (r *rawBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// deadlineWriter writes through the connection's buffer, giving each write
-// BodyTimeout to make progress.
+// deadlineWriter writes through the connection's buffer, whose writes to
+// the network get BodyTimeout each to make progress (connWriter).
 type deadlineWriter struct {
 	c   *conn
 	err error
@@ -268,7 +301,6 @@ func (w *deadlineWriter) Write(p []byte) (int, error) {
 	if w.err != nil {
 		return 0, w.err
 	}
-	w.c.rwc.SetWriteDeadline(time.Now().Add(w.c.s.BodyTimeout))
 	n, err := w.c.bw.Write(p)
 	w.err = err
 	return n, err
@@ -278,7 +310,6 @@ func (w *deadlineWriter) flush() error {
 	if w.err != nil {
 		return w.err
 	}
-	w.c.rwc.SetWriteDeadline(time.Now().Add(w.c.s.BodyTimeout))
 	w.err = w.c.bw.Flush()
 	return w.err
 }

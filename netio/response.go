@@ -125,7 +125,6 @@ func (w *ResponseWriter) write(p []byte) (int, error) {
 	if w.err != nil {
 		return 0, w.err
 	}
-	w.c.rwc.SetWriteDeadline(time.Now().Add(w.c.s.BodyTimeout))
 	n, err := w.c.bw.Write(p)
 	w.err = err
 	return n, err
@@ -136,7 +135,6 @@ func (w *ResponseWriter) write(p []byte) (int, error) {
 func (w *ResponseWriter) finish() error {
 	c := w.c
 	if w.err == nil && (w.close || !c.body.done || c.br.Buffered() == 0) {
-		c.rwc.SetWriteDeadline(time.Now().Add(c.s.BodyTimeout))
 		w.err = c.bw.Flush()
 	}
 	if w.err != nil {
@@ -151,7 +149,6 @@ func (c *conn) flush() error {
 	if c.bw.Buffered() == 0 {
 		return nil
 	}
-	c.rwc.SetWriteDeadline(time.Now().Add(c.s.BodyTimeout))
 	return c.bw.Flush()
 }
 
