@@ -90,6 +90,18 @@ func TestBodyTimeout(t *testing.T) {
 			t.Errorf("the handler's body read did not fail")
 		}
 		c.expectClosed()
+
+		// A body that keeps coming, however slowly, is not cut: the
+		// timeout is on each read, not on the whole body.
+		c = dial(t, addr)
+		c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n")
+		for _, b := range "despacio" {
+			time.Sleep(short / 3)
+			c.send(string(b))
+		}
+		if r := c.read("POST"); r.StatusCode != 200 || r.body != "despacio" {
+			t.Errorf("slow body: %d %q", r.StatusCode, r.body)
+		}
 	})
 }
 
