@@ -7,7 +7,6 @@ import (
 	"image/jpeg"
 	"io"
 	"math"
-	"os"
 	"os/exec"
 	"sync"
 	"testing"
@@ -149,5 +148,33 @@ func BenchmarkDecode(b *testing.B) {
 	}
 }
 
-var _ = os.Stdout
-var _ = io.Discard
+func BenchmarkEncode(b *testing.B) {
+	benchData(b)
+	cases := []struct {
+		name string
+		m    *image.Image
+	}{
+		{"gray", new(image.Image)},
+		{"ycbcr420", new(image.Image)},
+		{"rgba", new(image.Image)},
+	}
+	*cases[0].m, *cases[1].m, *cases[2].m = bench.gray, bench.ycbcr, bench.rgba
+	for _, c := range cases {
+		b.Run(c.name+"/ours", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if err := Encode(io.Discard, *c.m, EncodeOptions{Quality: 75}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportMP(b, benchW*benchH)
+		})
+		b.Run(c.name+"/image-jpeg", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if err := jpeg.Encode(io.Discard, *c.m, &jpeg.Options{Quality: 75}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportMP(b, benchW*benchH)
+		})
+	}
+}

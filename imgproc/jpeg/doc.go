@@ -1,3 +1,70 @@
 // Package jpeg decodes baseline and progressive JPEG images and encodes
-// baseline ones, written from ITU-T T.81.
+// baseline ones. It is written from ITU-T T.81 and is meant to be faster
+// than image/jpeg for what procesa does: reading a photo, often only its
+// luma and often scaled down, then writing a JPEG.
+//
+// # Decoding
+//
+// Decode reads baseline (SOF0), extended sequential (SOF1, 8-bit Huffman)
+// and progressive (SOF2) streams with any chroma subsampling image/jpeg
+// reads (4:4:4, 4:4:0, 4:2:2, 4:2:0, 4:1:1, 4:1:0), restart markers,
+// grayscale, YCbCr, RGB (Adobe transform 0 or component ids 'R' 'G' 'B'),
+// and CMYK or YCCK with an Adobe marker. With zero DecodeOptions it returns
+// the same image type and bounds as image/jpeg.Decode (*image.Gray,
+// *image.YCbCr, *image.RGBA or *image.CMYK), with samples within rounding of
+// its (PSNR of 45 dB or more), and it accepts and rejects the same streams.
+//
+// DecodeOptions.GrayOnly returns an *image.Gray and reconstructs only the
+// luma: the chroma data are entropy-decoded and dropped. The Y plane of a
+// YCbCr JPEG is the BT.601 luma L = 0.299 R + 0.587 G + 0.114 B, so it is
+// used as is; RGB and CMYK streams are converted.
+//
+// DecodeOptions.Shrink (2, 4 or 8) scales down in the DCT domain: each 8x8
+// block is reconstructed as 4x4, 2x2 or 1x1 pixels from its lowest
+// frequencies (only the DC coefficient at 8), so the result has
+// ceil(w/Shrink) x ceil(h/Shrink) pixels and costs much less than a full
+// decode. Use the largest Shrink that keeps the result at least as large as
+// the target size, then finish with a resampler.
+//
+// Errors: a *FormatError (or an I/O error) for a stream image/jpeg also
+// rejects; an error matching ErrUnsupported (an UnsupportedError) for a
+// stream this package leaves to image/jpeg: arithmetic coding, 12-bit
+// samples, lossless or hierarchical frames, over-subscribed Huffman tables,
+// restart intervals in non-interleaved progressive scans of subsampled
+// components and a few other layouts that image/jpeg reads differently from
+// T.81. The caller then decodes with image/jpeg and gets its answer.
+//
+// Memory is bounded by the dimensions declared in the frame header (about 2
+// bytes per pixel and component for progressive streams, 1 for sequential
+// ones, plus the result): check them with DecodeConfig first, as image/jpeg
+// callers should.
+//
+// # Encoding
+//
+// Encode writes baseline JFIF: grayscale for an *image.Gray, YCbCr 4:4:4 for
+// a 4:4:4 *image.YCbCr, YCbCr 4:2:0 for everything else, with the Annex K
+// tables scaled by EncodeOptions.Quality exactly as libjpeg (and so Pillow
+// and image/jpeg) scale them. Large images are cut into horizontal strips
+// encoded in parallel; the stream then has a restart marker after every MCU
+// row so the strips are independent, which every decoder handles.
+//
+// # Concurrency
+//
+// Decode, DecodeConfig and Encode may be called from many goroutines at once;
+// Encode and Decode may themselves use several goroutines.
+//
+// # Plugging it into a pipeline
+//
+//	cfg, err := jpeg.DecodeConfig(bytes.NewReader(data)) // check size limits
+//	shrink := 1
+//	for shrink < 8 && (cfg.Width/(2*shrink) >= targetW && cfg.Height/(2*shrink) >= targetH) {
+//		shrink *= 2
+//	}
+//	img, err := jpeg.Decode(bytes.NewReader(data), jpeg.DecodeOptions{GrayOnly: gray, Shrink: shrink})
+//	if errors.Is(err, jpeg.ErrUnsupported) {
+//		log.Printf("jpeg: %v; falling back to image/jpeg", err)
+//		img, err = stdjpeg.Decode(bytes.NewReader(data))
+//	}
+//	// resample img to targetW x targetH, then:
+//	err = jpeg.Encode(w, out, jpeg.EncodeOptions{Quality: calidad})
 package jpeg
