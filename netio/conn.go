@@ -122,8 +122,10 @@ func (c *conn) serve() {
 // connection can carry another request.
 func (c *conn) serveRequest() bool {
 	s := c.s
-	c.body = bodyReader{c: c, r: proto.BodyReader(c.br, &c.req, s.MaxBody)}
-	c.body.done = !c.req.HasBody()
+	c.body = bodyReader{c: c, done: true}
+	if c.req.HasBody() { // else no reader: proto.BodyReader would allocate one
+		c.body = bodyReader{c: c, r: proto.BodyReader(c.br, &c.req, s.MaxBody)}
+	}
 	c.req.Body = &c.body
 	c.w = ResponseWriter{c: c, head: c.w.head[:0]}
 	s.Handler.ServeHTTP(&c.w, &c.req)

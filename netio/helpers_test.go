@@ -117,7 +117,7 @@ func requireIPv6(t *testing.T) {
 
 // startServer runs s on a fresh port of host and returns the address to
 // dial. Cleanup shuts s down and checks that Serve returned ErrServerClosed.
-func startServer(t *testing.T, s *Server, host string) string {
+func startServer(t testing.TB, s *Server, host string) string {
 	t.Helper()
 	if s.Logger == nil {
 		s.Logger = slog.New(slog.DiscardHandler)
