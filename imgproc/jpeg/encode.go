@@ -169,8 +169,8 @@ func (e *encoder) encodeRows(r0, r1 int) []byte {
 					c, t = i-nY+1, 1
 				}
 				fdct(&blocks[i])
-				quantize(&blocks[i], &e.recip[t], &coef)
-				bw.encodeBlock(&coef, &prev[c], stdEncTables[2*t], stdEncTables[2*t+1])
+				mask := quantize(&blocks[i], &e.recip[t], &coef)
+				bw.encodeBlock(&coef, mask, &prev[c], stdEncTables[2*t], stdEncTables[2*t+1])
 			}
 		}
 		if e.ri > 0 && my < e.myy-1 {
@@ -183,21 +183,32 @@ func (e *encoder) encodeRows(r0, r1 int) []byte {
 	return bw.buf
 }
 
-// quantize divides the scaled DCT outputs by the quantizers, rounding to
-// nearest, and stores them in zig-zag order, within the baseline ranges.
-func quantize(b *[64]float32, recip *[64]float32, c *[64]int32) {
-	for k := 0; k < 64; k++ {
-		n := unzig[k]
-		v := b[n] * recip[n]
-		var q int32
-		if v >= 0 {
-			q = int32(v + 0.5)
-		} else {
-			q = -int32(-v + 0.5)
-		}
-		c[k] = max(-1023, min(q, 1023))
+// zigOf maps a natural index to its zig-zag index.
+var zigOf = func() (z [64]int) {
+	for k, n := range unzig {
+		z[n] = k
 	}
-	c[0] = max(-1024, c[0])
+	return z
+}()
+
+// quantize divides the scaled DCT outputs by the quantizers, rounding to
+// nearest, and stores them in zig-zag order, within the baseline ranges. It
+// returns a mask with bit k set when coefficient k (zig-zag) is not zero.
+func quantize(b *[64]float32, recip *[64]float32, c *[64]int32) uint64 {
+	var mask uint64
+	for n := 0; n < 64; n++ {
+		// Adding 16384.5 makes truncation round to nearest for
+		// |v| < 16384 (the values are far smaller).
+		q := int32(b[n]*recip[n]+16384.5) - 16384
+		q = max(-1023, min(q, 1023))
+		k := zigOf[n] & 63
+		c[k] = q
+		mask |= uint64(uint32(q|-q)>>31) << uint(k) // branch-free q != 0
+	}
+	if c[0] == -1023 && b[0]*recip[0] < -1023.5 {
+		c[0] = -1024
+	}
+	return mask
 }
 
 // blockSource extracts level-shifted 8x8 blocks of one MCU from an image.

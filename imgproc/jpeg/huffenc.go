@@ -72,27 +72,26 @@ func (w *bitWriter) pad() {
 }
 
 // encodeBlock Huffman-codes the quantized block c (zig-zag order) with DC
-// predictor prev (F.1.2).
-func (w *bitWriter) encodeBlock(c *[64]int32, prev *int32, dc, ac *encTable) {
+// predictor prev (F.1.2). Bit k of nz is set when c[k] is not zero.
+func (w *bitWriter) encodeBlock(c *[64]int32, nz uint64, prev *int32, dc, ac *encTable) {
 	diff := c[0] - *prev
 	*prev = c[0]
 	w.emitValue(dc, 0, diff)
-	run := uint32(0)
-	for k := 1; k < 64; k++ {
-		v := c[k]
-		if v == 0 {
-			run++
-			continue
-		}
+	nz &^= 1
+	k := 0
+	for nz != 0 {
+		next := bits.TrailingZeros64(nz)
+		nz &= nz - 1
+		run := uint32(next - k - 1)
 		for run > 15 {
 			e := ac[0xf0]
 			w.emit(e>>8, uint(e&0xff))
 			run -= 16
 		}
-		w.emitValue(ac, run<<4, v)
-		run = 0
+		w.emitValue(ac, run<<4, c[next&63])
+		k = next
 	}
-	if run > 0 {
+	if k < 63 {
 		e := ac[0]
 		w.emit(e>>8, uint(e&0xff))
 	}
