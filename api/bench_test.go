@@ -73,7 +73,7 @@ func newStatusFixture(tb testing.TB) *statusFixture {
 	store.Start()
 	img, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "image", "testdata", "video-001.png"))
 	if err != nil {
-		tb.Fatal(err)
+		tb.Skipf("no se encuentra la imagen de prueba de GOROOT: %v", err)
 	}
 	u, err := store.NewUpload()
 	if err != nil {
