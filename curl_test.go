@@ -172,11 +172,8 @@ func TestCurl(t *testing.T) {
 	})
 
 	// No file of the refused uploads remains.
-	for _, sub := range []string{"tmp", "entradas"} {
-		left, _ := os.ReadDir(filepath.Join(s.data, sub))
-		if len(left) != 0 {
-			t.Errorf("quedan archivos en %s/: %v", sub, names(left))
-		}
+	if left := leftovers(s.data); len(left) != 0 {
+		t.Errorf("quedan subidas en --datos: %v", left)
 	}
 }
 
@@ -221,9 +218,8 @@ func TestBodyLimit(t *testing.T) {
 	}
 	id := curlAccepted(t, nil, "--data-binary", "@"+small, s.base()+"/procesar")
 	waitDone(t, s.base(), id)
-	left, _ := os.ReadDir(filepath.Join(s.data, "tmp"))
-	if len(left) != 0 {
-		t.Errorf("quedan archivos en tmp/: %v", names(left))
+	if left := leftovers(s.data); len(left) != 0 {
+		t.Errorf("quedan subidas en --datos: %v", left)
 	}
 }
 

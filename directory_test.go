@@ -113,8 +113,6 @@ func TestDirectory(t *testing.T) {
 	if r := get(t, base+"/salud"); r.status != 200 {
 		t.Errorf("/salud con --directorio: %v", r)
 	}
-	f, _ := os.Open(photo(t))
-	defer f.Close()
-	id := checkAccepted(t, do(t, "PUT", base+"/subida.jpg", f))
+	id := checkAccepted(t, do(t, "PUT", base+"/subida.jpg", fileBody(t, photo(t))))
 	waitDone(t, base, id)
 }

@@ -90,10 +90,8 @@ func TestCrashRecovery(t *testing.T) {
 	if !strings.Contains(s2.logs(), "tarea recuperada") {
 		t.Errorf("el servidor reiniciado no registró ninguna tarea recuperada:\n%s", s2.logs())
 	}
-	for _, sub := range []string{"entradas", "tmp"} {
-		if left, _ := os.ReadDir(filepath.Join(data, sub)); len(left) != 0 {
-			t.Errorf("quedan archivos en %s/ con todo terminado: %v", sub, names(left))
-		}
+	if left := leftovers(data); len(left) != 0 {
+		t.Errorf("quedan subidas en --datos con todo terminado: %v", left)
 	}
 }
 
@@ -157,12 +155,7 @@ func TestQueueFull(t *testing.T) {
 	waitState(t, base, running, 60*time.Second, func(st status) bool { return st.State != "En cola" })
 	queued := upload(t, base, photo(t), "")
 
-	f, err := os.Open(photo(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := do(t, "POST", base+"/procesar", f)
+	r := do(t, "POST", base+"/procesar", fileBody(t, photo(t)))
 	var e struct{ Error string }
 	if r.status != 503 || r.header.Get("Retry-After") == "" || json.Unmarshal(r.body, &e) != nil || e.Error == "" {
 		t.Errorf("subida con la cola llena: %v (Retry-After %q), se esperaba 503 con Retry-After y {\"error\": …}", r, r.header.Get("Retry-After"))
@@ -200,7 +193,7 @@ func TestQueueFull(t *testing.T) {
 	}
 
 	accepted := []string{running, queued}
-	for _, sub := range []string{"entradas", "tareas"} {
+	for _, sub := range []string{"tareas"} {
 		entries, _ := os.ReadDir(filepath.Join(s.data, sub))
 		for _, e := range entries {
 			id := strings.TrimSuffix(e.Name(), ".json")
@@ -209,11 +202,9 @@ func TestQueueFull(t *testing.T) {
 			}
 		}
 	}
-	// tmp/ holds the running task's output (resultado-*), and no upload.
-	left, _ := os.ReadDir(filepath.Join(s.data, "tmp"))
-	for _, e := range left {
-		if !strings.HasPrefix(e.Name(), "resultado-") {
-			t.Errorf("una subida rechazada dejó tmp/%s", e.Name())
+	for _, f := range leftovers(s.data) {
+		if id := strings.TrimPrefix(f, "entradas/"); !slices.Contains(accepted, id) {
+			t.Errorf("una subida rechazada dejó %s", f)
 		}
 	}
 	// Once the queue drains, uploads are accepted again.

@@ -435,12 +435,36 @@ func checkAccepted(t *testing.T, r reply) string {
 // task id of the 202.
 func upload(t *testing.T, base, path, query string) string {
 	t.Helper()
-	f, err := os.Open(path)
+	return checkAccepted(t, do(t, "POST", base+"/procesar"+query, fileBody(t, path), "Content-Type", "application/octet-stream"))
+}
+
+// fileBody returns the file's bytes as a request body of known length (an
+// *os.File body would make net/http send it chunked).
+func fileBody(t *testing.T, path string) *bytes.Reader {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	return checkAccepted(t, do(t, "POST", base+"/procesar"+query, f, "Content-Type", "application/octet-stream"))
+	return bytes.NewReader(b)
+}
+
+// leftovers returns the files under data/entradas and data/tmp that are
+// uploads (named by their task id), leaving out the task records and
+// results being written there (registro-*, resultado-*), which come and go
+// with the tasks that are running or just ended.
+func leftovers(data string) []string {
+	var left []string
+	for _, sub := range []string{"entradas", "tmp"} {
+		es, _ := os.ReadDir(filepath.Join(data, sub))
+		for _, e := range es {
+			if sub == "tmp" && (strings.HasPrefix(e.Name(), "registro-") || strings.HasPrefix(e.Name(), "resultado-")) {
+				continue
+			}
+			left = append(left, sub+"/"+e.Name())
+		}
+	}
+	return left
 }
 
 // getStatus returns the task's status; ok is false for a 404.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -76,9 +75,7 @@ func TestNetcat(t *testing.T) {
 	// Raw uploads leave no files behind: their tasks are synchronous.
 	id := upload(t, s.base(), photo(t), "")
 	waitDone(t, s.base(), id)
-	for _, sub := range []string{"tmp", "entradas"} {
-		if left, _ := os.ReadDir(filepath.Join(s.data, sub)); len(left) != 0 {
-			t.Errorf("quedan archivos en %s/: %v", sub, names(left))
-		}
+	if left := leftovers(s.data); len(left) != 0 {
+		t.Errorf("quedan subidas en --datos: %v", left)
 	}
 }

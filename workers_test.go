@@ -11,8 +11,10 @@ import (
 	"time"
 )
 
-// slowQuery makes the big test image a task of seconds: 4000×4000 → 8000×8000.
-const slowQuery = "?escala=2&filtro=bicubico"
+// slowQuery makes the big test image a task of seconds: 4000×4000 →
+// 9600×9600 (92 megapixels, so the server needs --max-pixeles 100M), and a
+// PNG, whose compression is slow.
+const slowQuery = "?escala=2.4&formato=png"
 
 // waitHealth polls /salud until it reports procs workers.
 func waitHealth(t *testing.T, base string, procs int, timeout time.Duration) {
@@ -99,20 +101,20 @@ func TestWorkerKilled(t *testing.T) {
 	checkImage(t, result(t, base, next), "jpeg", 150, 103, true)
 }
 
-// TestTaskTimeLimit runs a slow task under --limite-tarea 1s: it ends Error
-// saying so, and the server goes on.
+// TestTaskTimeLimit runs a slow task under --limite-tarea 500ms: it ends
+// Error saying so, and the server goes on.
 func TestTaskTimeLimit(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, "-w", "1", "--max-pixeles", "100M", "--limite-tarea", "1s")
+	s := startServer(t, "-w", "1", "--max-pixeles", "100M", "--limite-tarea", "500ms")
 	base := s.base()
 	id := upload(t, base, bigJPEG(t, 4000), slowQuery)
 	start := time.Now()
 	st := waitState(t, base, id, 60*time.Second, finished)
 	if st.State != "Error" || !strings.Contains(st.Error, "límite") {
-		t.Fatalf("tarea lenta con --limite-tarea 1s: %+v, se esperaba Error mencionando el tiempo límite", st)
+		t.Fatalf("tarea lenta con --limite-tarea 500ms: %+v, se esperaba Error mencionando el tiempo límite", st)
 	}
 	if d := time.Since(start); d > 30*time.Second {
-		t.Errorf("la tarea tardó %v en fallar con --limite-tarea 1s", d)
+		t.Errorf("la tarea tardó %v en fallar con --limite-tarea 500ms", d)
 	}
 	t.Logf("motivo: %s", st.Error)
 	// esperar=1 on a task that fails gets the failure, not a hang.
