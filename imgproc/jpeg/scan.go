@@ -177,6 +177,9 @@ func (d *decoder) restart(expected *byte) error {
 // sequentialScan decodes a baseline or extended sequential scan, writing
 // each block straight to its plane.
 func (d *decoder) sequentialScan(sc *scanHeader) error {
+	if d.usePipeline(sc) {
+		return d.sequentialPipelined(sc)
+	}
 	d.resetBits()
 	var (
 		pred     [4]int32

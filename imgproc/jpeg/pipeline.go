@@ -1,0 +1,156 @@
+package jpeg
+
+import (
+	"runtime"
+	"sync"
+)
+
+// The sequential decoder can split its work between goroutines: the calling
+// goroutine entropy-decodes one row of MCUs after another (inherently serial)
+// into coefficient buffers, and the other goroutines run the inverse DCTs of
+// finished rows meanwhile.
+
+// pipelineMinMCUs is the frame size, in MCUs, from which sequential scans
+// are pipelined (a variable for the tests).
+var pipelineMinMCUs = 2048
+
+// mcuBlock is one block of an MCU, in decoding order.
+type mcuBlock struct {
+	i      int  // index in the scan's components
+	dx, dy int  // position in the MCU, in blocks
+	keep   bool // the component is reconstructed
+}
+
+// rowJob is one MCU row of dequantized coefficients, handed to an IDCT
+// goroutine. Its blocks are zeroed again once transformed.
+type rowJob struct {
+	my   int
+	coef []int32
+	last []uint8
+}
+
+// usePipeline reports whether the scan is worth pipelining.
+func (d *decoder) usePipeline(sc *scanHeader) bool {
+	if runtime.GOMAXPROCS(0) < 2 || d.bs == 1 || d.mxx*d.myy < pipelineMinMCUs {
+		return false
+	}
+	// Interleaved scans, or the one scan of a grayscale frame (whose MCU is
+	// one block).
+	return sc.n > 1 || d.nComp == 1
+}
+
+// sequentialPipelined decodes a sequential scan with the IDCTs done by other
+// goroutines; see usePipeline.
+func (d *decoder) sequentialPipelined(sc *scanHeader) error {
+	var layout []mcuBlock
+	keep := 0
+	for i := 0; i < sc.n; i++ {
+		comp := &d.comp[sc.comp[i].ci]
+		k := d.planes[sc.comp[i].ci].pix != nil
+		for v := 0; v < comp.v; v++ {
+			for h := 0; h < comp.h; h++ {
+				layout = append(layout, mcuBlock{i, h, v, k})
+				if k {
+					keep++
+				}
+			}
+		}
+	}
+	rowBlocks := keep * d.mxx
+	workers := max(1, runtime.GOMAXPROCS(0)-1)
+	nbuf := workers + 2
+	free := make(chan *rowJob, nbuf)
+	for k := 0; k < nbuf; k++ {
+		free <- &rowJob{coef: make([]int32, rowBlocks*64), last: make([]uint8, rowBlocks)}
+	}
+	jobs := make(chan *rowJob, nbuf)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				d.idctRow(sc, layout, j)
+				free <- j
+			}
+		}()
+	}
+	err := d.entropyRows(sc, layout, free, jobs)
+	close(jobs)
+	wg.Wait()
+	return err
+}
+
+// entropyRows is the serial half of sequentialPipelined.
+func (d *decoder) entropyRows(sc *scanHeader, layout []mcuBlock, free <-chan *rowJob, jobs chan<- *rowJob) error {
+	d.resetBits()
+	var (
+		pred     [4]int32
+		scratch  [64]int32
+		expected byte = markerRST0
+	)
+	total, mcu := d.mxx*d.myy, 0
+	for my := 0; my < d.myy; my++ {
+		j := <-free
+		j.my = my
+		bi := 0
+		for mx := 0; mx < d.mxx; mx++ {
+			for _, lb := range layout {
+				c := sc.comp[lb.i]
+				dc, ac, q := &d.dcTab[c.td], &d.acTab[c.ta], &d.quant[d.comp[c.ci].tq]
+				if lb.keep {
+					last, err := d.decodeBlock((*[64]int32)(j.coef[bi*64:bi*64+64]), dc, ac, q, &pred[lb.i])
+					if err != nil {
+						return err
+					}
+					j.last[bi] = uint8(last)
+					bi++
+					continue
+				}
+				if _, err := d.decodeBlock(&scratch, dc, ac, q, &pred[lb.i]); err != nil {
+					return err
+				}
+				scratch = [64]int32{}
+			}
+			if d.nbits < 0 {
+				return errShortData
+			}
+			mcu++
+			if d.ri > 0 && mcu%d.ri == 0 && mcu < total {
+				if err := d.restart(&expected); err != nil {
+					return err
+				}
+				pred = [4]int32{}
+			}
+		}
+		jobs <- j
+	}
+	return nil
+}
+
+// idctRow transforms the blocks of one MCU row into their planes and zeroes
+// them for reuse.
+func (d *decoder) idctRow(sc *scanHeader, layout []mcuBlock, j *rowJob) {
+	bs := d.bs
+	bi := 0
+	for mx := 0; mx < d.mxx; mx++ {
+		for _, lb := range layout {
+			if !lb.keep {
+				continue
+			}
+			ci := sc.comp[lb.i].ci
+			comp := &d.comp[ci]
+			p := &d.planes[ci]
+			bx, by := mx*comp.h+lb.dx, j.my*comp.v+lb.dy
+			blk := (*[64]int32)(j.coef[bi*64 : bi*64+64])
+			last := int(j.last[bi])
+			d.idct(blk, last, p.pix[by*bs*p.stride+bx*bs:], p.stride)
+			if last == 0 {
+				blk[0] = 0
+			} else {
+				*blk = [64]int32{}
+			}
+			bi++
+		}
+	}
+}
