@@ -19,6 +19,15 @@ type plane struct {
 	pix       []byte
 	w, h      int
 	stride, n int
+	// prog, when not nil, says how many rows a decoder running
+	// concurrently has written; readers wait for a row before reading it.
+	prog *progress
+}
+
+// wait blocks until row y can be read and reports whether it can: false
+// means that the producer failed (its error is in prog).
+func (p plane) wait(y int) bool {
+	return p.prog == nil || p.prog.wait(y)
 }
 
 func newPlane(w, h, n int) plane {

@@ -22,12 +22,36 @@ func Process(src []byte, w io.Writer, o Options) (Info, error) {
 	return info, nil
 }
 
+// streamPNGs enables the streaming PNG decoder; tests turn it off to
+// compare with the image/png path.
+var streamPNGs = true
+
 // render is Process without the encoding: it returns the image that would
 // be encoded.
 func render(src []byte, o Options) (image.Image, Info, error) {
 	h, err := checkHeader(src, o)
 	if err != nil {
 		return nil, Info{}, err
+	}
+	flatten := o.Format == FormatJPEG // JPEG has no alpha: composite over white
+	if h.Format == "png" && streamPNGs {
+		if ph, err := parsePNGHeader(src); err == nil && ph.w == h.srcW && ph.h == h.srcH {
+			n := 1
+			switch {
+			case !o.Gray:
+				n = 4
+			case ph.hasAlpha && !flatten:
+				n = 2
+			}
+			p := newPlane(ph.w, ph.h, n)
+			p.prog = newProgress()
+			go streamPNG(src, ph, p, flatten, p.prog)
+			out := transform(p, h, o, flatten)
+			if p.prog.result() != nil {
+				return nil, Info{}, errDecode
+			}
+			return out, h.Info, nil
+		}
 	}
 	m, err := decode(h, src, o.Gray)
 	if err != nil {
@@ -36,23 +60,31 @@ func render(src []byte, o Options) (image.Image, Info, error) {
 	if b := m.Bounds(); b.Dx() != h.srcW || b.Dy() != h.srcH {
 		return nil, Info{}, errDecode
 	}
-	return transform(m, h, o), h.Info, nil
-}
-
-// transform runs the pixel stages on a decoded image: gray or RGBA working
-// plane, orientation, resampling, and the final conversion for the encoder.
-func transform(m image.Image, h header, o Options) image.Image {
-	flatten := o.Format == FormatJPEG // JPEG has no alpha: composite over white
 	var p plane
 	if o.Gray {
 		p = toGray(m, !flatten)
 	} else {
 		p = toRGBA(m)
 	}
+	return transform(p, h, o, flatten), h.Info, nil
+}
+
+// transform runs the pixel stages on a working plane: orientation,
+// resampling, and the final conversion for the encoder. When p is still
+// being decoded (p.prog set), it returns once p is complete, and the image
+// is only valid if p.prog reports no error.
+func transform(p plane, h header, o Options, flatten bool) image.Image {
 	// Orient the smaller of source and output: before resampling when
 	// enlarging, after when reducing.
 	tw, th := h.OutWidth, h.OutHeight
 	orientFirst := int64(tw)*int64(th) > int64(p.w)*int64(p.h)
+	if p.prog != nil && (h.orientation != orientNormal || (tw == p.w && th == p.h)) {
+		// Nothing to overlap with the decoder: wait for it.
+		if p.prog.result() != nil {
+			return nil
+		}
+		p.prog = nil
+	}
 	if orientFirst {
 		p = orient(p, h.orientation)
 	} else if swapsAxes(h.orientation) {
@@ -61,6 +93,9 @@ func transform(m image.Image, h header, o Options) image.Image {
 	if tw != p.w || th != p.h {
 		q := newPlane(tw, th, p.n)
 		resample(q, p, o.Filter)
+		if p.prog != nil && p.prog.result() != nil {
+			return nil
+		}
 		p = q
 	}
 	if !orientFirst {
@@ -78,6 +113,16 @@ func toImage(p plane, flatten bool) image.Image {
 	case 1:
 		return &image.Gray{Pix: p.pix, Stride: p.stride, Rect: r}
 	case 2:
+		if alphaOpaque(p) { // a PNG with an alpha channel it does not use
+			g := image.NewGray(r)
+			for y := range p.h {
+				row, o := p.row(y), g.Pix[y*g.Stride:]
+				for x := range p.w {
+					o[x] = row[2*x]
+				}
+			}
+			return g
+		}
 		out := image.NewNRGBA(r)
 		parallelRows(p.h, p.w*4, func(y0, y1 int) {
 			for y := y0; y < y1; y++ {
@@ -135,4 +180,17 @@ func addSat(a, b uint8) uint8 {
 		return uint8(s)
 	}
 	return 255
+}
+
+// alphaOpaque reports whether every alpha of a luma+alpha plane is 255.
+func alphaOpaque(p plane) bool {
+	for y := range p.h {
+		row := p.row(y)
+		for x := 1; x < len(row); x += 2 {
+			if row[x] != 255 {
+				return false
+			}
+		}
+	}
+	return true
 }

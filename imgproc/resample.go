@@ -144,22 +144,34 @@ func resample(dst, src plane, filter string) {
 	n := src.n
 	switch {
 	case hw == nil && vw == nil:
-		parallelRows(dst.h, dst.w*n, func(y0, y1 int) {
-			for y := y0; y < y1; y++ {
+		rowsOf(src, dst.h, dst.w*n, func(y0, y1 int) {
+			for y := y0; y < y1 && src.wait(y); y++ {
 				copy(dst.row(y), src.row(y))
 			}
 		})
 	case vw == nil:
-		parallelRows(dst.h, dst.w*n*hw.ksize, func(y0, y1 int) {
-			for y := y0; y < y1; y++ {
+		rowsOf(src, dst.h, dst.w*n*hw.ksize, func(y0, y1 int) {
+			for y := y0; y < y1 && src.wait(y); y++ {
 				horizontal(dst.row(y), src.row(y), hw, n)
 			}
 		})
 	default:
-		parallelRows(dst.h, dst.w*n*vw.ksize*2, func(y0, y1 int) {
+		rowsOf(src, dst.h, dst.w*n*vw.ksize*2, func(y0, y1 int) {
 			resampleBand(dst, src, hw, vw, y0, y1)
 		})
 	}
+}
+
+// rowsOf runs fn over output rows [0, h): in parallel bands, or in one
+// band, in order, when src is still being decoded, so that the resampler
+// follows the decoder on another core instead of waiting for the middle
+// rows.
+func rowsOf(src plane, h, work int, fn func(y0, y1 int)) {
+	if src.prog != nil {
+		fn(0, h)
+		return
+	}
+	parallelRows(h, work, fn)
 }
 
 // resampleBand produces output rows [y0, y1) with a vertical pass over
@@ -181,6 +193,9 @@ func resampleBand(dst, src plane, hw, vw *weights, y0, y1 int) {
 	next := 0 // next input row to resample horizontally
 	for y := y0; y < y1; y++ {
 		start, k := vw.taps(y)
+		if !src.wait(start + len(k) - 1) {
+			return // the decoder failed; its error is reported elsewhere
+		}
 		if hw != nil {
 			next = max(next, start)
 			for ; next < start+len(k); next++ {
@@ -280,9 +295,13 @@ func resampleNearest(dst, src plane) {
 	for x := range xs {
 		xs[x] = int32((2*x + 1) * src.w / (2 * dst.w))
 	}
-	parallelRows(dst.h, dst.w*n, func(y0, y1 int) {
+	rowsOf(src, dst.h, dst.w*n, func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
-			in := src.row((2*y + 1) * src.h / (2 * dst.h))
+			sy := (2*y + 1) * src.h / (2 * dst.h)
+			if !src.wait(sy) {
+				return
+			}
+			in := src.row(sy)
 			out := dst.row(y)
 			switch n {
 			case 1:

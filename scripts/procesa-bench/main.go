@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"procesa/imgproc"
@@ -25,7 +26,20 @@ func main() {
 	flag.IntVar(&o.Quality, "calidad", o.Quality, "calidad JPEG, 1 a 100")
 	flag.StringVar(&o.Filter, "filtro", o.Filter, "filtro: cercano, bilineal o bicubico")
 	salida := flag.String("o", "", "archivo de salida (por omisión, se descarta)")
+	perfil := flag.String("cpuprofile", "", "escribe un perfil de CPU en este archivo")
 	flag.Parse()
+	if *perfil != "" {
+		f, err := os.Create(*perfil)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "error:", err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "error:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "uso: procesa-bench [opciones] imagen")
 		os.Exit(2)
@@ -54,6 +68,7 @@ func main() {
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 	fmt.Printf("%.1f ms %dx%d -> %dx%d\n", float64(time.Since(start).Microseconds())/1000, info.Width, info.Height, info.OutWidth, info.OutHeight)

@@ -1,0 +1,400 @@
+package imgproc
+
+import (
+	"compress/zlib"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"sync"
+)
+
+// A PNG is one zlib stream: it cannot be inflated in parallel, and
+// image/png returns nothing before the last row, as a full-size RGBA image
+// for RGB files (4 bytes a pixel). For the common PNGs (8- or 16-bit,
+// not interlaced) the streaming decoder here writes each row straight
+// into the working plane (luma, luma+alpha or RGBA), while the resampler,
+// on another core, consumes the rows already written. Other PNGs go
+// through image/png.
+
+// progress tells how many rows of a plane a producer has written. The
+// zero value is not usable; see newProgress.
+type progress struct {
+	mu   sync.Mutex
+	cond sync.Cond
+	rows int   // rows written; guarded by mu
+	err  error // set when the producer failed; guarded by mu
+	done bool  // guarded by mu
+}
+
+func newProgress() *progress {
+	p := &progress{}
+	p.cond.L = &p.mu
+	return p
+}
+
+// advance records that rows [0, n) are written.
+func (p *progress) advance(n int) {
+	p.mu.Lock()
+	p.rows = n
+	p.mu.Unlock()
+	p.cond.Broadcast()
+}
+
+// finish records the end of production, with err when it failed.
+func (p *progress) finish(err error) {
+	p.mu.Lock()
+	p.err, p.done = err, true
+	p.mu.Unlock()
+	p.cond.Broadcast()
+}
+
+// wait blocks until row y is written or production ended; it reports
+// whether row y can be read.
+func (p *progress) wait(y int) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for p.rows <= y && !p.done {
+		p.cond.Wait()
+	}
+	return p.rows > y
+}
+
+// result waits for the end of production and returns its error.
+func (p *progress) result() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for !p.done {
+		p.cond.Wait()
+	}
+	return p.err
+}
+
+// pngHeader is what streamPNG needs from the chunks before the image data.
+type pngHeader struct {
+	w, h       int
+	depth      int // 8 or 16
+	colorType  int // 0 gray, 2 RGB, 3 palette, 4 gray+alpha, 6 RGBA
+	palette    [256][4]uint8
+	hasAlpha   bool
+	idat       int // offset of the first IDAT chunk
+	bytesPerPx int // for the filters
+	rowBytes   int
+}
+
+// errNotStreamable says that a PNG must go through image/png.
+var errNotStreamable = errors.New("png: not streamable")
+
+// parsePNGHeader reads the chunks up to the first IDAT. It returns
+// errNotStreamable for the layouts streamPNG leaves to image/png
+// (interlaced, bit depths below 8, a tRNS key colour on gray or RGB).
+func parsePNGHeader(src []byte) (*pngHeader, error) {
+	if len(src) < 8+25 || string(src[:8]) != "\x89PNG\r\n\x1a\n" {
+		return nil, errNotStreamable
+	}
+	ph := &pngHeader{}
+	for i := range ph.palette {
+		// Indices past the PLTE are opaque black, as image/png has them.
+		ph.palette[i] = [4]uint8{0, 0, 0, 255}
+	}
+	p := 8
+	sawIHDR, paletteLen := false, 0
+	for {
+		if p+12 > len(src) {
+			return nil, errNotStreamable
+		}
+		n := int(binary.BigEndian.Uint32(src[p:]))
+		if n > len(src)-p-12 {
+			return nil, errNotStreamable
+		}
+		typ := string(src[p+4 : p+8])
+		data := src[p+8 : p+8+n]
+		if binary.BigEndian.Uint32(src[p+8+n:]) != crc32.ChecksumIEEE(src[p+4:p+8+n]) {
+			return nil, errNotStreamable // image/png reports it
+		}
+		switch {
+		case !sawIHDR && typ != "IHDR":
+			return nil, errNotStreamable
+		case typ == "IHDR":
+			if n != 13 || sawIHDR {
+				return nil, errNotStreamable
+			}
+			sawIHDR = true
+			ph.w, ph.h = int(binary.BigEndian.Uint32(data)), int(binary.BigEndian.Uint32(data[4:]))
+			ph.depth, ph.colorType = int(data[8]), int(data[9])
+			if data[10] != 0 || data[11] != 0 || data[12] != 0 { // compression, filter, interlace
+				return nil, errNotStreamable
+			}
+			channels := map[int]int{0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[ph.colorType]
+			if channels == 0 || (ph.depth != 8 && ph.depth != 16) || (ph.colorType == 3 && ph.depth != 8) {
+				return nil, errNotStreamable
+			}
+			if ph.w <= 0 || ph.h <= 0 || ph.w > maxSide || ph.h > maxSide {
+				return nil, errNotStreamable
+			}
+			ph.bytesPerPx = channels * ph.depth / 8
+			ph.rowBytes = ph.w * ph.bytesPerPx
+			ph.hasAlpha = ph.colorType == 4 || ph.colorType == 6
+		case typ == "PLTE":
+			if n%3 != 0 || n/3 > 256 {
+				return nil, errNotStreamable
+			}
+			paletteLen = n / 3
+			for i := range paletteLen {
+				ph.palette[i] = [4]uint8{data[3*i], data[3*i+1], data[3*i+2], 255}
+			}
+		case typ == "tRNS":
+			if ph.colorType != 3 || n > paletteLen {
+				return nil, errNotStreamable
+			}
+			for i, a := range data {
+				ph.palette[i][3] = a
+				if a != 255 {
+					ph.hasAlpha = true
+				}
+			}
+		case typ == "IDAT":
+			if ph.colorType == 3 && paletteLen == 0 {
+				return nil, errNotStreamable
+			}
+			ph.idat = p
+			return ph, nil
+		case typ == "IEND":
+			return nil, errNotStreamable
+		case typ[0]&0x20 == 0: // an unknown critical chunk
+			return nil, errNotStreamable
+		}
+		p += 12 + n
+	}
+}
+
+// idatReader serves the data of consecutive IDAT chunks, whose CRCs it
+// checks, as one stream.
+type idatReader struct {
+	src  []byte
+	next int    // offset of the next chunk
+	cur  []byte // unread data of the current chunk
+}
+
+func (r *idatReader) Read(b []byte) (int, error) {
+	for len(r.cur) == 0 {
+		p := r.next
+		if p+12 > len(r.src) || string(r.src[p+4:p+8]) != "IDAT" {
+			return 0, io.EOF
+		}
+		n := int(binary.BigEndian.Uint32(r.src[p:]))
+		if n > len(r.src)-p-12 {
+			return 0, io.ErrUnexpectedEOF
+		}
+		if binary.BigEndian.Uint32(r.src[p+8+n:]) != crc32.ChecksumIEEE(r.src[p+4:p+8+n]) {
+			return 0, errors.New("png: bad IDAT checksum")
+		}
+		r.cur, r.next = r.src[p+8:p+8+n], p+12+n
+	}
+	n := copy(b, r.cur)
+	r.cur = r.cur[n:]
+	return n, nil
+}
+
+// streamPNG decodes the image data of ph into dst (of ph's size, with n
+// channels as in plane; flatten composites alpha over white for n == 1),
+// reporting rows to prog as they are written. It runs in its own
+// goroutine and always ends with prog.finish.
+func streamPNG(src []byte, ph *pngHeader, dst plane, flatten bool, prog *progress) {
+	var err error
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("png: %v", r)
+		}
+		prog.finish(err)
+	}()
+	ir := &idatReader{src: src, next: ph.idat}
+	zr, err := zlib.NewReader(ir)
+	if err != nil {
+		return
+	}
+	cur := make([]byte, 1+ph.rowBytes)
+	prev := make([]byte, 1+ph.rowBytes)
+	conv := pngRowConverter(ph, dst.n, flatten)
+	for y := range ph.h {
+		if _, err = io.ReadFull(zr, cur); err != nil {
+			return
+		}
+		if err = unfilter(cur[0], cur[1:], prev[1:], ph.bytesPerPx); err != nil {
+			return
+		}
+		conv(dst.row(y), cur[1:])
+		cur, prev = prev, cur
+		if y%16 == 15 || y == ph.h-1 {
+			prog.advance(y + 1)
+		}
+	}
+	// The zlib checksum is verified at the end of the stream; then, as
+	// image/png does, require the chunks that follow to end with IEND.
+	var one [1]byte
+	if _, e := zr.Read(one[:]); e != io.EOF || len(ir.cur) != 0 {
+		err = errors.New("png: image data too long or corrupt")
+		return
+	}
+	err = checkPNGTail(src, ir.next)
+}
+
+// checkPNGTail checks that the chunks from offset p are whole, have valid
+// CRCs and end with IEND.
+func checkPNGTail(src []byte, p int) error {
+	for p+12 <= len(src) {
+		n := int(binary.BigEndian.Uint32(src[p:]))
+		if n > len(src)-p-12 {
+			break
+		}
+		if binary.BigEndian.Uint32(src[p+8+n:]) != crc32.ChecksumIEEE(src[p+4:p+8+n]) {
+			return errors.New("png: bad checksum")
+		}
+		switch typ := string(src[p+4 : p+8]); {
+		case typ == "IEND":
+			return nil
+		case typ == "IDAT":
+			return errors.New("png: image data too long")
+		}
+		p += 12 + n
+	}
+	return io.ErrUnexpectedEOF
+}
+
+// unfilter undoes the PNG filter ft of row cur given the previous row.
+func unfilter(ft byte, cur, prev []byte, bpp int) error {
+	switch ft {
+	case 0:
+	case 1: // Sub
+		for i := bpp; i < len(cur); i++ {
+			cur[i] += cur[i-bpp]
+		}
+	case 2: // Up
+		prev = prev[:len(cur)]
+		for i := range cur {
+			cur[i] += prev[i]
+		}
+	case 3: // Average
+		prev = prev[:len(cur)]
+		for i := range bpp {
+			cur[i] += prev[i] / 2
+		}
+		for i := bpp; i < len(cur); i++ {
+			cur[i] += uint8((int(cur[i-bpp]) + int(prev[i])) / 2)
+		}
+	case 4: // Paeth
+		prev = prev[:len(cur)]
+		for i := range bpp {
+			cur[i] += prev[i] // paeth(0, up, 0) = up
+		}
+		for i := bpp; i < len(cur); i++ {
+			a, b, c := int(cur[i-bpp]), int(prev[i]), int(prev[i-bpp])
+			pa, pb, pc := b-c, a-c, a+b-2*c
+			pa, pb, pc = abs(pa), abs(pb), abs(pc)
+			switch {
+			case pa <= pb && pa <= pc:
+				cur[i] += uint8(a)
+			case pb <= pc:
+				cur[i] += uint8(b)
+			default:
+				cur[i] += uint8(c)
+			}
+		}
+	default:
+		return errors.New("png: bad filter type")
+	}
+	return nil
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// pngRowConverter returns a function that turns one unfiltered PNG row
+// into a row of an n-channel plane, with the same arithmetic as toGray and
+// toRGBA: 16-bit samples keep their high byte, alpha is composited over
+// white (n == 1) or premultiplied (n == 2, 4).
+func pngRowConverter(ph *pngHeader, n int, flatten bool) func(dst, raw []byte) {
+	step := ph.depth / 8 // bytes per sample; the high byte comes first
+	ct := ph.colorType
+	pal := &ph.palette
+	// sample returns R, G, B, A of pixel x.
+	sample := func(raw []byte, x int) (r, g, b, a uint8) {
+		switch ct {
+		case 0:
+			v := raw[x*step]
+			return v, v, v, 255
+		case 2:
+			i := 3 * x * step
+			return raw[i], raw[i+step], raw[i+2*step], 255
+		case 3:
+			c := pal[raw[x]]
+			return c[0], c[1], c[2], c[3]
+		case 4:
+			i := 2 * x * step
+			v := raw[i]
+			return v, v, v, raw[i+step]
+		default:
+			i := 4 * x * step
+			return raw[i], raw[i+step], raw[i+2*step], raw[i+3*step]
+		}
+	}
+	switch {
+	case n == 1 && ct == 0 && step == 1:
+		return func(dst, raw []byte) { copy(dst, raw) }
+	case n == 1 && ct == 2 && step == 1:
+		return func(dst, raw []byte) {
+			raw = raw[:3*len(dst)]
+			for x := range dst {
+				p := raw[3*x : 3*x+3 : 3*x+3]
+				dst[x] = luma(p[0], p[1], p[2])
+			}
+		}
+	case n == 1:
+		var lut [256]uint8
+		if ct == 3 {
+			for i, c := range pal {
+				r, g, b, a := c[0], c[1], c[2], c[3]
+				if a != 255 {
+					r, g, b = overWhite(r, a), overWhite(g, a), overWhite(b, a)
+				}
+				lut[i] = luma(r, g, b)
+			}
+			return func(dst, raw []byte) {
+				raw = raw[:len(dst)]
+				for x, v := range raw {
+					dst[x] = lut[v]
+				}
+			}
+		}
+		return func(dst, raw []byte) {
+			for x := range dst {
+				r, g, b, a := sample(raw, x)
+				if a != 255 {
+					r, g, b = overWhite(r, a), overWhite(g, a), overWhite(b, a)
+				}
+				dst[x] = luma(r, g, b)
+			}
+		}
+	case n == 2:
+		return func(dst, raw []byte) {
+			for x := range len(dst) / 2 {
+				r, g, b, a := sample(raw, x)
+				dst[2*x], dst[2*x+1] = premul(luma(r, g, b), a), a
+			}
+		}
+	}
+	return func(dst, raw []byte) { // n == 4, premultiplied RGBA
+		for x := range len(dst) / 4 {
+			r, g, b, a := sample(raw, x)
+			if a != 255 {
+				r, g, b = premul(r, a), premul(g, a), premul(b, a)
+			}
+			dst[4*x], dst[4*x+1], dst[4*x+2], dst[4*x+3] = r, g, b, a
+		}
+	}
+}
