@@ -125,15 +125,24 @@ var (
 func spanishFlagError(err error) error {
 	s := err.Error()
 	if m := undefinedFlag.FindStringSubmatch(s); m != nil {
-		return fmt.Errorf("opción desconocida: %s (vea procesa -h)", m[1])
+		return fmt.Errorf("opción desconocida: %s (vea procesa -h)", dashes(m[1]))
 	}
 	if m := invalidValue.FindStringSubmatch(s); m != nil {
-		return fmt.Errorf("valor inválido %q para %s: %s", m[1], m[2], m[3])
+		return fmt.Errorf("valor inválido %q para %s: %s", m[1], dashes(m[2]), m[3])
 	}
 	if m := missingArg.FindStringSubmatch(s); m != nil {
-		return fmt.Errorf("la opción %s necesita un valor", m[1])
+		return fmt.Errorf("la opción %s necesita un valor", dashes(m[1]))
 	}
 	return fmt.Errorf("opciones inválidas: %s", s)
+}
+
+// dashes writes a long flag name the way the help does: "-escala" becomes
+// "--escala".
+func dashes(name string) string {
+	if len(name) > 2 && name[0] == '-' && name[1] != '-' {
+		return "-" + name
+	}
+	return name
 }
 
 type stringValue string
