@@ -29,6 +29,7 @@ var (
 	errNotImage   = &apiError{415, "el contenido no es una imagen en un formato admitido (JPEG, PNG, GIF, BMP, TIFF, WebP)"}
 	errStore      = &apiError{500, "no se pudo guardar la imagen"}
 	errTimeout    = &apiError{504, "la tarea no terminó a tiempo"}
+	errStopping   = &apiError{503, "el servidor se está deteniendo; la tarea no terminó"}
 )
 
 // apiError is an error reply with a fixed Spanish message.
@@ -207,6 +208,9 @@ func (h *Handler) sendWhenDone(w *netio.ResponseWriter, id string) int {
 	case tasks.Failed:
 		w.ErrorStatus(t.ErrStatus, t.Error, nil)
 		return t.ErrStatus
+	}
+	if ctx.Err() == nil {
+		return replyError(w, errStopping)
 	}
 	return replyError(w, errTimeout)
 }

@@ -255,7 +255,8 @@ func (s *Store) AppendStatus(dst []byte, id string) (_ []byte, st State, ok bool
 	return append(dst, e.status...), e.t.State, true
 }
 
-// Wait waits until the task with id finishes or ctx ends, and returns it.
+// Wait waits until the task with id finishes, ctx ends or the store has
+// shut down, and returns the task as it is then.
 func (s *Store) Wait(ctx context.Context, id string) (Task, error) {
 	s.mu.Lock()
 	e, ok := s.tasks[id]
@@ -266,6 +267,7 @@ func (s *Store) Wait(ctx context.Context, id string) (Task, error) {
 	select {
 	case <-e.done:
 	case <-ctx.Done():
+	case <-s.ctx.Done(): // shut down: the task will not finish in this process
 	}
 	t, ok := s.Get(id)
 	if !ok {
