@@ -112,7 +112,8 @@ func (w *ResponseWriter) start(status int, h proto.Header, size int64) bool {
 	if c.req.Close || c.s.shutting.Load() || c.body.tooMuchLeft() || status == 408 || status == 413 {
 		w.close = true
 	}
-	resp := proto.Response{Status: status, Header: h, ContentLength: size, Close: w.close}
+	resp := proto.Response{Status: status, Header: h, ContentLength: size, Close: w.close,
+		KeepAlive: c.req.Minor == 0}
 	if !bodyAllowed(status) {
 		resp.ContentLength = -1
 	}

@@ -2,6 +2,7 @@ package proto
 
 import (
 	"strconv"
+	"sync/atomic"
 	"time"
 )
 
@@ -11,6 +12,9 @@ type Response struct {
 	Header        Header // extra fields: Content-Type, Location, Allow, Retry-After...
 	ContentLength int64  // -1: write no Content-Length (for 1xx, 204, 304)
 	Close         bool   // adds "Connection: close"
+	// KeepAlive adds "Connection: keep-alive", which an HTTP/1.0 client
+	// needs to see to keep the connection; ignored when Close is set.
+	KeepAlive bool
 }
 
 // AppendHead appends the response head to dst: the status line
@@ -52,6 +56,8 @@ func (r *Response) AppendHead(dst []byte, now time.Time) []byte {
 	}
 	if r.Close {
 		dst = append(dst, "Connection: close\r\n"...)
+	} else if r.KeepAlive {
+		dst = append(dst, "Connection: keep-alive\r\n"...)
 	}
 	return append(dst, "\r\n"...)
 }
@@ -78,10 +84,27 @@ func reservedField(name string) bool {
 }
 
 // AppendHTTPDate appends t in the IMF-fixdate format of RFC 9110 §5.6.7,
-// such as "Sun, 06 Nov 1994 08:49:37 GMT".
+// such as "Sun, 06 Nov 1994 08:49:37 GMT". The text of the latest second
+// formatted is cached, since every response of that second carries it.
 func AppendHTTPDate(dst []byte, t time.Time) []byte {
-	return t.UTC().AppendFormat(dst, "Mon, 02 Jan 2006 15:04:05 GMT")
+	sec := t.Unix()
+	if c := lastDate.Load(); c != nil && c.sec == sec {
+		return append(dst, c.text[:]...)
+	}
+	c := &httpDate{sec: sec}
+	t.UTC().AppendFormat(c.text[:0], "Mon, 02 Jan 2006 15:04:05 GMT")
+	lastDate.Store(c)
+	return append(dst, c.text[:]...)
 }
+
+// httpDate is one second's Date text; IMF-fixdate is always 29 bytes for
+// years 1000 to 9999.
+type httpDate struct {
+	sec  int64
+	text [29]byte
+}
+
+var lastDate atomic.Pointer[httpDate]
 
 // StatusText returns the standard English reason phrase for code
 // (RFC 9110 §15), or "" for an unknown code.
