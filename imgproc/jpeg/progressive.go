@@ -1,5 +1,11 @@
 package jpeg
 
+import (
+	"math/bits"
+	"runtime"
+	"sync"
+)
+
 // Progressive decoding (T.81 Annex G). Every scan updates the coefficients
 // kept for the whole image; the blocks are reconstructed once, after the
 // last scan. Coefficients are stored as int16 with saturation: valid streams
@@ -23,7 +29,9 @@ func (d *decoder) progressiveScan(sc *scanHeader) error {
 		ci := sc.comp[i].ci
 		if d.coefs[ci] == nil {
 			c := &d.comp[ci]
-			d.coefs[ci] = make([]int16, d.mxx*c.h*d.myy*c.v*64)
+			n := d.mxx * c.h * d.myy * c.v
+			d.coefs[ci] = make([]int16, n*64)
+			d.masks[ci] = make([]uint64, n)
 		}
 	}
 	d.resetBits()
@@ -34,8 +42,9 @@ func (d *decoder) progressiveScan(sc *scanHeader) error {
 	block := func(i, bx, by int) error {
 		ci := sc.comp[i].ci
 		c := &d.comp[ci]
-		off := (by*d.mxx*c.h + bx) * 64
-		b := (*[64]int16)(d.coefs[ci][off : off+64])
+		bi := by*d.mxx*c.h + bx
+		b := (*[64]int16)(d.coefs[ci][bi*64 : bi*64+64])
+		mask := &d.masks[ci][bi]
 		switch {
 		case sc.ss == 0 && sc.ah == 0:
 			return d.dcFirst(b, &d.dcTab[sc.comp[i].td], &pred[i], sc.al)
@@ -45,9 +54,9 @@ func (d *decoder) progressiveScan(sc *scanHeader) error {
 			}
 			return nil
 		case sc.ah == 0:
-			return d.acFirst(b, &d.acTab[sc.comp[i].ta], sc.ss, sc.se, sc.al)
+			return d.acFirst(b, mask, &d.acTab[sc.comp[i].ta], sc.ss, sc.se, sc.al)
 		default:
-			return d.acRefine(b, &d.acTab[sc.comp[i].ta], sc.ss, sc.se, int32(1)<<sc.al)
+			return d.acRefine(b, mask, &d.acTab[sc.comp[i].ta], sc.ss, sc.se, int32(1)<<sc.al)
 		}
 	}
 	if sc.n == 1 {
@@ -123,7 +132,7 @@ func (d *decoder) dcFirst(b *[64]int16, h *huffTable, pred *int32, al int) error
 
 // acFirst decodes the first pass of a band of AC coefficients (G.1.2.2),
 // with end-of-band runs.
-func (d *decoder) acFirst(b *[64]int16, h *huffTable, ss, se, al int) error {
+func (d *decoder) acFirst(b *[64]int16, mask *uint64, h *huffTable, ss, se, al int) error {
 	if d.eobRun > 0 {
 		d.eobRun--
 		return nil
@@ -143,6 +152,7 @@ func (d *decoder) acFirst(b *[64]int16, h *huffTable, ss, se, al int) error {
 				break
 			}
 			b[unzig[k&63]] = sat16(d.receiveExtend(s) << al)
+			*mask |= 1 << uint(k&63)
 			continue
 		}
 		if r != 15 {
@@ -159,8 +169,9 @@ func (d *decoder) acFirst(b *[64]int16, h *huffTable, ss, se, al int) error {
 
 // acRefine decodes a refinement pass of a band of AC coefficients
 // (G.1.2.3): one correction bit for each coefficient already non-zero, and
-// new coefficients of magnitude delta.
-func (d *decoder) acRefine(b *[64]int16, h *huffTable, ss, se int, delta int32) error {
+// new coefficients of magnitude delta. mask has bit k set when zig-zag
+// coefficient k is non-zero.
+func (d *decoder) acRefine(b *[64]int16, mask *uint64, h *huffTable, ss, se int, delta int32) error {
 	k := ss
 	if d.eobRun == 0 {
 		if !h.defined {
@@ -190,76 +201,137 @@ func (d *decoder) acRefine(b *[64]int16, h *huffTable, ss, se int, delta int32) 
 			default:
 				return FormatError("unexpected Huffman code")
 			}
-			k = d.refineNonZero(b, k, se, r, delta)
+			k = d.refineNonZero(b, mask, k, se, r, delta)
 			if k > se {
 				return FormatError("too many coefficients")
 			}
 			if z != 0 {
 				b[unzig[k&63]] = int16(z)
+				*mask |= 1 << uint(k&63)
 			}
 		}
 	}
 band:
 	if d.eobRun > 0 {
 		d.eobRun--
-		d.refineNonZero(b, k, se, -1, delta)
+		d.refineNonZero(b, mask, k, se, -1, delta)
 	}
 	return nil
 }
 
+// bandMask has bits lo to hi (inclusive) set.
+func bandMask(lo, hi int) uint64 {
+	if hi < lo {
+		return 0
+	}
+	return ^uint64(0) >> uint(63-hi) & (^uint64(0) << uint(lo))
+}
+
 // refineNonZero reads correction bits for the non-zero coefficients from
 // zig-zag index k on, stopping at the (nz+1)th zero coefficient (never, if
-// nz < 0). It returns the index where it stopped.
-func (d *decoder) refineNonZero(b *[64]int16, k, se, nz int, delta int32) int {
-	for ; k <= se; k++ {
-		u := unzig[k&63]
-		if b[u] == 0 {
-			if nz == 0 {
-				break
-			}
-			nz--
-			continue
+// nz < 0). It returns the index where it stopped (se+1 if it did not).
+func (d *decoder) refineNonZero(b *[64]int16, mask *uint64, k, se, nz int, delta int32) int {
+	stop := se + 1
+	if nz >= 0 {
+		zeros := ^*mask & bandMask(k, se)
+		for ; nz > 0 && zeros != 0; nz-- {
+			zeros &= zeros - 1
 		}
-		if !d.readBit() {
-			continue
-		}
-		if b[u] >= 0 {
-			b[u] = sat16(int32(b[u]) + delta)
-		} else {
-			b[u] = sat16(int32(b[u]) - delta)
+		if zeros != 0 {
+			stop = bits.TrailingZeros64(zeros)
 		}
 	}
-	return k
+	m := *mask & bandMask(k, stop-1)
+	n := bits.OnesCount64(m)
+	if n == 0 {
+		return stop
+	}
+	if d.nbits < n {
+		d.refill()
+	}
+	if d.nbits < n {
+		// Near the end of the segment (or more bits than the buffer
+		// holds): one bit at a time, so that overrun is detected.
+		for ; m != 0; m &= m - 1 {
+			correct(b, unzig[bits.TrailingZeros64(m)&63], int32(d.acc>>63), delta)
+			d.acc <<= 1
+			d.nbits--
+			if d.nbits < 1 {
+				d.refill()
+			}
+		}
+		return stop
+	}
+	// Take the n correction bits at once, first coefficient first.
+	v := d.acc
+	d.acc <<= uint(n)
+	d.nbits -= n
+	for ; m != 0; m &= m - 1 {
+		correct(b, unzig[bits.TrailingZeros64(m)&63], int32(v>>63), delta)
+		v <<= 1
+	}
+	return stop
+}
+
+// correct adds bit*delta to the magnitude of the non-zero coefficient b[u],
+// saturating (so that it stays non-zero).
+func correct(b *[64]int16, u int, bit, delta int32) {
+	c := int32(b[u&63])
+	s := c >> 31 // 0 or -1
+	c += bit * ((delta ^ s) - s)
+	b[u&63] = int16(max(-32768, min(c, 32767)))
 }
 
 // reconstructProgressive dequantizes and inverse-transforms the blocks of
-// every reconstructed component that covers the image.
+// every reconstructed component that covers the image, rows of blocks being
+// shared among GOMAXPROCS goroutines.
 func (d *decoder) reconstructProgressive() {
 	h0, v0 := d.comp[0].h, d.comp[0].v
-	bs := d.bs
-	var blk [64]int32
 	for ci := 0; ci < d.nComp; ci++ {
-		p := &d.planes[ci]
-		if d.coefs[ci] == nil || p.pix == nil {
+		if d.coefs[ci] == nil || d.planes[ci].pix == nil {
 			continue
 		}
 		c := &d.comp[ci]
-		q := &d.quant[c.tq]
-		bh, bv := 8*h0/c.h, 8*v0/c.v // pixels of the frame per block
-		stride := d.mxx * c.h
-		for by := 0; by*bv < d.height; by++ {
-			for bx := 0; bx*bh < d.width; bx++ {
-				off := (by*stride + bx) * 64
-				src := (*[64]int16)(d.coefs[ci][off : off+64])
-				last := 0
-				for k := 0; k < 64; k++ {
-					v := src[unzig[k]]
-					if v != 0 && k > 0 {
-						last = k
-					}
-					blk[unzig[k]] = int32(v) * q[k]
-				}
-				d.idct(&blk, last, p.pix[by*bs*p.stride+bx*bs:], p.stride)
+		bh, bv := 8*h0/c.h, 8*v0/c.v // frame pixels per block
+		rows := (d.height + bv - 1) / bv
+		cols := (d.width + bh - 1) / bh
+		workers := min(runtime.GOMAXPROCS(0), max(1, rows*cols/1024))
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				d.reconstructRows(ci, w*rows/workers, (w+1)*rows/workers, cols)
+			}()
+		}
+		wg.Wait()
+	}
+}
+
+// reconstructRows reconstructs block rows [r0, r1) of component ci.
+func (d *decoder) reconstructRows(ci, r0, r1, cols int) {
+	c := &d.comp[ci]
+	p := &d.planes[ci]
+	q := &d.quant[c.tq]
+	bs := d.bs
+	stride := d.mxx * c.h
+	var blk [64]int32
+	for by := r0; by < r1; by++ {
+		for bx := 0; bx < cols; bx++ {
+			bi := by*stride + bx
+			src := (*[64]int16)(d.coefs[ci][bi*64 : bi*64+64])
+			m := d.masks[ci][bi] &^ 1
+			blk[0] = int32(src[0]) * q[0]
+			last := 0
+			for mm := m; mm != 0; mm &= mm - 1 {
+				k := bits.TrailingZeros64(mm) & 63
+				blk[unzig[k]] = int32(src[unzig[k]]) * q[k]
+				last = k
+			}
+			d.idct(&blk, last, p.pix[by*bs*p.stride+bx*bs:], p.stride)
+			blk[0] = 0
+			for mm := m; mm != 0; mm &= mm - 1 {
+				blk[unzig[bits.TrailingZeros64(mm)&63]] = 0
 			}
 		}
 	}
