@@ -93,10 +93,13 @@ func TestBodyTimeout(t *testing.T) {
 
 		// A body that keeps coming, however slowly, is not cut: the
 		// timeout is on each read, not on the whole body.
-		c = dial(t, addr)
+		// (Its own server with a longer timeout, so a loaded machine's
+		// late wake-ups cannot look like a stall.)
+		slow := startServer(t, &Server{Handler: newTestHandler(), BodyTimeout: 2 * time.Second}, host)
+		c = dial(t, slow)
 		c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n")
 		for _, b := range "despacio" {
-			time.Sleep(short / 3)
+			time.Sleep(300 * time.Millisecond) // more than the 2 s timeout in all
 			c.send(string(b))
 		}
 		if r := c.read("POST"); r.StatusCode != 200 || r.body != "despacio" {
