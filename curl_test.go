@@ -172,9 +172,7 @@ func TestCurl(t *testing.T) {
 	})
 
 	// No file of the refused uploads remains.
-	if left := leftovers(s.data); len(left) != 0 {
-		t.Errorf("quedan subidas en --datos: %v", left)
-	}
+	noLeftovers(t, s.data)
 }
 
 func names(es []os.DirEntry) []string {
@@ -218,9 +216,7 @@ func TestBodyLimit(t *testing.T) {
 	}
 	id := curlAccepted(t, nil, "--data-binary", "@"+small, s.base()+"/procesar")
 	waitDone(t, s.base(), id)
-	if left := leftovers(s.data); len(left) != 0 {
-		t.Errorf("quedan subidas en --datos: %v", left)
-	}
+	noLeftovers(t, s.data)
 }
 
 // TestExpectContinue checks that "Expect: 100-continue" gets "100 Continue"

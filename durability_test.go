@@ -90,9 +90,7 @@ func TestCrashRecovery(t *testing.T) {
 	if !strings.Contains(s2.logs(), "tarea recuperada") {
 		t.Errorf("el servidor reiniciado no registró ninguna tarea recuperada:\n%s", s2.logs())
 	}
-	if left := leftovers(data); len(left) != 0 {
-		t.Errorf("quedan subidas en --datos con todo terminado: %v", left)
-	}
+	noLeftovers(t, data)
 }
 
 // processExists reports whether pid is a live (not zombie) process.
@@ -202,11 +200,7 @@ func TestQueueFull(t *testing.T) {
 			}
 		}
 	}
-	for _, f := range leftovers(s.data) {
-		if id := strings.TrimPrefix(f, "entradas/"); !slices.Contains(accepted, id) {
-			t.Errorf("una subida rechazada dejó %s", f)
-		}
-	}
+	noLeftovers(t, s.data, accepted...)
 	// Once the queue drains, uploads are accepted again.
 	waitDone(t, base, queued)
 	waitDone(t, base, upload(t, base, photo(t), ""))

@@ -23,6 +23,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -465,6 +466,30 @@ func leftovers(data string) []string {
 		}
 	}
 	return left
+}
+
+// noLeftovers fails the test unless, within a few seconds, no upload is
+// left under data but those of the tasks in keep. A finished task's input
+// is removed just after its state shows it finished, hence the wait.
+func noLeftovers(t *testing.T, data string, keep ...string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var extra []string
+		for _, f := range leftovers(data) {
+			if !slices.Contains(keep, strings.TrimPrefix(f, "entradas/")) {
+				extra = append(extra, f)
+			}
+		}
+		if len(extra) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("quedan subidas en --datos: %v", extra)
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // getStatus returns the task's status; ok is false for a 404.

@@ -75,7 +75,5 @@ func TestNetcat(t *testing.T) {
 	// Raw uploads leave no files behind: their tasks are synchronous.
 	id := upload(t, s.base(), photo(t), "")
 	waitDone(t, s.base(), id)
-	if left := leftovers(s.data); len(left) != 0 {
-		t.Errorf("quedan subidas en --datos: %v", left)
-	}
+	noLeftovers(t, s.data)
 }
