@@ -27,11 +27,15 @@ func sat16(v int32) int16 {
 func (d *decoder) progressiveScan(sc *scanHeader) error {
 	for i := 0; i < sc.n; i++ {
 		ci := sc.comp[i].ci
-		if d.coefs[ci] == nil {
+		if d.masks[ci] == nil {
+			// A component that is not reconstructed needs only its
+			// masks, which drive the parsing of refinement scans.
 			c := &d.comp[ci]
 			n := d.mxx * c.h * d.myy * c.v
-			d.coefs[ci] = make([]int16, n*64)
 			d.masks[ci] = make([]uint64, n)
+			if d.planes[ci].pix != nil {
+				d.coefs[ci] = make([]int16, n*64)
+			}
 		}
 	}
 	d.resetBits()
@@ -43,13 +47,16 @@ func (d *decoder) progressiveScan(sc *scanHeader) error {
 		ci := sc.comp[i].ci
 		c := &d.comp[ci]
 		bi := by*d.mxx*c.h + bx
-		b := (*[64]int16)(d.coefs[ci][bi*64 : bi*64+64])
+		var b *[64]int16 // nil for a component that is not reconstructed
+		if d.coefs[ci] != nil {
+			b = (*[64]int16)(d.coefs[ci][bi*64 : bi*64+64])
+		}
 		mask := &d.masks[ci][bi]
 		switch {
 		case sc.ss == 0 && sc.ah == 0:
 			return d.dcFirst(b, &d.dcTab[sc.comp[i].td], &pred[i], sc.al)
 		case sc.ss == 0:
-			if d.readBit() {
+			if d.readBit() && b != nil {
 				b[0] = sat16(int32(b[0]) | 1<<sc.al)
 			}
 			return nil
@@ -126,7 +133,9 @@ func (d *decoder) dcFirst(b *[64]int16, h *huffTable, pred *int32, al int) error
 		return FormatError("excessive DC component")
 	}
 	*pred += d.receiveExtend(int(s))
-	b[0] = sat16(*pred << al)
+	if b != nil {
+		b[0] = sat16(*pred << al)
+	}
 	return nil
 }
 
@@ -151,7 +160,10 @@ func (d *decoder) acFirst(b *[64]int16, mask *uint64, h *huffTable, ss, se, al i
 			if k > se {
 				break
 			}
-			b[unzig[k&63]] = sat16(d.receiveExtend(s) << al)
+			v := d.receiveExtend(s)
+			if b != nil {
+				b[unzig[k&63]] = sat16(v << al)
+			}
 			*mask |= 1 << uint(k&63)
 			continue
 		}
@@ -206,7 +218,9 @@ func (d *decoder) acRefine(b *[64]int16, mask *uint64, h *huffTable, ss, se int,
 				return FormatError("too many coefficients")
 			}
 			if z != 0 {
-				b[unzig[k&63]] = int16(z)
+				if b != nil {
+					b[unzig[k&63]] = int16(z)
+				}
 				*mask |= 1 << uint(k&63)
 			}
 		}
@@ -249,6 +263,18 @@ func (d *decoder) refineNonZero(b *[64]int16, mask *uint64, k, se, nz int, delta
 	if d.nbits < n {
 		d.refill()
 	}
+	if b == nil {
+		// Only the parsing matters: skip the bits.
+		if d.nbits >= n {
+			d.acc <<= uint(n)
+			d.nbits -= n
+			return stop
+		}
+		for ; n > 0; n-- {
+			d.readBit()
+		}
+		return stop
+	}
 	if d.nbits < n {
 		// Near the end of the segment (or more bits than the buffer
 		// holds): one bit at a time, so that overrun is detected.
@@ -288,7 +314,7 @@ func correct(b *[64]int16, u int, bit, delta int32) {
 func (d *decoder) reconstructProgressive() {
 	h0, v0 := d.comp[0].h, d.comp[0].v
 	for ci := 0; ci < d.nComp; ci++ {
-		if d.coefs[ci] == nil || d.planes[ci].pix == nil {
+		if d.coefs[ci] == nil {
 			continue
 		}
 		c := &d.comp[ci]
