@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -396,4 +397,62 @@ func containsPrefixFold(lines []string, prefix string) bool {
 		}
 	}
 	return false
+}
+
+// TestImageErrors checks what a broken or oversized image gets: 413 from
+// the header for --max-pixeles (source or output), 422 for a synchronous
+// request whose image cannot be decoded, Error and 409 for an asynchronous
+// one.
+func TestImageErrors(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, "--max-pixeles", "20000") // video-001 is 150×103 = 15450
+	base := s.base()
+	img, err := os.ReadFile(photo(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := img[:2000]
+	errorOf := func(r reply) string {
+		var e struct{ Error string }
+		json.Unmarshal(r.body, &e)
+		return e.Error
+	}
+	for _, c := range []struct {
+		name   string
+		body   []byte
+		query  string
+		status int
+		msg    string // part of the error
+	}{
+		{"salida grande", img, "?ancho=500", 413, "píxeles"},
+		{"escala enorme", img, "?escala=1000000", 413, "píxeles"},
+		{"origen grande", fileBodyBytes(t, bigJPEG(t, 2000)), "", 413, "píxeles"},
+		{"truncada esperando", truncated, "?esperar=1", 422, "dañada"},
+		{"vacía", nil, "", 400, "vacío"},
+	} {
+		r := do(t, "POST", base+"/procesar"+c.query, bytes.NewReader(c.body))
+		if r.status != c.status || !strings.Contains(errorOf(r), c.msg) {
+			t.Errorf("%s: %v, se esperaba %d con un error que diga «%s»", c.name, r, c.status, c.msg)
+		}
+	}
+	id := checkAccepted(t, do(t, "POST", base+"/procesar", bytes.NewReader(truncated)))
+	st := waitState(t, base, id, 60*time.Second, finished)
+	if st.State != "Error" || !strings.Contains(st.Error, "dañada") {
+		t.Errorf("tarea con una imagen truncada: %+v, se esperaba Error", st)
+	}
+	r := get(t, base+"/resultado/"+id)
+	var got status
+	if r.status != 409 || json.Unmarshal(r.body, &got) != nil || got.State != "Error" || got.Error != st.Error {
+		t.Errorf("/resultado de una tarea fallida: %v, se esperaba 409 con su estado", r)
+	}
+	noLeftovers(t, s.data)
+}
+
+func fileBodyBytes(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
