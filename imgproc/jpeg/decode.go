@@ -1,6 +1,7 @@
 package jpeg
 
 import (
+	"errors"
 	"image"
 	"image/color"
 	"io"
@@ -110,7 +111,7 @@ func Decode(r io.Reader, o DecodeOptions) (image.Image, error) {
 		d.shrink = 1
 	case 1, 2, 4, 8:
 	default:
-		return nil, FormatError("Shrink must be 1, 2, 4 or 8")
+		return nil, errors.New("jpeg: DecodeOptions.Shrink must be 1, 2, 4 or 8")
 	}
 	d.bs = 8 / d.shrink
 	d.src.init(r)

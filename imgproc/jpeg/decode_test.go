@@ -3,6 +3,7 @@ package jpeg
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image/jpeg"
 	"os"
 	"path/filepath"
@@ -93,5 +94,67 @@ func TestDecodeTestdata(t *testing.T) {
 			continue
 		}
 		checkSame(t, name, b)
+	}
+}
+
+// TestTruncated cuts streams at many lengths: both decoders must agree.
+func TestTruncated(t *testing.T) {
+	for _, name := range []string{"s420rst3.jpg", "s420prog.jpg", "grayprogrst7.jpg", "cmyk.jpg"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n := 0; n < len(b); n += 1 + n/8 {
+			checkSame(t, fmt.Sprintf("%s[:%d]", name, n), b[:n])
+		}
+	}
+}
+
+// TestCorrupted flips bytes of the entropy-coded data: both decoders must
+// agree on every result.
+func TestCorrupted(t *testing.T) {
+	for _, name := range []string{"s420rst3.jpg", "s444progrst5.jpg", "s422.jpg"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := len(b) / 3; i < len(b); i += 37 {
+			for _, v := range []byte{0x00, 0xff, 0xd0, 0xd9, b[i] ^ 0x10} {
+				c := bytes.Clone(b)
+				c[i] = v
+				name := fmt.Sprintf("%s[%d]=%#x", name, i, v)
+				want, werr := jpeg.Decode(bytes.NewReader(c))
+				got, gerr := Decode(bytes.NewReader(c), DecodeOptions{})
+				if errors.Is(gerr, ErrUnsupported) {
+					continue
+				}
+				if (werr == nil) != (gerr == nil) {
+					t.Errorf("%s: image/jpeg error %v, ours %v", name, werr, gerr)
+					continue
+				}
+				if werr == nil && got.Bounds() != want.Bounds() {
+					t.Errorf("%s: bounds %v, image/jpeg %v", name, got.Bounds(), want.Bounds())
+				}
+			}
+		}
+	}
+}
+
+// TestUnsupportedPrecision checks that a 12-bit frame is left to image/jpeg.
+func TestUnsupportedPrecision(t *testing.T) {
+	b, err := os.ReadFile("testdata/s444.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(b, []byte{0xff, markerSOF0})
+	if i < 0 {
+		t.Fatal("no SOF0")
+	}
+	b[i+4] = 12
+	if _, err := Decode(bytes.NewReader(b), DecodeOptions{}); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("12-bit frame: error %v, want ErrUnsupported", err)
+	}
+	if _, err := Decode(bytes.NewReader(b), DecodeOptions{Shrink: 3}); err == nil {
+		t.Errorf("Shrink 3: no error")
 	}
 }

@@ -304,3 +304,36 @@ func TestEncodePillow(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeSubImage checks that an image whose bounds do not start at the
+// origin encodes like a copy of it that does.
+func TestEncodeSubImage(t *testing.T) {
+	full := photo(120, 90)
+	r := image.Rect(13, 7, 101, 77)
+	subs := map[string]image.Image{
+		"rgba": full.SubImage(r),
+		"gray": rgbaToGray(full).SubImage(r),
+	}
+	for name, sub := range subs {
+		cp := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+		for y := 0; y < r.Dy(); y++ {
+			for x := 0; x < r.Dx(); x++ {
+				cp.Set(x, y, sub.At(r.Min.X+x, r.Min.Y+y))
+			}
+		}
+		var want image.Image = cp
+		if name == "gray" {
+			want = rgbaToGray(cp)
+		}
+		var a, b bytes.Buffer
+		if err := Encode(&a, sub, EncodeOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := Encode(&b, want, EncodeOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.Bytes(), b.Bytes()) {
+			t.Errorf("%s: sub-image and copy encode differently", name)
+		}
+	}
+}
