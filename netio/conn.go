@@ -38,6 +38,7 @@ type conn struct {
 	// each read gets BodyTimeout. connReader sets it on rwc only when a read
 	// reaches the network, so a request that arrived whole costs no timer.
 	readBy  time.Time
+	linger  bool      // an error reply went out: read what the client still sends before closing
 	applied time.Time // the read deadline last set on rwc by this goroutine
 }
 
@@ -52,7 +53,7 @@ func (c *conn) wakeIfIdle() {
 func (c *conn) serve() {
 	s := c.s
 	defer s.untrack(c)
-	defer c.rwc.Close()
+	defer c.close()
 	c.br = bufio.NewReaderSize(connReader{c}, 4<<10)
 	c.bw = bufio.NewWriterSize(connWriter{c}, 4<<10)
 
@@ -152,9 +153,30 @@ func (c *conn) replyError(status int, msg string) {
 	// Through bw, behind any reply still buffered for an earlier request.
 	c.bw.Write(appendJSONError(&resp, nil, msg))
 	c.flush()
+	c.linger = true
 	if c.s.OnReply != nil {
 		c.s.OnReply(status)
 	}
+}
+
+// Lingering close: after an error reply the client may still be sending
+// (a body we refused, the rest of a broken request). Closing at once with
+// unread bytes makes the kernel send a reset, which can destroy the reply
+// before the client reads it. So the server shuts its side for writing and
+// reads what comes, for a short while, before closing.
+const (
+	lingerTime  = 500 * time.Millisecond
+	lingerBytes = 4 << 20
+)
+
+// close closes the connection, lingering first if an error reply was sent.
+func (c *conn) close() {
+	if tc, ok := c.rwc.(*net.TCPConn); ok && (c.linger || c.w.close && !c.body.done) {
+		tc.CloseWrite()
+		tc.SetReadDeadline(time.Now().Add(lingerTime))
+		io.CopyN(io.Discard, tc, lingerBytes)
+	}
+	c.rwc.Close()
 }
 
 // serveRaw hands a raw-mode connection to the RawHandler.

@@ -40,10 +40,12 @@ func TestHeaderTimeout(t *testing.T) {
 			c.expectClosed()
 		})
 		t.Run("a head sent slowly but in time", func(t *testing.T) {
-			c := dial(t, addr)
+			// Its own server with a roomier timeout, so that a loaded
+			// machine's late wake-ups cannot fail it.
+			c := dial(t, startServer(t, &Server{Handler: newTestHandler(), HeaderTimeout: 3 * time.Second}, host))
 			for _, part := range []string{"GET /a HTTP/1.1\r\n", "Host: x\r\n", "\r\n"} {
 				c.send(part)
-				time.Sleep(short / 10)
+				time.Sleep(200 * time.Millisecond) // 600 ms in all, 3 s allowed
 			}
 			if r := c.read("GET"); r.StatusCode != 200 {
 				t.Errorf("status %d", r.StatusCode)
