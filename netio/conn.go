@@ -189,9 +189,9 @@ func (c *conn) serveRaw() {
 	w := &deadlineWriter{c: c}
 	s.Raw.ServeRaw(ctx, body, w)
 	w.flush()
-	if tc, ok := c.rwc.(*net.TCPConn); ok {
-		tc.CloseWrite()
-	}
+	// The handler may have stopped reading early (an image over MaxBody):
+	// close lingering, so the "ERROR" line is not lost to a reset.
+	c.linger = true
 }
 
 // connReader is what c.br reads from: the connection, under the deadline
