@@ -9,8 +9,10 @@ import (
 	"net"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -455,4 +457,100 @@ func fileBodyBytes(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestConcurrentUploads sends many uploads at once over a few keep-alive
+// connections; every one must end Completada with its own size.
+func TestConcurrentUploads(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, "-w", "2")
+	base := s.base()
+	img := fileBodyBytes(t, photo(t))
+	type job struct {
+		id   string
+		w, h int
+	}
+	const n = 24
+	jobs := make([]job, n)
+	var wg sync.WaitGroup
+	errs := make(chan string, n)
+	for i := range n {
+		wg.Go(func() {
+			// escala i/8+0.125: sizes from 18×12 to 468×321.
+			f := float64(i+1) / 8
+			q := "?escala=" + strconv.FormatFloat(f, 'f', -1, 64)
+			r, err := httpClient.Post(base+"/procesar"+q, "image/jpeg", bytes.NewReader(img))
+			if err != nil {
+				errs <- err.Error()
+				return
+			}
+			var a accepted
+			json.NewDecoder(r.Body).Decode(&a)
+			r.Body.Close()
+			if r.StatusCode != 202 || a.ID == "" {
+				errs <- fmt.Sprintf("subida %d: %d", i, r.StatusCode)
+				return
+			}
+			jobs[i] = job{a.ID, int(150 * f), int(103 * f)}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatal(e)
+	}
+	seen := map[string]bool{}
+	for _, j := range jobs {
+		if seen[j.id] {
+			t.Fatalf("id repetido %s", j.id)
+		}
+		seen[j.id] = true
+		st := waitDone(t, base, j.id)
+		if st.Width != j.w || st.Height != j.h {
+			t.Errorf("tarea %s: %dx%d, se esperaba %dx%d", j.id, st.Width, st.Height, j.w, j.h)
+		}
+	}
+	// HEAD on a result: the GET head, no body.
+	j := jobs[n-1]
+	full := get(t, base+"/resultado/"+j.id)
+	head := do(t, "HEAD", base+"/resultado/"+j.id, nil)
+	if head.status != 200 || len(head.body) != 0 || head.header.Get("Content-Length") != strconv.Itoa(len(full.body)) || head.header.Get("Content-Type") != "image/jpeg" {
+		t.Errorf("HEAD /resultado: %d %v, GET trajo %d bytes", head.status, head.header, len(full.body))
+	}
+	m := parseMetrics(t, string(get(t, base+"/metricas").body))
+	if v := m.values[`procesa_tareas{estado="Completada"}`]; v != n {
+		t.Errorf(`procesa_tareas{estado="Completada"} = %v, se esperaba %d`, v, n)
+	}
+}
+
+// TestListenHostName checks that a host name listens on each address it
+// resolves to (localhost: 127.0.0.1, and ::1 where /etc/hosts says so), all
+// on the one port chosen.
+func TestListenHostName(t *testing.T) {
+	t.Parallel()
+	addrs, err := net.LookupHost("localhost")
+	if err != nil || len(addrs) == 0 {
+		t.Skipf("se omite: localhost no resuelve (%v)", err)
+	}
+	slices.Sort(addrs)
+	addrs = slices.Compact(addrs)
+	if slices.Contains(addrs, "::1") {
+		needIPv6(t)
+	}
+	s := startServer(t, "-i", "localhost")
+	var want []string
+	for _, a := range addrs {
+		want = append(want, net.JoinHostPort(a, strconv.Itoa(s.port)))
+	}
+	got := slices.Clone(s.addrs)
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("-i localhost escucha en %q, se esperaba %q", s.addrs, want)
+	}
+	for _, h := range addrs {
+		if r := get(t, s.url(h)+"/salud"); r.status != 200 {
+			t.Errorf("/salud por %s: %v", h, r)
+		}
+	}
 }
