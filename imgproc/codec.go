@@ -73,7 +73,7 @@ func encode(w io.Writer, m image.Image, o Options) error {
 	if o.Format == FormatPNG {
 		return pngEncoder.Encode(w, m)
 	}
-	return encodeJPEG(w, m, o.Quality)
+	return fastjpeg.Encode(w, m, fastjpeg.EncodeOptions{Quality: o.Quality})
 }
 
 // pngPool is a png.EncoderBufferPool backed by a sync.Pool.
