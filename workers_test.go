@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -208,5 +209,80 @@ func TestInterruptIdle(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
+	}
+}
+
+// TestShutdownSyncRequests sends SIGTERM while one synchronous request
+// (esperar=1) runs and another waits in the queue: the first still gets
+// its image, the second a 503 at once rather than a hang, and the server
+// exits 0.
+func TestShutdownSyncRequests(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, "-w", "1")
+	base := s.base()
+	type answer struct {
+		r   reply
+		err error
+	}
+	post := func(path, query string) chan answer {
+		c := make(chan answer, 1)
+		body := fileBody(t, path)
+		go func() {
+			r, err := httpClient.Post(base+"/procesar"+query, "image/jpeg", body)
+			if err != nil {
+				c <- answer{err: err}
+				return
+			}
+			defer r.Body.Close()
+			b, err := io.ReadAll(r.Body)
+			c <- answer{reply{r.StatusCode, r.Header, b}, err}
+		}()
+		return c
+	}
+	running := post(bigJPEG(t, 4000), "?esperar=1&escala=1.5")
+	waitMetric(t, base, `procesa_tareas{estado="En progreso"}`, 1)
+	queued := post(photo(t), "?esperar=1")
+	waitMetric(t, base, "procesa_cola_longitud", 1)
+	start := time.Now()
+	s.stop() // checks exit status 0
+	t.Logf("el servidor se detuvo en %v", time.Since(start).Round(time.Millisecond))
+
+	a := <-running
+	if a.err != nil || a.r.status != 200 {
+		t.Errorf("la solicitud síncrona en curso: %v %v, se esperaba 200 con la imagen", a.r, a.err)
+	} else {
+		checkImageHeader(t, a.r.body, "jpeg", 6000, 6000, true)
+	}
+	b := <-queued
+	var e struct{ Error string }
+	if b.err != nil || b.r.status != 503 || json.Unmarshal(b.r.body, &e) != nil || e.Error == "" {
+		t.Errorf("la solicitud síncrona en cola: %v %v, se esperaba 503 con {\"error\": …}", b.r, b.err)
+	}
+	// The queued synchronous task stays on disk until the next start, which
+	// drops it: its client is gone.
+	s2 := startServer(t, "--datos", s.data)
+	noLeftovers(t, s2.data)
+	// The finished one is kept, as any finished task (its id came in the
+	// X-Id-Tarea header); the other is gone.
+	recs, _ := os.ReadDir(filepath.Join(s2.data, "tareas"))
+	id := a.r.header.Get("X-Id-Tarea")
+	if len(recs) != 1 || recs[0].Name() != id+".json" {
+		t.Errorf("registros de tareas tras reiniciar: %v, se esperaba solo el de %q", names(recs), id)
+	}
+}
+
+// waitMetric polls /metricas until series has the value want.
+func waitMetric(t *testing.T, base, series string, want float64) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		m := parseMetrics(t, string(get(t, base+"/metricas").body))
+		if m.values[series] == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s = %v tras 30 s, se esperaba %v", series, m.values[series], want)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
