@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"regexp"
@@ -551,6 +552,107 @@ func TestListenHostName(t *testing.T) {
 	for _, h := range addrs {
 		if r := get(t, s.url(h)+"/salud"); r.status != 200 {
 			t.Errorf("/salud por %s: %v", h, r)
+		}
+	}
+}
+
+// TestConnectionsAndPipelining checks --max-conexiones (one more gets 503
+// and is closed, and a freed place is reused) and pipelined uploads on one
+// keep-alive connection, answered in order.
+func TestConnectionsAndPipelining(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, "--max-conexiones", "2", "-w", "2")
+	addr := s.hostPort()
+	img := fileBodyBytes(t, photo(t))
+
+	// Two connections take both places; the pipelined requests of the first
+	// are all answered, in order.
+	c1, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c1.Close()
+	c1.SetDeadline(time.Now().Add(30 * time.Second))
+	var req bytes.Buffer
+	fmt.Fprintf(&req, "POST /procesar?escala=0.5 HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", len(img))
+	req.Write(img)
+	req.WriteString("GET /salud HTTP/1.1\r\nHost: x\r\n\r\n")
+	fmt.Fprintf(&req, "PUT /otra.jpg?ancho=10 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n", len(img))
+	req.Write(img)
+	req.WriteString("\r\n0\r\n\r\n")
+	req.WriteString("GET /estado/nada HTTP/1.1\r\nHost: x\r\n\r\n")
+	if _, err := c1.Write(req.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(c1)
+	var ids []string
+	for i, want := range []string{"202", "200", "202", "404"} {
+		h := readHead(t, br)
+		if !strings.HasPrefix(h[0], "HTTP/1.1 "+want+" ") || containsFold(h, "Connection: close") {
+			t.Fatalf("respuesta %d en cadena: %q, se esperaba %s sin cerrar", i, h, want)
+		}
+		n, _ := strconv.Atoi(headerValue(h[1:], "Content-Length"))
+		body := make([]byte, n)
+		if _, err := io.ReadFull(br, body); err != nil {
+			t.Fatal(err)
+		}
+		if want == "202" {
+			var a accepted
+			json.Unmarshal(body, &a)
+			ids = append(ids, a.ID)
+		}
+	}
+	c2, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// c2 holds the second place only once the server has accepted it: make
+	// it send a whole request.
+	c2.SetDeadline(time.Now().Add(30 * time.Second))
+	io.WriteString(c2, "GET /salud HTTP/1.1\r\nHost: x\r\n\r\n")
+	if h := readHead(t, bufio.NewReader(c2)); !strings.HasPrefix(h[0], "HTTP/1.1 200 ") {
+		t.Fatalf("segunda conexión: %q", h)
+	}
+
+	// The third connection sends nothing: the server answers at once, and
+	// with no unread request on the socket its close cannot turn into a
+	// reset that would destroy the answer (it does with a request sent:
+	// netio closes without draining).
+	c3, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c3.SetDeadline(time.Now().Add(30 * time.Second))
+	b, err := io.ReadAll(c3)
+	c3.Close()
+	if err != nil {
+		t.Fatalf("tercera conexión: %v", err)
+	}
+	third := string(b)
+	h := strings.Split(third, "\r\n")
+	if !strings.HasPrefix(h[0], "HTTP/1.1 503 ") || !containsPrefixFold(h, "Retry-After: ") || !containsFold(h, "Connection: close") {
+		t.Errorf("tercera conexión con --max-conexiones 2: %q, se esperaba 503 con Retry-After y cierre", third)
+	}
+	c2.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		// Until the server sees c2 gone, a refusal may come as a reset.
+		resp, _ := tryExchange(addr, "GET /salud HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		if strings.HasPrefix(resp, "HTTP/1.1 200 ") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("la plaza liberada no se reutiliza: %q", resp)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	base := s.base()
+	sizes := [][2]int{{75, 51}, {10, 7}}
+	for i, id := range ids {
+		// One place is held by c1: the polls get a place one at a time.
+		st := waitDone(t, base, id)
+		if st.Width != sizes[i][0] || st.Height != sizes[i][1] {
+			t.Errorf("tarea en cadena %d: %dx%d, se esperaba %v", i, st.Width, st.Height, sizes[i])
 		}
 	}
 }

@@ -618,25 +618,31 @@ func result(t *testing.T, base, id string) decoded {
 	return d
 }
 
-// rawExchange writes req on a new connection to addr, half-closes, and
-// returns everything the server sent until it closed.
-func rawExchange(t *testing.T, addr, req string) string {
-	t.Helper()
+// tryExchange is rawExchange returning its error.
+func tryExchange(addr, req string) (string, error) {
 	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(30 * time.Second))
 	if _, err := io.WriteString(c, req); err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	c.(*net.TCPConn).CloseWrite()
 	b, err := io.ReadAll(c)
+	return string(b), err
+}
+
+// rawExchange writes req on a new connection to addr, half-closes, and
+// returns everything the server sent until it closed.
+func rawExchange(t *testing.T, addr, req string) string {
+	t.Helper()
+	resp, err := tryExchange(addr, req)
 	if err != nil {
-		t.Fatalf("leyendo la respuesta a %q: %v", req, err)
+		t.Fatalf("%q: %v (respuesta hasta ahí %q)", req, err, resp)
 	}
-	return string(b)
+	return resp
 }
 
 // workerPIDs returns the pids of the server's child processes.
