@@ -72,10 +72,31 @@ func BenchmarkDecodeJPEG(b *testing.B) {
 	reportMPs(b, benchW*benchH)
 }
 
+// BenchmarkDecodePNG is image/png, used for interlaced and low-depth PNGs.
 func BenchmarkDecodePNG(b *testing.B) {
 	benchImages(b)
 	for b.Loop() {
 		if _, err := decode(header{Info: Info{Format: "png"}}, bench.png, true); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportMPs(b, benchW*benchH)
+}
+
+// BenchmarkDecodePNGStream measures the streaming PNG decoder writing luma
+// rows, the path Process takes for this file.
+func BenchmarkDecodePNGStream(b *testing.B) {
+	benchImages(b)
+	ph, err := parsePNGHeader(bench.png)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := newPlane(ph.w, ph.h, 1)
+	b.ResetTimer()
+	for b.Loop() {
+		prog := newProgress()
+		streamPNG(bench.png, ph, p, true, prog)
+		if err := prog.result(); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,16 +1,34 @@
 // Package imgproc turns an encoded image into its gray (or colour), scaled,
 // re-encoded version.
 //
-// The pipeline is: Sniff the format from the leading bytes, Check the header
-// (size, EXIF orientation, pixel limits) without decoding any pixel, decode,
-// orient, convert to gray (BT.601 luma, Pillow's integer formula), resample
-// with a separable filter, and encode as JPEG or PNG. Process runs all of it;
-// Check runs only the header part.
+// The pipeline is: Sniff the format from the leading bytes; Check the header
+// (size, EXIF orientation, pixel limits) without decoding any pixel; decode
+// into a working plane of 8-bit luma, luma+alpha or RGBA; orient; resample;
+// encode as JPEG or PNG. Process runs all of it; Check only the header part.
 //
-// Every error returned by this package is an *Error whose Kind tells the
-// caller which HTTP status it maps to and whose message is a fixed Spanish
-// sentence suitable for users.
+// What the output is, and how it matches the original's Pillow output:
 //
-// Everything here is safe for concurrent use: functions keep no state
-// between calls.
+//   - Gray is BT.601 luma with Pillow's integer formula
+//     (19595·R + 38470·G + 7471·B + 0x8000) >> 16. A YCbCr JPEG gives its Y
+//     plane directly, and is decoded luma-only.
+//   - Resampling is separable and fixed-point, computed as Pillow's
+//     Resample.c does (bicubic is Catmull-Rom, a = -0.5; when downscaling the
+//     support widens by the factor), so for the same input plane it gives
+//     Pillow's bytes. Nearest picks the pixel under each output centre.
+//   - Colour JPEGs are upsampled as libjpeg does ("fancy" triangle filter)
+//     and converted with its fixed-point YCbCr to RGB.
+//   - Alpha is premultiplied while resampling; JPEG output is composited
+//     over white, PNG output keeps it.
+//
+// Where the time goes: JPEG decoding and encoding use imgproc/jpeg (both
+// spread over the cores); common PNGs are inflated row by row straight into
+// the working plane while the resampler consumes the finished rows on
+// another core; the resampler splits its output rows across cores. The
+// codec table in codec.go is the one place where a decoder or encoder is
+// swapped.
+//
+// Every error returned by this package is an *Error whose Kind fixes the
+// HTTP status and whose message is a fixed Spanish sentence for users.
+//
+// Functions keep no state between calls and are safe for concurrent use.
 package imgproc
