@@ -79,11 +79,7 @@ type decoder struct {
 	dcTab [4]huffTable
 	acTab [4]huffTable
 
-	// Entropy decoder (see huffman.go).
-	acc     uint64
-	nbits   int
-	stopped bool
-	eobRun  int
+	entropy // the entropy decoder (huffman.go), reading src
 
 	// Output, allocated at the first scan.
 	allocated  bool
@@ -114,7 +110,7 @@ func Decode(r io.Reader, o DecodeOptions) (image.Image, error) {
 		return nil, errors.New("jpeg: DecodeOptions.Shrink must be 1, 2, 4 or 8")
 	}
 	d.bs = 8 / d.shrink
-	d.src.init(r)
+	d.init(r)
 	if err := d.decode(); err != nil {
 		return nil, err
 	}
@@ -125,7 +121,7 @@ func Decode(r io.Reader, o DecodeOptions) (image.Image, error) {
 // decoding it, with the same results as image/jpeg.DecodeConfig.
 func DecodeConfig(r io.Reader) (image.Config, error) {
 	d := &decoder{configOnly: true}
-	d.src.init(r)
+	d.init(r)
 	if err := d.decode(); err != nil {
 		return image.Config{}, err
 	}
@@ -144,6 +140,12 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 		return image.Config{}, FormatError("missing SOF marker")
 	}
 	return image.Config{ColorModel: cm, Width: d.width, Height: d.height}, nil
+}
+
+// init makes the decoder read r.
+func (d *decoder) init(r io.Reader) {
+	d.src.init(r)
+	d.in = &d.src
 }
 
 // errConfigDone stops the marker loop once DecodeConfig knows enough.

@@ -158,7 +158,7 @@ func TestEncodeRestartStrips(t *testing.T) {
 // quantTables decodes the DQT tables of a stream (zig-zag order).
 func quantTables(t *testing.T, b []byte) [4][64]int32 {
 	d := &decoder{shrink: 1, bs: 8}
-	d.src.init(bytes.NewReader(b))
+	d.init(bytes.NewReader(b))
 	if err := d.decode(); err != nil {
 		t.Fatal(err)
 	}

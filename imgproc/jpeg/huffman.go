@@ -104,19 +104,27 @@ func (h *huffTable) slow(acc uint64) (byte, int) {
 	return 0, 0
 }
 
-// bitReader state lives in the decoder: acc holds nbits unread bits, most
-// significant first. When the entropy-coded segment ends (a marker or the end
-// of the input), stopped is set, zero bits are shifted in, and nbits goes
-// negative once the decoder has used bits that do not exist: such a scan is
-// rejected, as image/jpeg rejects it.
+// entropy is the state of an entropy decoder reading one scan: acc holds
+// nbits unread bits, most significant first. When the entropy-coded segment
+// ends (a marker or the end of the input), stopped is set, zero bits are
+// shifted in, and nbits goes negative once the decoder has used bits that do
+// not exist: such a scan is rejected, as image/jpeg rejects it.
+type entropy struct {
+	in      *source
+	acc     uint64
+	nbits   int
+	stopped bool
+	eobRun  int   // remaining blocks of an end-of-band run (G.1.2.2)
+	loaded  int64 // bits loaded into acc since the last reset
+}
 
 // refill tops the bit buffer up to at least 57 bits, unless the segment ends.
-func (d *decoder) refill() {
-	if d.stopped {
+func (e *entropy) refill() {
+	if e.stopped {
 		return
 	}
-	s := &d.src
-	for d.nbits <= 56 {
+	s := e.in
+	for e.nbits <= 56 {
 		if s.end-s.pos < 8 {
 			s.ensure(8)
 		}
@@ -124,89 +132,91 @@ func (d *decoder) refill() {
 			w := binary.BigEndian.Uint64(s.buf[s.pos:])
 			// No 0xFF byte among the 8: take as many whole bytes as fit.
 			if x := ^w; (x-0x0101010101010101)&^x&0x8080808080808080 == 0 {
-				k := uint(64-d.nbits) >> 3
-				d.acc |= w >> (64 - 8*k) << (64 - uint(d.nbits) - 8*k)
-				d.nbits += int(8 * k)
+				k := uint(64-e.nbits) >> 3
+				e.acc |= w >> (64 - 8*k) << (64 - uint(e.nbits) - 8*k)
+				e.nbits += int(8 * k)
+				e.loaded += int64(8 * k)
 				s.pos += int(k)
 				return
 			}
 		} else if s.pos == s.end {
-			d.stopped = true
+			e.stopped = true
 			return
 		}
 		b := s.buf[s.pos]
 		if b == 0xff {
 			if s.end-s.pos < 2 {
 				// 0xFF is the last byte of the input.
-				d.stopped = true
+				e.stopped = true
 				return
 			}
 			if s.buf[s.pos+1] != 0 {
 				// A marker ends the segment; leave it unread.
-				d.stopped = true
+				e.stopped = true
 				return
 			}
 			s.pos += 2
 		} else {
 			s.pos++
 		}
-		d.acc |= uint64(b) << (56 - uint(d.nbits))
-		d.nbits += 8
+		e.acc |= uint64(b) << (56 - uint(e.nbits))
+		e.nbits += 8
+		e.loaded += 8
 	}
 }
 
 // resetBits discards the bit buffer, as at the start of a scan or after a
 // restart marker.
-func (d *decoder) resetBits() {
-	d.acc, d.nbits, d.stopped = 0, 0, false
+func (e *entropy) resetBits() {
+	e.acc, e.nbits, e.stopped, e.loaded = 0, 0, false, 0
 }
 
 // decodeSym decodes one Huffman symbol with h. It does not check for overrun.
-func (d *decoder) decodeSym(h *huffTable) (byte, error) {
-	if d.nbits < 16 {
-		d.refill()
+func (e *entropy) decodeSym(h *huffTable) (byte, error) {
+	if e.nbits < 16 {
+		e.refill()
 	}
-	if e := h.lut[d.acc>>(64-lutBits)]; e != 0 {
-		n := int(e >> 8)
-		d.acc <<= n
-		d.nbits -= n
-		return byte(e), nil
+	if le := h.lut[e.acc>>(64-lutBits)]; le != 0 {
+		n := int(le >> 8)
+		e.acc <<= n
+		e.nbits -= n
+		return byte(le), nil
 	}
-	sym, n := h.slow(d.acc)
+	sym, n := h.slow(e.acc)
 	if n == 0 {
 		return 0, FormatError("bad Huffman code")
 	}
-	d.acc <<= n
-	d.nbits -= n
+	e.acc <<= n
+	e.nbits -= n
 	return sym, nil
 }
 
 // receive reads n (<= 16) raw bits.
-func (d *decoder) receive(n int) int32 {
-	if d.nbits < 16 {
-		d.refill()
+func (e *entropy) receive(n int) int32 {
+	if e.nbits < 16 {
+		e.refill()
 	}
-	v := int32(d.acc >> (64 - uint(n)) & (1<<n - 1))
-	d.acc <<= uint(n)
-	d.nbits -= n
+	v := int32(e.acc >> (64 - uint(n)) & (1<<n - 1))
+	e.acc <<= uint(n)
+	e.nbits -= n
 	return v
 }
 
 // receiveExtend reads an n-bit magnitude category value and extends it.
-func (d *decoder) receiveExtend(n int) int32 {
+func (e *entropy) receiveExtend(n int) int32 {
 	if n == 0 {
 		return 0
 	}
-	return extend(d.receive(n), n)
+	return extend(e.receive(n), n)
 }
 
 // readBit reads one raw bit.
-func (d *decoder) readBit() bool {
-	if d.nbits < 1 {
-		d.refill()
+func (e *entropy) readBit() bool {
+	if e.nbits < 1 {
+		e.refill()
 	}
-	b := d.acc>>63 != 0
-	d.acc <<= 1
-	d.nbits--
+	b := e.acc>>63 != 0
+	e.acc <<= 1
+	e.nbits--
 	return b
 }

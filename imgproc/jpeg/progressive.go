@@ -121,18 +121,18 @@ func (d *decoder) progressiveScan(sc *scanHeader) error {
 }
 
 // dcFirst decodes the first (or only) pass of a DC coefficient (G.1.2.1).
-func (d *decoder) dcFirst(b *[64]int16, h *huffTable, pred *int32, al int) error {
+func (e *entropy) dcFirst(b *[64]int16, h *huffTable, pred *int32, al int) error {
 	if !h.defined {
 		return FormatError("uninitialized Huffman table")
 	}
-	s, err := d.decodeSym(h)
+	s, err := e.decodeSym(h)
 	if err != nil {
 		return err
 	}
 	if s > 16 {
 		return FormatError("excessive DC component")
 	}
-	*pred += d.receiveExtend(int(s))
+	*pred += e.receiveExtend(int(s))
 	if b != nil {
 		b[0] = sat16(*pred << al)
 	}
@@ -141,16 +141,16 @@ func (d *decoder) dcFirst(b *[64]int16, h *huffTable, pred *int32, al int) error
 
 // acFirst decodes the first pass of a band of AC coefficients (G.1.2.2),
 // with end-of-band runs.
-func (d *decoder) acFirst(b *[64]int16, mask *uint64, h *huffTable, ss, se, al int) error {
-	if d.eobRun > 0 {
-		d.eobRun--
+func (e *entropy) acFirst(b *[64]int16, mask *uint64, h *huffTable, ss, se, al int) error {
+	if e.eobRun > 0 {
+		e.eobRun--
 		return nil
 	}
 	if !h.defined {
 		return FormatError("uninitialized Huffman table")
 	}
 	for k := ss; k <= se; k++ {
-		sym, err := d.decodeSym(h)
+		sym, err := e.decodeSym(h)
 		if err != nil {
 			return err
 		}
@@ -160,7 +160,7 @@ func (d *decoder) acFirst(b *[64]int16, mask *uint64, h *huffTable, ss, se, al i
 			if k > se {
 				break
 			}
-			v := d.receiveExtend(s)
+			v := e.receiveExtend(s)
 			if b != nil {
 				b[unzig[k&63]] = sat16(v << al)
 			}
@@ -168,9 +168,9 @@ func (d *decoder) acFirst(b *[64]int16, mask *uint64, h *huffTable, ss, se, al i
 			continue
 		}
 		if r != 15 {
-			d.eobRun = 1<<r - 1
+			e.eobRun = 1<<r - 1
 			if r > 0 {
-				d.eobRun += int(d.receive(r))
+				e.eobRun += int(e.receive(r))
 			}
 			break
 		}
@@ -183,14 +183,14 @@ func (d *decoder) acFirst(b *[64]int16, mask *uint64, h *huffTable, ss, se, al i
 // (G.1.2.3): one correction bit for each coefficient already non-zero, and
 // new coefficients of magnitude delta. mask has bit k set when zig-zag
 // coefficient k is non-zero.
-func (d *decoder) acRefine(b *[64]int16, mask *uint64, h *huffTable, ss, se int, delta int32) error {
+func (e *entropy) acRefine(b *[64]int16, mask *uint64, h *huffTable, ss, se int, delta int32) error {
 	k := ss
-	if d.eobRun == 0 {
+	if e.eobRun == 0 {
 		if !h.defined {
 			return FormatError("uninitialized Huffman table")
 		}
 		for ; k <= se; k++ {
-			sym, err := d.decodeSym(h)
+			sym, err := e.decodeSym(h)
 			if err != nil {
 				return err
 			}
@@ -199,21 +199,21 @@ func (d *decoder) acRefine(b *[64]int16, mask *uint64, h *huffTable, ss, se int,
 			switch s {
 			case 0:
 				if r != 15 {
-					d.eobRun = 1 << r
+					e.eobRun = 1 << r
 					if r > 0 {
-						d.eobRun += int(d.receive(r))
+						e.eobRun += int(e.receive(r))
 					}
 					goto band
 				}
 			case 1:
 				z = delta
-				if !d.readBit() {
+				if !e.readBit() {
 					z = -z
 				}
 			default:
 				return FormatError("unexpected Huffman code")
 			}
-			k = d.refineNonZero(b, mask, k, se, r, delta)
+			k = e.refineNonZero(b, mask, k, se, r, delta)
 			if k > se {
 				return FormatError("too many coefficients")
 			}
@@ -226,9 +226,9 @@ func (d *decoder) acRefine(b *[64]int16, mask *uint64, h *huffTable, ss, se int,
 		}
 	}
 band:
-	if d.eobRun > 0 {
-		d.eobRun--
-		d.refineNonZero(b, mask, k, se, -1, delta)
+	if e.eobRun > 0 {
+		e.eobRun--
+		e.refineNonZero(b, mask, k, se, -1, delta)
 	}
 	return nil
 }
@@ -244,7 +244,7 @@ func bandMask(lo, hi int) uint64 {
 // refineNonZero reads correction bits for the non-zero coefficients from
 // zig-zag index k on, stopping at the (nz+1)th zero coefficient (never, if
 // nz < 0). It returns the index where it stopped (se+1 if it did not).
-func (d *decoder) refineNonZero(b *[64]int16, mask *uint64, k, se, nz int, delta int32) int {
+func (e *entropy) refineNonZero(b *[64]int16, mask *uint64, k, se, nz int, delta int32) int {
 	stop := se + 1
 	if nz >= 0 {
 		zeros := ^*mask & bandMask(k, se)
@@ -260,38 +260,38 @@ func (d *decoder) refineNonZero(b *[64]int16, mask *uint64, k, se, nz int, delta
 	if n == 0 {
 		return stop
 	}
-	if d.nbits < n {
-		d.refill()
+	if e.nbits < n {
+		e.refill()
 	}
 	if b == nil {
 		// Only the parsing matters: skip the bits.
-		if d.nbits >= n {
-			d.acc <<= uint(n)
-			d.nbits -= n
+		if e.nbits >= n {
+			e.acc <<= uint(n)
+			e.nbits -= n
 			return stop
 		}
 		for ; n > 0; n-- {
-			d.readBit()
+			e.readBit()
 		}
 		return stop
 	}
-	if d.nbits < n {
+	if e.nbits < n {
 		// Near the end of the segment (or more bits than the buffer
 		// holds): one bit at a time, so that overrun is detected.
 		for ; m != 0; m &= m - 1 {
-			correct(b, unzig[bits.TrailingZeros64(m)&63], int32(d.acc>>63), delta)
-			d.acc <<= 1
-			d.nbits--
-			if d.nbits < 1 {
-				d.refill()
+			correct(b, unzig[bits.TrailingZeros64(m)&63], int32(e.acc>>63), delta)
+			e.acc <<= 1
+			e.nbits--
+			if e.nbits < 1 {
+				e.refill()
 			}
 		}
 		return stop
 	}
 	// Take the n correction bits at once, first coefficient first.
-	v := d.acc
-	d.acc <<= uint(n)
-	d.nbits -= n
+	v := e.acc
+	e.acc <<= uint(n)
+	e.nbits -= n
 	for ; m != 0; m &= m - 1 {
 		correct(b, unzig[bits.TrailingZeros64(m)&63], int32(v>>63), delta)
 		v <<= 1

@@ -270,18 +270,18 @@ func (d *decoder) sequentialScan(sc *scanHeader) error {
 // Like image/jpeg it honours EOB runs even in sequential scans, and a run
 // that goes past the end of the block ends it without reading the
 // coefficient's extra bits.
-func (d *decoder) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, pred *int32) (int, error) {
+func (e *entropy) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, pred *int32) (int, error) {
 	if !dc.defined {
 		return 0, FormatError("uninitialized Huffman table")
 	}
-	if d.nbits < 32 {
-		d.refill()
+	if e.nbits < 32 {
+		e.refill()
 	}
-	acc, nbits := d.acc, d.nbits
+	acc, nbits := e.acc, e.nbits
 	var s int
-	if e := dc.lut[acc>>(64-lutBits)]; e != 0 {
-		l := int(e >> 8)
-		s = int(byte(e))
+	if le := dc.lut[acc>>(64-lutBits)]; le != 0 {
+		l := int(le >> 8)
+		s = int(byte(le))
 		acc <<= l
 		nbits -= l
 	} else {
@@ -303,9 +303,9 @@ func (d *decoder) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 		*pred += extend(v, s)
 	}
 	blk[0] = *pred * q[0]
-	if d.eobRun > 0 {
-		d.eobRun--
-		d.acc, d.nbits = acc, nbits
+	if e.eobRun > 0 {
+		e.eobRun--
+		e.acc, e.nbits = acc, nbits
 		return 0, nil
 	}
 	if !ac.defined {
@@ -314,9 +314,9 @@ func (d *decoder) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 	last := 0
 	for k := 1; k < 64; {
 		if nbits < 32 {
-			d.acc, d.nbits = acc, nbits
-			d.refill()
-			acc, nbits = d.acc, d.nbits
+			e.acc, e.nbits = acc, nbits
+			e.refill()
+			acc, nbits = e.acc, e.nbits
 		}
 		p := acc >> (64 - lutBits)
 		if f := ac.fast[p]; f != 0 {
@@ -336,9 +336,9 @@ func (d *decoder) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 			continue
 		}
 		var sym byte
-		if e := ac.lut[p]; e != 0 {
-			l := int(e >> 8)
-			sym = byte(e)
+		if le := ac.lut[p]; le != 0 {
+			l := int(le >> 8)
+			sym = byte(le)
 			acc <<= uint(l)
 			nbits -= l
 		} else {
@@ -361,7 +361,7 @@ func (d *decoder) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 				run := 1<<r | int(acc>>(64-uint(r)))
 				acc <<= uint(r)
 				nbits -= r
-				d.eobRun = run - 1
+				e.eobRun = run - 1
 			}
 			break
 		}
@@ -376,6 +376,6 @@ func (d *decoder) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 		last = k
 		k++
 	}
-	d.acc, d.nbits = acc, nbits
+	e.acc, e.nbits = acc, nbits
 	return last, nil
 }
