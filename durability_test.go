@@ -30,8 +30,9 @@ func TestCrashRecovery(t *testing.T) {
 		format string
 		w, h   int
 	}
-	// The big one keeps the only worker busy; the small ones queue behind.
-	wants := []want{{upload(t, base, bigJPEG(t, 4000), "?escala=0.1"), "jpeg", 400, 400}}
+	// The big one keeps the only worker busy (a 16-megapixel PNG takes a
+	// while to compress); the small ones queue behind.
+	wants := []want{{upload(t, base, bigJPEG(t, 4000), "?formato=png"), "png", 4000, 4000}}
 	for _, c := range []struct {
 		query  string
 		format string
@@ -81,10 +82,13 @@ func TestCrashRecovery(t *testing.T) {
 
 	s2 := startServer(t, "--datos", data, "-w", "2")
 	base = s2.base()
-	for _, w := range wants {
+	for i, w := range wants {
 		waitDone(t, base, w.id)
-		d := result(t, base, w.id)
-		checkImage(t, d, w.format, w.w, w.h, w.w != 300)
+		if i == 0 {
+			checkImageHeader(t, get(t, base+"/resultado/"+w.id).body, w.format, w.w, w.h, true)
+			continue
+		}
+		checkImage(t, result(t, base, w.id), w.format, w.w, w.h, w.w != 300)
 	}
 	checkImage(t, result(t, base, before), "jpeg", 75, 51, true)
 	if !strings.Contains(s2.logs(), "tarea recuperada") {
@@ -146,10 +150,10 @@ func TestRetention(t *testing.T) {
 // an Expect: 100-continue upload gets its 503 before sending the body.
 func TestQueueFull(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, "--max-cola", "1", "-w", "1")
+	s := startServer(t, "--max-cola", "1", "-w", "1", "--max-pixeles", "100M")
 	base := s.base()
 	big := bigJPEG(t, 4000)
-	running := upload(t, base, big, "?escala=1.5&formato=png")
+	running := upload(t, base, big, slowQuery)
 	waitState(t, base, running, 60*time.Second, func(st status) bool { return st.State != "En cola" })
 	queued := upload(t, base, photo(t), "")
 
