@@ -19,7 +19,8 @@ func (h *Handler) ServeRaw(ctx context.Context, body io.Reader, w io.Writer) {
 		status = code
 		io.WriteString(w, "ERROR "+msg+"\n")
 	}
-	t, err := h.accept(body, &sourceReader{r: body}, h.cfg.Defaults, true)
+	src := &sourceReader{r: body}
+	t, err := h.accept(src, src, h.cfg.Defaults, true)
 	if err != nil {
 		if errors.Is(err, tasks.ErrQueueFull) {
 			err = errQueueFull

@@ -63,6 +63,8 @@ func (h *Handler) upload(w *netio.ResponseWriter, r *proto.Request, body io.Read
 			return replyError(w, err)
 		}
 		body = img
+	} else {
+		body = src // a --directorio file: its read errors are ours, not a form's
 	}
 	t, err := h.accept(body, src, opts, wait)
 	switch {
