@@ -209,6 +209,13 @@ func TestBodyLimit(t *testing.T) {
 	if status != 413 {
 		t.Errorf("curl -T - (chunked) con --max-cuerpo 10KiB: %d %q, se esperaba 413", status, body)
 	}
+	// Raw mode: one ERROR line that says why.
+	if haveTool(t, "nc") {
+		out := string(nc(t, s, fileBodyBytes(t, img)))
+		if !strings.HasPrefix(out, "ERROR ") || !strings.Contains(out, "demasiado grande") || strings.Count(out, "\n") != 1 {
+			t.Errorf("modo crudo con --max-cuerpo 10KiB: %q, se esperaba «ERROR … demasiado grande»", out)
+		}
+	}
 	// A small image still goes through.
 	small := goldenImage(t, "video-005.gray.q50.jpeg")
 	if st, err := os.Stat(small); err != nil || st.Size() > 10<<10 {
