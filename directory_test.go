@@ -109,6 +109,16 @@ func TestDirectory(t *testing.T) {
 	if len(records) != 6 {
 		t.Errorf("hay %d registros de tareas, se esperaban 6: %v", len(records), names(records))
 	}
+	m := parseMetrics(t, string(get(t, base+"/metricas").body))
+	if v := m.values[`procesa_solicitudes_total{ruta="directorio",codigo="202"}`]; v != 6 {
+		t.Errorf(`procesa_solicitudes_total{ruta="directorio",codigo="202"} = %v, se esperaba 6`, v)
+	}
+	// esperar=1 answers with the image itself.
+	r := get(t, base+"/sub/dentro.jpg?esperar=1&formato=png&ancho=15")
+	if r.status != 200 {
+		t.Fatalf("GET /sub/dentro.jpg?esperar=1: %v", r)
+	}
+	checkImage(t, decodeImage(t, r.body), "png", 15, 10, true)
 	// PUT and the other routes still work with --directorio on.
 	if r := get(t, base+"/salud"); r.status != 200 {
 		t.Errorf("/salud con --directorio: %v", r)
