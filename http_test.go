@@ -49,8 +49,33 @@ func TestUploadDualStack(t *testing.T) {
 			if int64(len(r.body)) != st.Bytes {
 				t.Errorf("el resultado tiene %d bytes, el estado dice %d", len(r.body), st.Bytes)
 			}
+			// One log line per task event, with its id, on stderr.
+			for _, msg := range []string{"tarea aceptada", "tarea completada"} {
+				if !logHas(s.errs.String(), msg, id) {
+					t.Errorf("stderr no tiene «%s» con id=%s:\n%s", msg, id, s.errs.String())
+				}
+			}
 		})
 	}
+	// stdout has the listening line only; stderr has slog text lines only.
+	if got, want := s.std.String(), "escuchando en http://"+s.addrs[0]+"\n"; got != want {
+		t.Errorf("stdout %q, se esperaba %q", got, want)
+	}
+	for _, l := range strings.Split(strings.TrimSuffix(s.errs.String(), "\n"), "\n") {
+		if !strings.HasPrefix(l, "time=") || !strings.Contains(l, " level=") || !strings.Contains(l, " msg=") {
+			t.Errorf("línea de stderr que no es de log/slog: %q", l)
+		}
+	}
+}
+
+// logHas reports whether a log line has msg and id=<id>.
+func logHas(log, msg, id string) bool {
+	for _, l := range strings.Split(log, "\n") {
+		if strings.Contains(l, msg) && strings.Contains(l, " id="+id) {
+			return true
+		}
+	}
+	return false
 }
 
 // TestIPv4OnlyRefusesIPv6 checks that "-i 127.0.0.1" does not listen on ::1

@@ -169,6 +169,8 @@ type server struct {
 	addrs []string
 	port  int
 	out   *lockedBuffer // stdout and stderr, for failure reports
+	std   *lockedBuffer // stdout alone
+	errs  *lockedBuffer // stderr alone
 	done  chan struct{} // closed when the process has exited
 	err   error         // cmd.Wait's result, set before done closes
 	ended bool          // stopped or killed by the test already
@@ -210,7 +212,7 @@ func startServer(t *testing.T, args ...string) *server {
 		}
 		return false
 	}
-	s := &server{t: t, out: &lockedBuffer{}, done: make(chan struct{})}
+	s := &server{t: t, out: &lockedBuffer{}, std: &lockedBuffer{}, errs: &lockedBuffer{}, done: make(chan struct{})}
 	if !has("-p", "--puerto") {
 		args = append(args, "-p", "0")
 	}
@@ -231,8 +233,8 @@ func startServer(t *testing.T, args ...string) *server {
 	}
 	s.cmd = exec.Command(binPath, args...)
 	pr, pw := io.Pipe()
-	s.cmd.Stdout = io.MultiWriter(s.out, pw)
-	s.cmd.Stderr = s.out
+	s.cmd.Stdout = io.MultiWriter(s.out, s.std, pw)
+	s.cmd.Stderr = io.MultiWriter(s.out, s.errs)
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
