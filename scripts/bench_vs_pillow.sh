@@ -7,7 +7,7 @@
 # The packages are fetched with apt-get download and unpacked with dpkg -x
 # into $BENCH_DIR (default /tmp/procesa-bench-imgs): nothing is installed
 # and nothing is committed. Needs Debian's python3-pil (/usr/bin/python3)
-# and, with --url, curl and a running server.
+# and GNU time (/usr/bin/time); with --url, curl and a running server.
 set -eu
 cd "$(dirname "$0")/.."
 dir=${BENCH_DIR:-/tmp/procesa-bench-imgs}
