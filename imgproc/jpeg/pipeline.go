@@ -25,14 +25,24 @@ type mcuBlock struct {
 // goroutine. Its blocks are zeroed again once transformed.
 type rowJob struct {
 	my   int
+	n    int // MCUs filled (a row cut short where speculation took over)
 	coef []int32
 	last []uint8
+
+	// A job of MCUs [a0, a0+count) decoded by a speculative decoder whose
+	// MCU j is the scan's MCU m, with DC corrections off.
+	spec            *specRun
+	m, j, a0, count int
+	off             [4]int32
 }
 
 // usePipeline reports whether the scan is worth pipelining.
 func (d *decoder) usePipeline(sc *scanHeader) bool {
-	if runtime.GOMAXPROCS(0) < 2 || d.bs == 1 || d.mxx*d.myy < pipelineMinMCUs {
+	if runtime.GOMAXPROCS(0) < 2 || d.mxx*d.myy < pipelineMinMCUs {
 		return false
+	}
+	if d.bs == 1 && !d.useSpeculation(sc) {
+		return false // nothing worth sharing
 	}
 	// Interleaved scans, or the one scan of a grayscale frame (whose MCU is
 	// one block).
@@ -70,20 +80,31 @@ func (d *decoder) sequentialPipelined(sc *scanHeader) error {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
+				if j.spec != nil {
+					d.idctSpec(sc, layout, j.spec, j.m, j.j, j.a0, j.count, j.off)
+					continue
+				}
 				d.idctRow(sc, layout, j)
 				free <- j
 			}
 		}()
 	}
-	err := d.entropyRows(sc, layout, free, jobs)
+	var sp *specRun
+	if d.useSpeculation(sc) {
+		sp = d.startSpeculation(sc, layout, keep)
+	}
+	err := d.entropyRows(sc, layout, free, jobs, sp)
 	close(jobs)
 	wg.Wait()
 	return err
 }
 
 // entropyRows is the serial half of sequentialPipelined.
-func (d *decoder) entropyRows(sc *scanHeader, layout []mcuBlock, free <-chan *rowJob, jobs chan<- *rowJob) error {
+func (d *decoder) entropyRows(sc *scanHeader, layout []mcuBlock, free <-chan *rowJob, jobs chan<- *rowJob, sp *specRun) error {
 	d.resetBits()
+	if sp != nil {
+		defer sp.stop()
+	}
 	var (
 		pred     [4]int32
 		scratch  [64]int32
@@ -92,9 +113,20 @@ func (d *decoder) entropyRows(sc *scanHeader, layout []mcuBlock, free <-chan *ro
 	total, mcu := d.mxx*d.myy, 0
 	for my := 0; my < d.myy; my++ {
 		j := <-free
-		j.my = my
+		j.my, j.n = my, d.mxx
 		bi := 0
 		for mx := 0; mx < d.mxx; mx++ {
+			if sp != nil {
+				met, gaveUp := sp.meets(d.loaded-int64(d.nbits), d.eobRun)
+				if gaveUp {
+					sp.stop()
+					sp = nil
+				} else if met {
+					j.n = mx
+					jobs <- j
+					return d.takeOver(sc, sp, my*d.mxx+mx, pred, jobs)
+				}
+			}
 			for _, lb := range layout {
 				c := sc.comp[lb.i]
 				dc, ac, q := &d.dcTab[c.td], &d.acTab[c.ta], &d.quant[d.comp[c.ci].tq]
@@ -133,7 +165,7 @@ func (d *decoder) entropyRows(sc *scanHeader, layout []mcuBlock, free <-chan *ro
 func (d *decoder) idctRow(sc *scanHeader, layout []mcuBlock, j *rowJob) {
 	bs := d.bs
 	bi := 0
-	for mx := 0; mx < d.mxx; mx++ {
+	for mx := 0; mx < j.n; mx++ {
 		for _, lb := range layout {
 			if !lb.keep {
 				continue
@@ -153,4 +185,30 @@ func (d *decoder) idctRow(sc *scanHeader, layout []mcuBlock, j *rowJob) {
 			bi++
 		}
 	}
+}
+
+// takeOver ends the scan with the speculative decoder's results from the
+// scan's MCU m on; pred are the first decoder's DC predictors there.
+func (d *decoder) takeOver(sc *scanHeader, sp *specRun, m int, pred [4]int32, jobs chan<- *rowJob) error {
+	<-sp.done
+	specTakeovers.Add(1)
+	j := sp.j
+	need := d.mxx*d.myy - m
+	if int(sp.n.Load())-j < need {
+		return sp.err // it failed inside the scan: so would the serial decoder
+	}
+	var off [4]int32
+	for i := range off {
+		off[i] = pred[i] - sp.pred[j][i]
+	}
+	d.eobRun = int(sp.eob[j+need])
+	// Go on after the speculative decoder's input; only data bytes lie
+	// between it and the end of the scan.
+	d.src.pos = sp.ent.in.pos
+	for a := m; a < m+need; {
+		n := min(m+need-a, max(d.mxx, 64))
+		jobs <- &rowJob{spec: sp, m: m, j: j, a0: a, count: n, off: off}
+		a += n
+	}
+	return nil
 }

@@ -100,3 +100,29 @@ func (s *source) skip(n int) error {
 	}
 	return nil
 }
+
+// readAll reads the rest of the input into the buffer, growing it, unless
+// that is more than limit bytes. It reports whether the whole input is now
+// buffered; either way the source keeps working.
+func (s *source) readAll(limit int) bool {
+	for s.err == nil {
+		if s.end == len(s.buf) {
+			if len(s.buf) >= limit {
+				return false
+			}
+			nb := make([]byte, min(2*len(s.buf), limit+1))
+			s.end = copy(nb, s.buf[s.pos:s.end])
+			s.pos = 0
+			s.buf = nb
+		}
+		n, err := s.r.Read(s.buf[s.end:])
+		s.end += n
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			s.err = err
+		}
+	}
+	return true
+}

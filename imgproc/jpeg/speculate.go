@@ -1,0 +1,252 @@
+package jpeg
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"runtime"
+	"sync/atomic"
+)
+
+// Speculative parallel entropy decoding. Huffman data without restart
+// markers can only be parsed from its start, but prefix codes resynchronise:
+// a second decoder started at an arbitrary byte in the middle of the scan,
+// pretending to be at the start of an MCU, soon finds itself at a real MCU
+// boundary. It records the bit position, EOB run and DC predictors at the
+// start of every MCU it decodes. When the first decoder reaches a recorded
+// position at the start of one of its own MCUs with the same EOB run, the
+// two decodings are the same from there on (parsing does not depend on
+// coefficient values), except that the second one's DC predictors are off
+// by a constant per component, which is added back. The first decoder then
+// stops and the second one's coefficients are used for the rest of the scan.
+// If they never meet (corrupt data), the first decoder simply goes on: the
+// result, errors included, is always that of the serial decoder.
+//
+// The second decoder keeps only the coefficients the reduced IDCTs use, so
+// speculation is used with Shrink >= 2, where entropy decoding dominates.
+
+// specMinMCUs is the frame size, in MCUs, from which speculation is tried
+// (a variable for the tests), and specMinBytes the least scan data.
+var (
+	specMinMCUs  = 4096
+	specMinBytes = 64 << 10
+)
+
+// specTakeovers counts the scans finished by a speculative decoder (for the
+// tests).
+var specTakeovers atomic.Int64
+
+// errAborted stops a speculative decoder that is no longer needed.
+var errAborted = errors.New("jpeg: speculation aborted")
+
+// specRun is a speculative decoder of the second half of a scan.
+type specRun struct {
+	ent   entropy
+	base  int64 // bit offset of its start from the start of the scan
+	total int   // MCUs in the scan: it decodes at most that many
+
+	// State at the start of each MCU it decoded (index total: after the
+	// last one); entries below n are published to the first decoder.
+	pos  []int64
+	eob  []int32
+	pred [][4]int32
+	n    atomic.Int64
+
+	ncoef  int       // coefficients kept per block (see compactIdx)
+	perMCU int       // coefficients kept per MCU
+	chunks [][]int32 // kept coefficients, chunkMCUs MCUs per chunk
+	err    error     // why it stopped, read after done
+	abort  atomic.Bool
+	done   chan struct{}
+
+	j int // first decoder's cursor in pos
+}
+
+const chunkMCUs = 256
+
+// compactIdx lists, per output block size, the natural indexes of the
+// coefficients its inverse DCT reads.
+var compactIdx = map[int][]int{
+	4: {0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27},
+	2: {0, 1, 8, 9},
+	1: {0},
+}
+
+// useSpeculation reports whether a scan qualifies (before reading it).
+func (d *decoder) useSpeculation(sc *scanHeader) bool {
+	return d.ri == 0 && d.bs < 8 && d.mxx*d.myy >= specMinMCUs && runtime.GOMAXPROCS(0) >= 2 &&
+		(sc.n > 1 || d.nComp == 1)
+}
+
+// startSpeculation reads the rest of the input (within a bound set by the
+// frame size) and starts a second decoder at the middle of the scan's data.
+// It returns nil when speculation is not possible.
+func (d *decoder) startSpeculation(sc *scanHeader, layout []mcuBlock, keep int) *specRun {
+	samples := 0
+	for i := 0; i < d.nComp; i++ {
+		samples += d.mxx * d.comp[i].h * d.myy * d.comp[i].v * 64
+	}
+	s := &d.src
+	if !s.readAll(2 * samples) {
+		return nil
+	}
+	start := s.pos
+	end := start + markerIndex(s.buf[start:s.end])
+	if end-start < specMinBytes {
+		return nil
+	}
+	p := start + (end-start)/2
+	if s.buf[p-1] == 0xff {
+		p++ // not on the zero byte of a stuffed 0xFF
+	}
+	stuffed := bytes.Count(s.buf[start:p], []byte{0xff, 0})
+	total := d.mxx * d.myy
+	ncoef := len(compactIdx[d.bs])
+	sp := &specRun{
+		base:   8 * int64(p-start-stuffed),
+		total:  total,
+		pos:    make([]int64, total+1),
+		eob:    make([]int32, total+1),
+		pred:   make([][4]int32, total+1),
+		ncoef:  ncoef,
+		perMCU: keep * ncoef,
+		done:   make(chan struct{}),
+	}
+	sp.ent.in = &source{buf: s.buf[:s.end], pos: p, end: s.end, err: io.ErrUnexpectedEOF}
+	go sp.run(d, sc, layout)
+	return sp
+}
+
+// markerIndex returns the index of the first marker (0xFF not followed by 0)
+// in b, or len(b).
+func markerIndex(b []byte) int {
+	for i := 0; ; {
+		j := bytes.IndexByte(b[i:], 0xff)
+		if j < 0 || i+j+1 >= len(b) {
+			return len(b)
+		}
+		i += j + 1
+		if b[i] != 0 {
+			return i - 1
+		}
+		i++
+	}
+}
+
+// run decodes MCUs from the speculative start until an error, an abort, or
+// total MCUs.
+func (sp *specRun) run(d *decoder, sc *scanHeader, layout []mcuBlock) {
+	defer close(sp.done)
+	e := &sp.ent
+	var (
+		pred [4]int32
+		blk  [64]int32
+	)
+	idx := compactIdx[d.bs]
+	for j := 0; ; j++ {
+		sp.pos[j] = e.loaded - int64(e.nbits)
+		sp.eob[j] = int32(e.eobRun)
+		sp.pred[j] = pred
+		if j == sp.total {
+			sp.err = errAborted
+			return
+		}
+		if j%64 == 0 && sp.abort.Load() {
+			sp.err = errAborted
+			return
+		}
+		if j%chunkMCUs == 0 {
+			sp.chunks = append(sp.chunks, make([]int32, chunkMCUs*sp.perMCU))
+		}
+		out := sp.chunks[j/chunkMCUs][(j%chunkMCUs)*sp.perMCU:]
+		o := 0
+		for _, lb := range layout {
+			c := sc.comp[lb.i]
+			last, err := e.decodeBlock(&blk, &d.dcTab[c.td], &d.acTab[c.ta], &d.quant[d.comp[c.ci].tq], &pred[lb.i])
+			if err != nil {
+				sp.err = err
+				return
+			}
+			if lb.keep {
+				for _, n := range idx {
+					out[o] = blk[n]
+					o++
+				}
+			}
+			if last == 0 {
+				blk[0] = 0
+			} else {
+				blk = [64]int32{}
+			}
+		}
+		if e.nbits < 0 {
+			sp.err = errShortData
+			return
+		}
+		sp.n.Store(int64(j + 1))
+	}
+}
+
+// meets reports whether the first decoder, at the start of an MCU with bit
+// position posA (from the start of the scan) and EOB run eob, is at a point
+// the speculative decoder has decoded from. It gives up (setting gaveUp)
+// once that cannot happen any more.
+func (sp *specRun) meets(posA int64, eob int) (met, gaveUp bool) {
+	rel := posA - sp.base
+	if rel < 0 {
+		return false, false
+	}
+	n := int(sp.n.Load())
+	for sp.j < n && sp.pos[sp.j] < rel {
+		sp.j++
+	}
+	if sp.j < n {
+		return sp.pos[sp.j] == rel && sp.eob[sp.j] == int32(eob), false
+	}
+	select {
+	case <-sp.done:
+		return false, true // it stopped before reaching this point
+	default:
+		return false, false
+	}
+}
+
+// stop aborts the speculative decoder and waits for it.
+func (sp *specRun) stop() {
+	sp.abort.Store(true)
+	<-sp.done
+}
+
+// idctSpec reconstructs MCUs [a0, a0+count) of the scan from the speculative
+// decoder's coefficients; MCU m of the scan is its MCU j, and off are the DC
+// predictor corrections per scan component.
+func (d *decoder) idctSpec(sc *scanHeader, layout []mcuBlock, sp *specRun, m, j, a0, count int, off [4]int32) {
+	bs := d.bs
+	idx := compactIdx[bs]
+	var blk [64]int32
+	for a := a0; a < a0+count; a++ {
+		l := j + a - m
+		in := sp.chunks[l/chunkMCUs][(l%chunkMCUs)*sp.perMCU:]
+		mx, my := a%d.mxx, a/d.mxx
+		o := 0
+		for _, lb := range layout {
+			if !lb.keep {
+				continue
+			}
+			ci := sc.comp[lb.i].ci
+			comp := &d.comp[ci]
+			last := 0
+			for k, n := range idx {
+				blk[n] = in[o+k]
+				if k > 0 && in[o+k] != 0 {
+					last = 1
+				}
+			}
+			o += len(idx)
+			blk[0] += off[lb.i] * d.quant[comp.tq][0]
+			p := &d.planes[ci]
+			bx, by := mx*comp.h+lb.dx, my*comp.v+lb.dy
+			d.idct(&blk, last, p.pix[by*bs*p.stride+bx*bs:], p.stride)
+		}
+	}
+}
