@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"image"
 	"image/jpeg"
 	"os"
 	"path/filepath"
@@ -156,5 +157,31 @@ func TestUnsupportedPrecision(t *testing.T) {
 	}
 	if _, err := Decode(bytes.NewReader(b), DecodeOptions{Shrink: 3}); err == nil {
 		t.Errorf("Shrink 3: no error")
+	}
+}
+
+// TestDecodeGenerated decodes pictures encoded by image/jpeg (4:2:0 and
+// gray) at odd sizes and several qualities, and by this package's encoder
+// with restart markers.
+func TestDecodeGenerated(t *testing.T) {
+	old := minParallelPixels
+	minParallelPixels = 0
+	defer func() { minParallelPixels = old }()
+	for _, sz := range [][2]int{{1, 1}, {7, 3}, {33, 17}, {250, 131}, {513, 257}} {
+		m := photo(sz[0], sz[1])
+		for _, img := range []image.Image{m, rgbaToGray(m)} {
+			for _, q := range []int{10, 75, 100} {
+				var buf bytes.Buffer
+				if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: q}); err != nil {
+					t.Fatal(err)
+				}
+				checkSame(t, fmt.Sprintf("image/jpeg %T %dx%d q%d", img, sz[0], sz[1], q), buf.Bytes())
+				buf.Reset()
+				if err := Encode(&buf, img, EncodeOptions{Quality: q, Workers: 3}); err != nil {
+					t.Fatal(err)
+				}
+				checkSame(t, fmt.Sprintf("ours %T %dx%d q%d", img, sz[0], sz[1], q), buf.Bytes())
+			}
+		}
 	}
 }
