@@ -171,12 +171,22 @@ const (
 
 // close closes the connection, lingering first if an error reply was sent.
 func (c *conn) close() {
-	if tc, ok := c.rwc.(*net.TCPConn); ok && (c.linger || c.w.close && !c.body.done) {
+	if c.linger || c.w.close && !c.body.done {
+		lingerClose(c.rwc)
+		return
+	}
+	c.rwc.Close()
+}
+
+// lingerClose shuts rwc for writing, discards what the client still sends
+// for a short while, then closes it.
+func lingerClose(rwc net.Conn) {
+	if tc, ok := rwc.(*net.TCPConn); ok {
 		tc.CloseWrite()
 		tc.SetReadDeadline(time.Now().Add(lingerTime))
 		io.CopyN(io.Discard, tc, lingerBytes)
 	}
-	c.rwc.Close()
+	rwc.Close()
 }
 
 // serveRaw hands a raw-mode connection to the RawHandler.

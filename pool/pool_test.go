@@ -288,7 +288,7 @@ func TestKillWorkerMidTask(t *testing.T) {
 	if !te.Crashed || te.TimedOut || te.PID != pid {
 		t.Errorf("TaskError = %+v; want Crashed by pid %d", te, pid)
 	}
-	if want := "el proceso de trabajo terminó inesperadamente (señal: killed)"; te.Reason != want {
+	if want := "el proceso de trabajo terminó inesperadamente (señal: SIGKILL, matado)"; te.Reason != want {
 		t.Errorf("Reason = %q; want %q", te.Reason, want)
 	}
 

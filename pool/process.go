@@ -169,14 +169,33 @@ func (p *process) stopReading() {
 	p.conn.Close()
 }
 
+// signalName names the signals a worker is likely to die of, in Spanish.
+func signalName(sig syscall.Signal) string {
+	switch sig {
+	case syscall.SIGKILL:
+		return "SIGKILL, matado"
+	case syscall.SIGSEGV:
+		return "SIGSEGV, acceso inválido a memoria"
+	case syscall.SIGABRT:
+		return "SIGABRT, abortado"
+	case syscall.SIGTERM:
+		return "SIGTERM, terminado"
+	case syscall.SIGINT:
+		return "SIGINT, interrumpido"
+	case syscall.SIGBUS:
+		return "SIGBUS, error de bus"
+	}
+	return fmt.Sprintf("señal %d", int(sig))
+}
+
 // exitReason describes how the reaped process ended, in Spanish:
-// "señal: killed" or "código de salida 2".
+// "señal: SIGKILL, matado" or "código de salida 2".
 func (p *process) exitReason() string {
 	if p.state == nil {
 		return fmt.Sprintf("error: %v", p.waitErr)
 	}
 	if ws, ok := p.state.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		return "señal: " + ws.Signal().String()
+		return "señal: " + signalName(ws.Signal())
 	}
 	return fmt.Sprintf("código de salida %d", p.state.ExitCode())
 }

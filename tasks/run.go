@@ -65,41 +65,42 @@ func (s *Store) run(id string) {
 		keepErr = s.keepResult(out, s.resultPath(id, t.Ext))
 	}
 	os.Remove(out)
-	t, e = s.update(id, func(t *Task) {
-		t.Finished = time.Now()
-		switch {
-		case err != nil:
-			// The worker crashed or timed out (the error knows its status:
-			// 422), or none could take the task (503). The pool's errors
-			// carry a Spanish reason.
-			t.State, t.Error, t.ErrStatus = Failed, err.Error(), 503
-			var se interface{ Status() int }
-			if errors.As(err, &se) {
-				t.ErrStatus = se.Status()
-			}
-		case keepErr != nil:
-			t.State, t.Error, t.ErrStatus = Failed, "no se pudo guardar el resultado", 500
-			s.cfg.Logger.Error("no se pudo guardar el resultado", "id", id, "error", keepErr)
-		case res.Error != "":
-			t.State, t.Error, t.ErrStatus = Failed, res.Error, res.Status
-			if t.ErrStatus < 400 || t.ErrStatus == 500 {
-				t.ErrStatus = 422
-			}
-		default:
-			t.State, t.Width, t.Height, t.Bytes = Done, res.Width, res.Height, res.Bytes
+	// The outcome is on disk, the upload gone and the metrics told before
+	// anyone can see the task finished.
+	t.Finished = time.Now()
+	switch {
+	case err != nil:
+		// The worker crashed or timed out (the error knows its status:
+		// 422), or none could take the task (503). The pool's errors
+		// carry a Spanish reason.
+		t.State, t.Error, t.ErrStatus = Failed, err.Error(), 503
+		var se interface{ Status() int }
+		if errors.As(err, &se) {
+			t.ErrStatus = se.Status()
 		}
-	})
+	case keepErr != nil:
+		t.State, t.Error, t.ErrStatus = Failed, "no se pudo guardar el resultado", 500
+		s.cfg.Logger.Error("no se pudo guardar el resultado", "id", id, "error", keepErr)
+	case res.Error != "":
+		t.State, t.Error, t.ErrStatus = Failed, res.Error, res.Status
+		if t.ErrStatus < 400 || t.ErrStatus == 500 {
+			t.ErrStatus = 422
+		}
+	default:
+		t.State, t.Width, t.Height, t.Bytes = Done, res.Width, res.Height, res.Bytes
+	}
 	s.persist(&t)
 	os.Remove(s.inputPath(id))
+	if s.cfg.OnFinish != nil {
+		s.cfg.OnFinish(&t)
+	}
+	_, e = s.update(id, func(m *Task) { *m = t })
 	close(e.done)
 	if t.State == Done {
 		s.cfg.Logger.Info("tarea completada", "id", id, "ancho", t.Width, "alto", t.Height,
 			"bytes", t.Bytes, "duracion", t.Duration().Round(time.Millisecond))
 	} else {
 		s.cfg.Logger.Warn("tarea fallida", "id", id, "error", t.Error)
-	}
-	if s.cfg.OnFinish != nil {
-		s.cfg.OnFinish(&t)
 	}
 }
 
