@@ -65,7 +65,7 @@ func reportMPs(b *testing.B, px int) {
 func BenchmarkDecodeJPEG(b *testing.B) {
 	benchImages(b)
 	for b.Loop() {
-		if _, err := decode(header{Info: Info{Format: "jpeg"}}, bench.jpg, true); err != nil {
+		if _, err := decode(header{Info: Info{Format: "jpeg"}}, bench.jpg, decodeHint{gray: true}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -76,7 +76,7 @@ func BenchmarkDecodeJPEG(b *testing.B) {
 func BenchmarkDecodePNG(b *testing.B) {
 	benchImages(b)
 	for b.Loop() {
-		if _, err := decode(header{Info: Info{Format: "png"}}, bench.png, true); err != nil {
+		if _, err := decode(header{Info: Info{Format: "png"}}, bench.png, decodeHint{gray: true}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -53,12 +53,24 @@ func render(src []byte, o Options) (image.Image, Info, error) {
 			return out, h.Info, nil
 		}
 	}
-	m, err := decode(h, src, o.Gray)
+	hint := decodeHint{gray: o.Gray, shrink: 1}
+	if h.Format == "jpeg" {
+		tw, th := h.OutWidth, h.OutHeight
+		if swapsAxes(h.orientation) {
+			tw, th = th, tw
+		}
+		hint.shrink = jpegShrink(h.srcW, h.srcH, tw, th, o.Filter)
+	}
+	m, err := decode(h, src, hint)
 	if err != nil {
 		return nil, Info{}, errDecode
 	}
 	if b := m.Bounds(); b.Dx() != h.srcW || b.Dy() != h.srcH {
-		return nil, Info{}, errDecode
+		// A decoder may have honoured the shrink hint; nothing else.
+		s := hint.shrink
+		if s == 1 || b.Dx() != (h.srcW+s-1)/s || b.Dy() != (h.srcH+s-1)/s {
+			return nil, Info{}, errDecode
+		}
 	}
 	var p plane
 	if o.Gray {

@@ -173,7 +173,7 @@ func TestGrayFastPathsAgree(t *testing.T) {
 // decode).
 func TestYCbCrUsesYPlane(t *testing.T) {
 	src := inputsByFormat(t)["jpeg"]
-	m, err := decode(header{Info: Info{Format: "jpeg"}}, src, false) // full YCbCr
+	m, err := decode(header{Info: Info{Format: "jpeg"}}, src, decodeHint{}) // full YCbCr
 	if err != nil {
 		t.Fatal(err)
 	}
