@@ -60,11 +60,11 @@ func TestParseOptions(t *testing.T) {
 
 func TestWantsText(t *testing.T) {
 	for accept, want := range map[string]bool{
-		"":                          false,
-		"*/*":                       false,
-		"text/plain":                true,
-		"text/plain; charset=utf-8": true,
-		"application/json":          false,
+		"":                                   false,
+		"*/*":                                false,
+		"text/plain":                         true,
+		"text/plain; charset=utf-8":          true,
+		"application/json":                   false,
 		"application/json, text/plain;q=0.5": false,
 	} {
 		if got := wantsText(accept); got != want {
