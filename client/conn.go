@@ -190,9 +190,10 @@ func (c *conn) upload(ctx context.Context, target string, h proto.Header, body i
 	var mu sync.Mutex
 	early := false // guarded by mu: a final answer came before the body was sent
 	sending := true
+	br := c.br // c.br is cleared by c.close while this goroutine may still read
 	go func() {
 		for i := 0; ; i++ {
-			head, err := proto.ReadAnyResponseHead(c.br, "POST")
+			head, err := proto.ReadAnyResponseHead(br, "POST")
 			if err == nil && i == maxInterim {
 				head, err = nil, fmt.Errorf("%w: demasiadas respuestas provisionales", proto.ErrBadResponse)
 			}
