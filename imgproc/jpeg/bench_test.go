@@ -30,6 +30,7 @@ var bench struct {
 	ycbcr       *image.YCbCr
 	baseline    []byte
 	progressive []byte // nil without jpegtran
+	restarts    []byte // encoded by Encode with 2 strips: a restart marker per MCU row
 }
 
 // photo makes a w x h picture with smooth shading, edges and fine texture,
@@ -80,6 +81,11 @@ func benchData(b *testing.B) {
 			panic(err)
 		}
 		bench.baseline = buf.Bytes()
+		var rst bytes.Buffer
+		if err := Encode(&rst, bench.rgba, EncodeOptions{Quality: 90, Workers: 2}); err != nil {
+			panic(err)
+		}
+		bench.restarts = rst.Bytes()
 		m, err := jpeg.Decode(bytes.NewReader(bench.baseline))
 		if err != nil {
 			panic(err)
@@ -136,6 +142,7 @@ func BenchmarkDecode(b *testing.B) {
 		{"gray-shrink2", &bench.baseline, DecodeOptions{GrayOnly: true, Shrink: 2}},
 		{"gray-shrink4", &bench.baseline, DecodeOptions{GrayOnly: true, Shrink: 4}},
 		{"gray-shrink8", &bench.baseline, DecodeOptions{GrayOnly: true, Shrink: 8}},
+		{"restarts-gray-shrink4", &bench.restarts, DecodeOptions{GrayOnly: true, Shrink: 4}},
 		{"progressive-full", &bench.progressive, DecodeOptions{}},
 		{"progressive-gray-shrink2", &bench.progressive, DecodeOptions{GrayOnly: true, Shrink: 2}},
 	}

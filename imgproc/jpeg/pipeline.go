@@ -116,7 +116,20 @@ func (d *decoder) entropyRows(sc *scanHeader, layout []mcuBlock, free <-chan *ro
 		j.my, j.n = my, d.mxx
 		bi := 0
 		for mx := 0; mx < d.mxx; mx++ {
-			if sp != nil {
+			if sp != nil && sp.startMCU >= 0 {
+				// Restart mode: take over where it started, if this
+				// decoder got there through the same marker.
+				if a := my*d.mxx + mx; a == sp.startMCU {
+					if d.src.pos != sp.startPos {
+						sp.stop()
+						sp = nil
+					} else {
+						j.n = mx
+						jobs <- j
+						return d.takeOver(sc, sp, a, pred, jobs)
+					}
+				}
+			} else if sp != nil {
 				met, gaveUp := sp.meets(d.loaded-int64(d.nbits), d.eobRun)
 				if gaveUp {
 					sp.stop()

@@ -142,8 +142,8 @@ func (d *decoder) blockGrid(c *component) (int, int) {
 // restart handles the end of a restart interval: it skips to the expected
 // RST marker (tolerating extraneous data and fill bytes like image/jpeg),
 // then resets the entropy decoder (F.2.1.3.1, G.1.2.2).
-func (d *decoder) restart(expected *byte) error {
-	s := &d.src
+func (e *entropy) restart(expected *byte) error {
+	s := e.in
 	for {
 		b, err := s.readByte()
 		if err != nil {
@@ -162,8 +162,8 @@ func (d *decoder) restart(expected *byte) error {
 			}
 			if c == *expected {
 				*expected = markerRST0 + (*expected-markerRST0+1)&7
-				d.resetBits()
-				d.eobRun = 0
+				e.resetBits()
+				e.eobRun = 0
 				return nil
 			}
 			if c != 0 {

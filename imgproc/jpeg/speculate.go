@@ -43,7 +43,12 @@ var errAborted = errors.New("jpeg: speculation aborted")
 type specRun struct {
 	ent   entropy
 	base  int64 // bit offset of its start from the start of the scan
-	total int   // MCUs in the scan: it decodes at most that many
+	total int   // it decodes at most that many MCUs
+
+	// With restart intervals it starts right after a restart marker, at
+	// byte startPos, which is the start of the scan's MCU startMCU; else
+	// startMCU is -1.
+	startMCU, startPos int
 
 	// State at the start of each MCU it decoded (index total: after the
 	// last one); entries below n are published to the first decoder.
@@ -74,7 +79,7 @@ var compactIdx = map[int][]int{
 
 // useSpeculation reports whether a scan qualifies (before reading it).
 func (d *decoder) useSpeculation(sc *scanHeader) bool {
-	return d.ri == 0 && d.bs < 8 && d.mxx*d.myy >= specMinMCUs && runtime.GOMAXPROCS(0) >= 2 &&
+	return d.bs < 8 && d.mxx*d.myy >= specMinMCUs && runtime.GOMAXPROCS(0) >= 2 &&
 		(sc.n > 1 || d.nComp == 1)
 }
 
@@ -95,26 +100,84 @@ func (d *decoder) startSpeculation(sc *scanHeader, layout []mcuBlock, keep int) 
 	if end-start < specMinBytes {
 		return nil
 	}
-	p := start + (end-start)/2
-	if s.buf[p-1] == 0xff {
+	total := d.mxx * d.myy
+	p, startMCU := start+(end-start)/2, -1
+	if d.ri > 0 {
+		// Start right after the restart marker nearest the middle.
+		q, k := middleRST(s.buf[start:s.end], (end-start)/2)
+		if k < 0 || (k+1)*d.ri >= total {
+			return nil
+		}
+		p, startMCU = start+q, (k+1)*d.ri
+	} else if s.buf[p-1] == 0xff {
 		p++ // not on the zero byte of a stuffed 0xFF
 	}
 	stuffed := bytes.Count(s.buf[start:p], []byte{0xff, 0})
-	total := d.mxx * d.myy
+	n := total
+	if startMCU >= 0 {
+		n = total - startMCU
+	}
 	ncoef := len(compactIdx[d.bs])
 	sp := &specRun{
-		base:   8 * int64(p-start-stuffed),
-		total:  total,
-		pos:    make([]int64, total+1),
-		eob:    make([]int32, total+1),
-		pred:   make([][4]int32, total+1),
-		ncoef:  ncoef,
-		perMCU: keep * ncoef,
-		done:   make(chan struct{}),
+		base:     8 * int64(p-start-stuffed),
+		total:    n,
+		startMCU: startMCU,
+		startPos: p,
+		pos:      make([]int64, n+1),
+		eob:      make([]int32, n+1),
+		pred:     make([][4]int32, n+1),
+		ncoef:    ncoef,
+		perMCU:   keep * ncoef,
+		done:     make(chan struct{}),
 	}
 	sp.ent.in = &source{buf: s.buf[:s.end], pos: p, end: s.end, err: io.ErrUnexpectedEOF}
 	go sp.run(d, sc, layout)
 	return sp
+}
+
+// middleRST finds, in the entropy-coded data b of a scan, the restart marker
+// nearest byte mid. It returns the index just after it and the number of
+// markers before it (k, so it should be RSTk mod 8), or k = -1 if there is
+// none or the markers are not numbered in sequence.
+func middleRST(b []byte, mid int) (int, int) {
+	best, bestK := -1, -1
+	k := 0
+	for i := 0; ; {
+		j := bytes.IndexByte(b[i:], 0xff)
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		for i < len(b) && b[i] == 0xff {
+			i++ // fill bytes
+		}
+		if i >= len(b) {
+			break
+		}
+		c := b[i]
+		i++
+		if c == 0 {
+			continue
+		}
+		if c < markerRST0 || c > markerRST7 {
+			break // the end of the scan
+		}
+		if int(c-markerRST0) != k%8 {
+			return -1, -1
+		}
+		if best < 0 || abs(i-mid) < abs(best-mid) {
+			best, bestK = i, k
+		}
+		k++
+	}
+	return best, bestK
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // markerIndex returns the index of the first marker (0xFF not followed by 0)
@@ -143,6 +206,10 @@ func (sp *specRun) run(d *decoder, sc *scanHeader, layout []mcuBlock) {
 		blk  [64]int32
 	)
 	idx := compactIdx[d.bs]
+	var expected byte
+	if sp.startMCU >= 0 {
+		expected = markerRST0 + byte(sp.startMCU/d.ri)&7
+	}
 	for j := 0; ; j++ {
 		sp.pos[j] = e.loaded - int64(e.nbits)
 		sp.eob[j] = int32(e.eobRun)
@@ -184,6 +251,13 @@ func (sp *specRun) run(d *decoder, sc *scanHeader, layout []mcuBlock) {
 			return
 		}
 		sp.n.Store(int64(j + 1))
+		if mcu := sp.startMCU + j + 1; sp.startMCU >= 0 && mcu%d.ri == 0 && mcu < d.mxx*d.myy {
+			if err := e.restart(&expected); err != nil {
+				sp.err = err
+				return
+			}
+			pred = [4]int32{}
+		}
 	}
 }
 

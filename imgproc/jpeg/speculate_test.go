@@ -30,7 +30,19 @@ func TestSpeculationMatchesSerial(t *testing.T) {
 	}
 	inputs["big"] = big.Bytes()
 	inputs["gray"] = gray.Bytes()
-	for _, name := range []string{"big", "gray"} {
+	// With a restart marker after every MCU row.
+	oldPar := minParallelPixels
+	minParallelPixels = 0
+	var rst, grayRst bytes.Buffer
+	err1 := Encode(&rst, photo(900, 700), EncodeOptions{Quality: 90, Workers: 3})
+	err2 := Encode(&grayRst, rgbaToGray(photo(700, 500)), EncodeOptions{Quality: 70, Workers: 3})
+	minParallelPixels = oldPar
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	inputs["rst"] = rst.Bytes()
+	inputs["grayrst"] = grayRst.Bytes()
+	for _, name := range []string{"big", "gray", "rst", "grayrst"} {
 		b := inputs[name]
 		for _, cut := range []int{len(b) / 2, 3 * len(b) / 4, len(b) - 40, len(b) - 2} {
 			inputs[fmt.Sprintf("%s[:%d]", name, cut)] = b[:cut]
