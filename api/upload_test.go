@@ -1,0 +1,77 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"mime/multipart"
+	"testing"
+)
+
+func multipartBody(t testing.TB, fields map[string]string, file []byte) (string, []byte) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	if file != nil {
+		fw, err := mw.CreateFormFile("imagen", "foto.jpg")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write(file)
+	}
+	mw.Close()
+	return mw.FormDataContentType(), b.Bytes()
+}
+
+func TestRequestImage(t *testing.T) {
+	img := []byte("\xff\xd8\xff\xe0 not really a jpeg")
+	ct, body := multipartBody(t, map[string]string{"nota": "hola"}, img)
+	noFileCT, noFile := multipartBody(t, map[string]string{"a": "b"}, nil)
+	for _, tc := range []struct {
+		name, ct string
+		body     []byte
+		want     []byte
+		wantErr  error
+	}{
+		{"raw body", "image/jpeg", img, img, nil},
+		{"raw body, no type", "", img, img, nil},
+		{"form: first file part", ct, body, img, nil},
+		{"form without a file", noFileCT, noFile, nil, errNoFilePart},
+		{"form without boundary", "multipart/form-data", body, nil, errBadForm},
+		{"broken form", ct, body[:len(body)/2], nil, errBadForm},
+	} {
+		got, err := requestImage(tc.ct, &sourceReader{r: bytes.NewReader(tc.body)})
+		var data []byte
+		if err == nil {
+			data, err = io.ReadAll(got)
+			if err != nil && tc.wantErr != nil {
+				err = errBadForm // a part that breaks midway
+			}
+		}
+		if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil && !bytes.Equal(data, tc.want)) {
+			t.Errorf("%s: got %q, %v; want %q, %v", tc.name, data, err, tc.want, tc.wantErr)
+		}
+	}
+}
+
+// FuzzRequestImage feeds arbitrary bodies and Content-Types to the upload
+// body reader: it must never panic, and a body it accepts must read to an
+// end.
+func FuzzRequestImage(f *testing.F) {
+	ct, body := multipartBody(f, map[string]string{"nota": "hola"}, []byte("\x89PNG\r\n\x1a\nIHDR"))
+	f.Add(ct, body)
+	f.Add("image/png", []byte("\x89PNG\r\n\x1a\n"))
+	f.Add("multipart/form-data; boundary=x", []byte("--x\r\nContent-Disposition: form-data; name=\"a\"; filename=\"b\"\r\n\r\nzz\r\n--x--\r\n"))
+	f.Fuzz(func(t *testing.T, ct string, body []byte) {
+		r, err := requestImage(ct, &sourceReader{r: bytes.NewReader(body)})
+		if err != nil {
+			return
+		}
+		n, _ := io.Copy(io.Discard, io.LimitReader(r, int64(len(body))+1))
+		if n > int64(len(body)) {
+			t.Fatalf("read %d bytes out of a %d-byte body", n, len(body))
+		}
+	})
+}
