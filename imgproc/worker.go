@@ -54,6 +54,9 @@ func ServeWorker(conn io.ReadWriter) error {
 		if err := proto.WriteMessage(conn, proto.FrameResult, res); err != nil {
 			return fmt.Errorf("enviando el resultado: %w", err)
 		}
+		// An idle worker should not sit on a big image's memory: give it
+		// back to the system between tasks (it matters on a small box).
+		debug.FreeOSMemory()
 	}
 }
 
