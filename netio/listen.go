@@ -86,7 +86,9 @@ func resolve(ctx context.Context, host string) ([]net.IP, error) {
 	return ips, nil
 }
 
-func listenOne(ctx context.Context, network string, ip net.IP, port int, v6only bool) (net.Listener, error) {
+// listenOne opens one listening socket; a variable so that a test can play
+// a host without IPv6.
+var listenOne = func(ctx context.Context, network string, ip net.IP, port int, v6only bool) (net.Listener, error) {
 	lc := net.ListenConfig{Control: control(v6only)}
 	addr := net.JoinHostPort(ip.String(), strconv.Itoa(port))
 	return lc.Listen(ctx, network, addr)
