@@ -39,6 +39,20 @@
 // ones, plus the result): check them with DecodeConfig first, as image/jpeg
 // callers should.
 //
+// # Speed
+//
+// The entropy decoder keeps a 64-bit bit buffer refilled eight bytes at a
+// time and decodes most codes, and most whole coefficients (code and extra
+// bits), with one look-up in 11-bit tables. Large sequential scans are
+// decoded by the calling goroutine and the inverse DCTs run on other
+// goroutines; with Shrink >= 2 a second entropy decoder also starts in the
+// middle of the scan (right after a restart marker when there are some,
+// else at an arbitrary byte, where it resynchronises) so that the serial
+// Huffman decoding is shared by two cores. The results, errors included,
+// are always those of the serial decoder. Progressive scans track non-zero
+// coefficients with 64-bit masks, and GrayOnly keeps only the masks of the
+// chroma components.
+//
 // # Encoding
 //
 // Encode writes baseline JFIF: grayscale for an *image.Gray, YCbCr 4:4:4 for

@@ -1,5 +1,7 @@
 package jpeg
 
+import "encoding/binary"
+
 // unzig maps a zig-zag index to the natural (row-major) index of a block
 // coefficient (T.81 Figure A.6).
 var unzig = [64]int{
@@ -314,10 +316,25 @@ func (e *entropy) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 	last := 0
 	for k := 1; k < 64; {
 		if nbits < 32 {
+			// Inline fast refill: 8 bytes without 0xFF (so no marker
+			// and no stuffing) take one load.
+			s := e.in
+			if s.end-s.pos >= 8 {
+				w := binary.BigEndian.Uint64(s.buf[s.pos:])
+				if x := ^w; (x-0x0101010101010101)&^x&0x8080808080808080 == 0 {
+					n := uint(64-nbits) >> 3
+					acc |= w >> (64 - 8*n) << (64 - uint(nbits) - 8*n)
+					nbits += int(8 * n)
+					e.loaded += int64(8 * n)
+					s.pos += int(n)
+					goto filled
+				}
+			}
 			e.acc, e.nbits = acc, nbits
 			e.refill()
 			acc, nbits = e.acc, e.nbits
 		}
+	filled:
 		p := acc >> (64 - lutBits)
 		if f := ac.fast[p]; f != 0 {
 			k += int(f >> 8 & 15)
