@@ -144,6 +144,7 @@ func BenchmarkDecode(b *testing.B) {
 		{"gray-shrink8", &bench.baseline, DecodeOptions{GrayOnly: true, Shrink: 8}},
 		{"restarts-gray-shrink4", &bench.restarts, DecodeOptions{GrayOnly: true, Shrink: 4}},
 		{"progressive-full", &bench.progressive, DecodeOptions{}},
+		{"progressive-gray", &bench.progressive, DecodeOptions{GrayOnly: true}},
 		{"progressive-gray-shrink2", &bench.progressive, DecodeOptions{GrayOnly: true, Shrink: 2}},
 	}
 	for _, c := range cases {

@@ -86,7 +86,7 @@ type decoder struct {
 	rgbAtAlloc bool        // isRGB() when the planes were allocated
 	img        image.Image // *image.Gray or *image.YCbCr, padded to whole MCUs
 	planes     [4]plane
-	coefs      [4][]int16  // progressive: every block's coefficients, natural order
+	coefs      [4][]int16  // progressive: every block's coefficients, zig-zag order
 	masks      [4][]uint64 // progressive: bit k set when zig-zag AC coefficient k is non-zero
 
 	tmp [512]byte

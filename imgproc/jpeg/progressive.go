@@ -162,7 +162,7 @@ func (e *entropy) acFirst(b *[64]int16, mask *uint64, h *huffTable, ss, se, al i
 			}
 			v := e.receiveExtend(s)
 			if b != nil {
-				b[unzig[k&63]] = sat16(v << al)
+				b[k&63] = sat16(v << al)
 			}
 			*mask |= 1 << uint(k&63)
 			continue
@@ -219,7 +219,7 @@ func (e *entropy) acRefine(b *[64]int16, mask *uint64, h *huffTable, ss, se int,
 			}
 			if z != 0 {
 				if b != nil {
-					b[unzig[k&63]] = int16(z)
+					b[k&63] = int16(z)
 				}
 				*mask |= 1 << uint(k&63)
 			}
@@ -279,7 +279,7 @@ func (e *entropy) refineNonZero(b *[64]int16, mask *uint64, k, se, nz int, delta
 		// Near the end of the segment (or more bits than the buffer
 		// holds): one bit at a time, so that overrun is detected.
 		for ; m != 0; m &= m - 1 {
-			correct(b, unzig[bits.TrailingZeros64(m)&63], int32(e.acc>>63), delta)
+			correct(b, bits.TrailingZeros64(m), int32(e.acc>>63), delta)
 			e.acc <<= 1
 			e.nbits--
 			if e.nbits < 1 {
@@ -293,19 +293,19 @@ func (e *entropy) refineNonZero(b *[64]int16, mask *uint64, k, se, nz int, delta
 	e.acc <<= uint(n)
 	e.nbits -= n
 	for ; m != 0; m &= m - 1 {
-		correct(b, unzig[bits.TrailingZeros64(m)&63], int32(v>>63), delta)
+		correct(b, bits.TrailingZeros64(m), int32(v>>63), delta)
 		v <<= 1
 	}
 	return stop
 }
 
-// correct adds bit*delta to the magnitude of the non-zero coefficient b[u],
+// correct adds bit*delta to the magnitude of the non-zero coefficient b[k],
 // saturating (so that it stays non-zero).
-func correct(b *[64]int16, u int, bit, delta int32) {
-	c := int32(b[u&63])
+func correct(b *[64]int16, k int, bit, delta int32) {
+	c := int32(b[k&63])
 	s := c >> 31 // 0 or -1
 	c += bit * ((delta ^ s) - s)
-	b[u&63] = int16(max(-32768, min(c, 32767)))
+	b[k&63] = int16(max(-32768, min(c, 32767)))
 }
 
 // reconstructProgressive dequantizes and inverse-transforms the blocks of
@@ -351,7 +351,7 @@ func (d *decoder) reconstructRows(ci, r0, r1, cols int) {
 			last := 0
 			for mm := m; mm != 0; mm &= mm - 1 {
 				k := bits.TrailingZeros64(mm) & 63
-				blk[unzig[k]] = int32(src[unzig[k]]) * q[k]
+				blk[unzig[k]] = int32(src[k]) * q[k]
 				last = k
 			}
 			d.idct(&blk, last, p.pix[by*bs*p.stride+bx*bs:], p.stride)
