@@ -39,6 +39,9 @@ func (d *decoder) progressiveScan(sc *scanHeader) error {
 		}
 	}
 	d.resetBits()
+	if sc.n == 1 && sc.ss > 0 && d.ri == 0 {
+		return d.acScan(sc)
+	}
 	var (
 		pred     [4]int32
 		expected byte = markerRST0
@@ -120,6 +123,55 @@ func (d *decoder) progressiveScan(sc *scanHeader) error {
 	return nil
 }
 
+// acScan is the fast path of progressiveScan for the commonest scans: a
+// band of AC coefficients of one component, without restart intervals.
+func (d *decoder) acScan(sc *scanHeader) error {
+	ci := sc.comp[0].ci
+	c := &d.comp[ci]
+	bw, bh := d.blockGrid(c)
+	if d.nComp == 1 {
+		bw, bh = d.mxx, d.myy
+	}
+	stride := d.mxx * c.h
+	h := &d.acTab[sc.comp[0].ta]
+	coefs, masks := d.coefs[ci], d.masks[ci]
+	delta := int32(1) << sc.al
+	for by := 0; by < bh; by++ {
+		row := masks[by*stride : by*stride+bw]
+		for bx := 0; bx < bw; bx++ {
+			if sc.ah == 0 && d.eobRun > 0 {
+				// Blocks inside an end-of-band run: nothing to read.
+				n := min(d.eobRun, bw-bx)
+				d.eobRun -= n
+				bx += n - 1
+				continue
+			}
+			bi := by*stride + bx
+			var b *[64]int16
+			if coefs != nil {
+				b = (*[64]int16)(coefs[bi*64 : bi*64+64])
+			}
+			var err error
+			switch {
+			case sc.ah == 0:
+				err = d.acFirst(b, &row[bx], h, sc.ss, sc.se, sc.al)
+			case d.eobRun > 0:
+				d.eobRun--
+				d.refineNonZero(b, &row[bx], sc.ss, sc.se, -1, delta)
+			default:
+				err = d.acRefine(b, &row[bx], h, sc.ss, sc.se, delta)
+			}
+			if err != nil {
+				return err
+			}
+			if d.nbits < 0 {
+				return errShortData
+			}
+		}
+	}
+	return nil
+}
+
 // dcFirst decodes the first (or only) pass of a DC coefficient (G.1.2.1).
 func (e *entropy) dcFirst(b *[64]int16, h *huffTable, pred *int32, al int) error {
 	if !h.defined {
@@ -190,26 +242,40 @@ func (e *entropy) acRefine(b *[64]int16, mask *uint64, h *huffTable, ss, se int,
 			return FormatError("uninitialized Huffman table")
 		}
 		for ; k <= se; k++ {
-			sym, err := e.decodeSym(h)
-			if err != nil {
-				return err
+			// The symbol, its sign bit or EOB run bits: at most 30 bits.
+			if e.nbits < 32 {
+				e.refill()
+			}
+			var sym byte
+			if le := h.lut[e.acc>>(64-lutBits)]; le != 0 {
+				l := uint(le >> 8)
+				sym = byte(le)
+				e.acc <<= l
+				e.nbits -= int(l)
+			} else {
+				var l int
+				sym, l = h.slow(e.acc)
+				if l == 0 {
+					return FormatError("bad Huffman code")
+				}
+				e.acc <<= uint(l)
+				e.nbits -= l
 			}
 			r, s := int(sym>>4), int(sym&15)
 			z := int32(0)
 			switch s {
 			case 0:
 				if r != 15 {
-					e.eobRun = 1 << r
-					if r > 0 {
-						e.eobRun += int(e.receive(r))
-					}
+					e.eobRun = 1<<r + int(e.acc>>(64-uint(r))&(1<<r-1))
+					e.acc <<= uint(r)
+					e.nbits -= r
 					goto band
 				}
 			case 1:
-				z = delta
-				if !e.readBit() {
-					z = -z
-				}
+				// delta with the sign bit: 1 positive, 0 negative.
+				z = delta * (2*int32(e.acc>>63) - 1)
+				e.acc <<= 1
+				e.nbits--
 			default:
 				return FormatError("unexpected Huffman code")
 			}
