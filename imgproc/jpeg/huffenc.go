@@ -1,6 +1,9 @@
 package jpeg
 
-import "math/bits"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // encTable maps a symbol to its Huffman code: code << 8 | length.
 type encTable [256]uint32
@@ -35,23 +38,29 @@ type bitWriter struct {
 	n   uint
 }
 
-// emit appends the low size bits of v (size <= 32).
+// emit appends the low size bits of v (size <= 32). It is small enough to
+// be inlined; flush does the rest every 32 bits.
 func (w *bitWriter) emit(v uint32, size uint) {
 	w.acc = w.acc<<size | uint64(v)&(1<<size-1)
 	w.n += size
 	if w.n >= 32 {
-		w.n -= 32
-		x := uint32(w.acc >> w.n)
-		if y := ^x; (y-0x01010101)&^y&0x80808080 == 0 {
-			w.buf = append(w.buf, byte(x>>24), byte(x>>16), byte(x>>8), byte(x))
-			return
-		}
-		for s := 24; s >= 0; s -= 8 {
-			c := byte(x >> uint(s))
-			w.buf = append(w.buf, c)
-			if c == 0xff {
-				w.buf = append(w.buf, 0)
-			}
+		w.flush32()
+	}
+}
+
+// flush32 moves the oldest 32 pending bits to buf.
+func (w *bitWriter) flush32() {
+	w.n -= 32
+	x := uint32(w.acc >> w.n)
+	if y := ^x; (y-0x01010101)&^y&0x80808080 == 0 {
+		w.buf = binary.BigEndian.AppendUint32(w.buf, x)
+		return
+	}
+	for s := 24; s >= 0; s -= 8 {
+		c := byte(x >> uint(s))
+		w.buf = append(w.buf, c)
+		if c == 0xff {
+			w.buf = append(w.buf, 0)
 		}
 	}
 }
