@@ -185,3 +185,17 @@ func TestDecodeGenerated(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeConfig(t *testing.T) {
+	for name, b := range testFiles(t) {
+		want, werr := jpeg.DecodeConfig(bytes.NewReader(b))
+		got, gerr := DecodeConfig(bytes.NewReader(b))
+		if werr != nil || gerr != nil {
+			t.Errorf("%s: image/jpeg error %v, ours %v", name, werr, gerr)
+			continue
+		}
+		if got != want {
+			t.Errorf("%s: DecodeConfig = %+v, image/jpeg says %+v", name, got, want)
+		}
+	}
+}

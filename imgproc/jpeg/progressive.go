@@ -299,12 +299,10 @@ band:
 	return nil
 }
 
-// bandMask has bits lo to hi (inclusive) set.
+// bandMask has bits lo to hi (inclusive) set, for 0 <= lo <= 64 and
+// -1 <= hi <= 63.
 func bandMask(lo, hi int) uint64 {
-	if hi < lo {
-		return 0
-	}
-	return ^uint64(0) >> uint(63-hi) & (^uint64(0) << uint(lo))
+	return (uint64(1)<<uint(hi+1) - 1) &^ (uint64(1)<<uint(lo) - 1)
 }
 
 // refineNonZero reads correction bits for the non-zero coefficients from
@@ -321,48 +319,45 @@ func (e *entropy) refineNonZero(b *[64]int16, mask *uint64, k, se, nz int, delta
 			stop = bits.TrailingZeros64(zeros)
 		}
 	}
-	m := *mask & bandMask(k, stop-1)
-	n := bits.OnesCount64(m)
-	if n == 0 {
-		return stop
+	if m := *mask & bandMask(k, stop-1); m != 0 {
+		e.correctBits(b, m, delta)
 	}
+	return stop
+}
+
+// correctBits reads one correction bit for each coefficient of b whose bit
+// is set in m, in zig-zag order; b nil only skips the bits.
+func (e *entropy) correctBits(b *[64]int16, m uint64, delta int32) {
+	n := bits.OnesCount64(m)
 	if e.nbits < n {
 		e.refill()
-	}
-	if b == nil {
-		// Only the parsing matters: skip the bits.
-		if e.nbits >= n {
-			e.acc <<= uint(n)
-			e.nbits -= n
-			return stop
-		}
-		for ; n > 0; n-- {
-			e.readBit()
-		}
-		return stop
 	}
 	if e.nbits < n {
 		// Near the end of the segment (or more bits than the buffer
 		// holds): one bit at a time, so that overrun is detected.
 		for ; m != 0; m &= m - 1 {
-			correct(b, bits.TrailingZeros64(m), int32(e.acc>>63), delta)
+			if b != nil {
+				correct(b, bits.TrailingZeros64(m), int32(e.acc>>63), delta)
+			}
 			e.acc <<= 1
 			e.nbits--
 			if e.nbits < 1 {
 				e.refill()
 			}
 		}
-		return stop
+		return
 	}
 	// Take the n correction bits at once, first coefficient first.
 	v := e.acc
 	e.acc <<= uint(n)
 	e.nbits -= n
+	if b == nil {
+		return
+	}
 	for ; m != 0; m &= m - 1 {
 		correct(b, bits.TrailingZeros64(m), int32(v>>63), delta)
 		v <<= 1
 	}
-	return stop
 }
 
 // correct adds bit*delta to the magnitude of the non-zero coefficient b[k],
