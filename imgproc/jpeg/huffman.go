@@ -116,6 +116,10 @@ type entropy struct {
 	stopped bool
 	eobRun  int   // remaining blocks of an end-of-band run (G.1.2.2)
 	loaded  int64 // bits loaded into acc since the last reset
+
+	// need has bit k set when zig-zag coefficient k matters to the output:
+	// progressive refinements of the others are parsed but not applied.
+	need uint64
 }
 
 // refill tops the bit buffer up to at least 57 bits, unless the segment ends.

@@ -23,6 +23,20 @@ func sat16(v int32) int16 {
 	return int16(v)
 }
 
+// needMask has bit k set when zig-zag coefficient k is used by the inverse
+// DCT of the given output block size.
+var needMask = func() map[int]uint64 {
+	m := map[int]uint64{}
+	for _, bs := range []int{8, 4, 2, 1} {
+		for k, n := range unzig {
+			if n%8 < bs && n/8 < bs {
+				m[bs] |= 1 << uint(k)
+			}
+		}
+	}
+	return m
+}()
+
 // progressiveScan decodes one scan of a progressive frame.
 func (d *decoder) progressiveScan(sc *scanHeader) error {
 	for i := 0; i < sc.n; i++ {
@@ -39,6 +53,7 @@ func (d *decoder) progressiveScan(sc *scanHeader) error {
 		}
 	}
 	d.resetBits()
+	d.need = needMask[d.bs]
 	if sc.n == 1 && sc.ss > 0 && d.ri == 0 {
 		return d.acScan(sc)
 	}
@@ -352,6 +367,16 @@ func (e *entropy) correctBits(b *[64]int16, m uint64, delta int32) {
 	e.acc <<= uint(n)
 	e.nbits -= n
 	if b == nil {
+		return
+	}
+	if need := m & e.need; need != m {
+		// Some coefficients are not used by the reduced IDCT: correct
+		// only the others, finding each one's bit by counting.
+		for ; need != 0; need &= need - 1 {
+			k := bits.TrailingZeros64(need)
+			i := bits.OnesCount64(m & (uint64(1)<<uint(k) - 1))
+			correct(b, k, int32(v<<uint(i)>>63), delta)
+		}
 		return
 	}
 	for ; m != 0; m &= m - 1 {
