@@ -96,7 +96,7 @@ func (d *decoder) startSpeculation(sc *scanHeader, layout []mcuBlock, keep int) 
 		return nil
 	}
 	start := s.pos
-	end := start + markerIndex(s.buf[start:s.end])
+	end := start + markerIndex(s.buf[start:s.end], d.ri > 0)
 	if end-start < specMinBytes {
 		return nil
 	}
@@ -180,16 +180,16 @@ func abs(x int) int {
 	return x
 }
 
-// markerIndex returns the index of the first marker (0xFF not followed by 0)
-// in b, or len(b).
-func markerIndex(b []byte) int {
+// markerIndex returns the index of the first marker (0xFF not followed by 0,
+// nor by a restart marker code if skipRST) in b, or len(b).
+func markerIndex(b []byte, skipRST bool) int {
 	for i := 0; ; {
 		j := bytes.IndexByte(b[i:], 0xff)
 		if j < 0 || i+j+1 >= len(b) {
 			return len(b)
 		}
 		i += j + 1
-		if b[i] != 0 {
+		if c := b[i]; c != 0 && !(skipRST && markerRST0 <= c && c <= markerRST7) {
 			return i - 1
 		}
 		i++

@@ -53,6 +53,18 @@ func TestSpeculationMatchesSerial(t *testing.T) {
 			inputs[fmt.Sprintf("%s^%d", name, at)] = c
 		}
 	}
+	// Restart intervals far shorter than specMinBytes: the split is made
+	// at a marker and must still happen.
+	for _, name := range []string{"rst", "grayrst"} {
+		b := inputs[name]
+		pipelineMinMCUs, specMinMCUs, specMinBytes = 0, 0, len(b)/4
+		n0 := specTakeovers.Load()
+		_, err := Decode(bytes.NewReader(b), DecodeOptions{Shrink: 2})
+		pipelineMinMCUs, specMinMCUs, specMinBytes = oldP, oldM, oldB
+		if err != nil || specTakeovers.Load() == n0 {
+			t.Errorf("%s: no speculative take-over (error %v)", name, err)
+		}
+	}
 	before := specTakeovers.Load()
 	for name, b := range inputs {
 		for _, o := range []DecodeOptions{{Shrink: 2}, {GrayOnly: true, Shrink: 4}, {Shrink: 8}} {
