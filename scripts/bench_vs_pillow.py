@@ -1,32 +1,54 @@
 #!/usr/bin/python3
-"""Time procesa against Pillow on the same images, interleaved, in one run.
+"""Time procesa against Pillow (and libvips, when present) on the same
+images, interleaved, in one run.
 
-Usage (see bench_vs_pillow.sh, which fetches the images and builds the Go
-command):
+Usage (bench_vs_pillow.sh fetches the images and builds the binaries):
 
-    bench_vs_pillow.py GO_BENCH [--url http://127.0.0.1:8090] [--reps 3] IMAGE...
+    bench_vs_pillow.py --bin PROCESA [--reps 5] IMAGE@F1,F2 ...
+    bench_vs_pillow.py --bin GO_BENCH --directo [--reps 5] IMAGE@F1,F2 ...
+    bench_vs_pillow.py --bin PROCESA --url http://127.0.0.1:8090 [--reps 5] IMAGE@F1,F2 ...
 
-For every image and factor (0.5 and 1.5), each repetition runs, in
-alternating order:
+Each case is one image and one factor. For every case the default mode
+starts a fresh server (PROCESA -p 0 -i 127.0.0.1 -w 1 --datos TMP), waits for
+its single worker process, and then runs the repetitions, rotating the order
+of the tools in each one:
 
-- procesa: the Go command GO_BENCH (imgproc.Process, the worker's code: gray,
-  bicubic, floor(w*f) x floor(h*f), JPEG q75), one process per job; or, with
-  --url, a POST to a running server's /procesar?escala=F&esperar=1 (the
-  time is then the whole HTTP round trip);
-- Pillow, doing the original's steps: Image.open, resize to
-  floor(w*f) x floor(h*f) with its default filter (BICUBIC), convert("L"),
-  save as JPEG q75; one python3 process per job.
+- procesa: curl POSTs the file to /procesar?escala=F&esperar=1 and writes
+  the answer (the processed image) to a file;
+- Pillow: a fresh python3 doing the original's steps: import PIL,
+  Image.open, resize to floor(w*f) x floor(h*f) with its default filter
+  (BICUBIC), convert("L"), save as JPEG q75;
+- vips (if `vips` is on PATH): for JPEG at 1/2, 1/4 or 1/8,
+  `vips colourspace "in.jpg[shrink=N]" "out.jpg[Q=75]" b-w` (libjpeg's
+  DCT-domain shrink on load); otherwise `vips colourspace in out.v b-w`
+  then `vips resize out.v "out.jpg[Q=75]" F --kernel cubic` (gray first,
+  so that only one band is resampled; the .v file lives in /dev/shm).
 
-The time of a job is measured inside its process (file read to file
-written), so that interpreter start-up does not count against Pillow. The
-peak memory is the process's peak RSS (GNU time's %M). The table
-gives medians, the ratios procesa/Pillow, and the PSNR of procesa's JPEG
-against Pillow's (both q75, so it includes the noise of two encoders).
+Time: wall-clock of the whole command as this script sees it, from spawn to
+exit (curl's, python3's, or the vips commands'), so interpreter start-up
+and `import PIL` count for Pillow, and curl's start-up, the HTTP upload,
+the server's disk writes and the download count for procesa. Every command
+runs under GNU time (/usr/bin/time), which reports its peak RSS.
+
+Memory of one task: for procesa, VmHWM of the server's worker process (read
+from /proc after the repetitions, so the largest over them); for Pillow,
+the peak RSS of its python3 process (GNU time's %M; the largest over the
+repetitions). GNU time is used because the rusage of a direct child of this
+script would include this script's own size, inherited through fork/vfork.
+
+With --directo, procesa is instead the Go command GO_BENCH
+(scripts/procesa-bench: imgproc.Process in one process, file to file),
+timed and measured like Pillow. With --url, a server already running is
+used and its memory is not reported.
 """
 
 import argparse
 import math
 import os
+import select
+import shlex
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -35,103 +57,164 @@ import time
 
 PILLOW_JOB = r"""
 import math, sys, time
-t0 = time.perf_counter()
 from PIL import Image
-t1 = time.perf_counter()
+t = time.perf_counter()
 src, f, out = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 im = Image.open(src)
 w, h = im.size
 im = im.resize((max(1, math.floor(w * f)), max(1, math.floor(h * f))))
 im = im.convert("L")
 im.save(out, "JPEG", quality=75)
-print("%.1f ms" % ((time.perf_counter() - t1) * 1000))
+print("%.3f" % ((time.perf_counter() - t) * 1000))
 """
 
+PY = "/usr/bin/python3"
+SHM = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
-def run_rusage(cmd):
-    """Run cmd; return (its own reported ms, peak RSS in MiB).
 
-    The peak comes from GNU time, whose child is forked from a small
-    process: the rusage of a child of this script would include this
-    script's own size, inherited at fork time.
-    """
+class Failed(Exception):
+    pass
+
+
+def run_timed(cmd, shell=False):
+    """Run cmd under GNU time; return (wall ms, peak RSS MiB, stdout)."""
     with tempfile.NamedTemporaryFile(mode="r") as rss:
-        p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name] + cmd,
-                           capture_output=True)
+        argv = ["/usr/bin/time", "-f", "%M", "-o", rss.name]
+        argv += ["/bin/sh", "-c", cmd] if shell else cmd
+        t0 = time.perf_counter()
+        p = subprocess.run(argv, capture_output=True)
+        ms = (time.perf_counter() - t0) * 1000
         if p.returncode != 0:
-            sys.exit(f"falló {' '.join(cmd)}: {p.stderr.decode(errors='replace').strip()}")
+            what = cmd if shell else " ".join(cmd)
+            raise Failed(f"falló {what}:\n{p.stderr.decode(errors='replace').strip()}")
         kib = int(rss.read().split()[-1])
-    return float(p.stdout.split()[0]), kib / 1024
+    return ms, kib / 1024, p.stdout.decode(errors="replace")
 
 
-def procesa_url(url, image, f, out):
-    t0 = time.perf_counter()
-    r = subprocess.run(
-        ["curl", "-sS", "-f", "-o", out, "--data-binary", "@" + image,
-         "-H", "Content-Type: application/octet-stream",
-         f"{url}/procesar?escala={f}&esperar=1"],
-        capture_output=True)
-    if r.returncode != 0:
-        sys.exit(f"falló curl: {r.stderr.decode(errors='replace').strip()}")
-    return (time.perf_counter() - t0) * 1000, None
+def hwm(pid):
+    """VmHWM (peak resident set) of a process in MiB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise Failed(f"sin VmHWM en /proc/{pid}/status")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--url", help="servidor procesa en marcha (usa ?esperar=1)")
-    ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--factors", default="0.5,1.5")
-    ap.add_argument("gobench")
-    ap.add_argument("images", nargs="+")
-    a = ap.parse_args()
-    factors = [float(x) for x in a.factors.split(",")]
-    py = "/usr/bin/python3"
-    tmp = tempfile.mkdtemp(prefix="bench-procesa-")
-    res = {}  # (image, f, tool) -> list of (ms, rss)
-    psnrs = {}  # (image, f) -> PSNR of procesa's output against Pillow's
-    for rep in range(a.reps):
-        for image in a.images:
-            for f in factors:
-                jobs = [
-                    ("procesa", lambda: procesa_url(a.url, image, f, os.path.join(tmp, "p.jpg")) if a.url
-                     else run_rusage([a.gobench, "-escala", str(f), "-o", os.path.join(tmp, "p.jpg"), image])),
-                    ("Pillow", lambda: run_rusage([py, "-c", PILLOW_JOB, image, str(f), os.path.join(tmp, "q.jpg")])),
-                ]
-                if rep % 2 == 1:
-                    jobs.reverse()
-                for tool, job in jobs:
-                    res.setdefault((image, f, tool), []).append(job())
-                if rep == 0:
-                    psnrs[(image, f)] = psnr(os.path.join(tmp, "p.jpg"), os.path.join(tmp, "q.jpg"))
-    print(f"procesa ({'servidor ' + a.url if a.url else 'imgproc.Process, un proceso por tarea'}) "
-          f"contra Pillow, mediana de {a.reps}, intercalados; CPUs: {os.cpu_count()}")
-    print(f"{'imagen':<34} {'MP':>5} {'f':>4} {'procesa ms':>10} {'Pillow ms':>10} {'t/Pillow':>8} "
-          f"{'procesa MiB':>11} {'Pillow MiB':>10} {'mem/Pillow':>10} {'PSNR dB':>7}")
-    from PIL import Image
-    for image in a.images:
-        with Image.open(image) as im:
-            mp = im.size[0] * im.size[1] / 1e6
-        name = image_name(image)
-        for f in factors:
-            p, q = res[(image, f, "procesa")], res[(image, f, "Pillow")]
-            pt, qt = statistics.median(x[0] for x in p), statistics.median(x[0] for x in q)
-            qm = max(x[1] for x in q)
-            if p[0][1] is None:
-                pm, ratio_m = "-", "-"
-            else:
-                pmv = max(x[1] for x in p)
-                pm, ratio_m = f"{pmv:.0f}", f"{pmv / qm:.2f}"
-            print(f"{name:<34} {mp:5.1f} {f:4.1f} {pt:10.0f} {qt:10.0f} {pt / qt:8.2f} "
-                  f"{pm:>11} {qm:10.0f} {ratio_m:>10} {psnrs[(image, f)]:7.1f}")
+class Server:
+    """A procesa server with one worker, started for one case."""
+
+    def __init__(self, binary, tmp):
+        self.datos = tempfile.mkdtemp(prefix="datos-", dir=tmp)
+        self.log = open(self.datos + ".log", "w+b")
+        self.proc = subprocess.Popen(
+            [binary, "-p", "0", "-i", "127.0.0.1", "-w", "1", "--datos", self.datos,
+             "--max-cuerpo", "1GiB", "--max-pixeles", "200M"],
+            stdout=subprocess.PIPE, stderr=self.log)
+        try:
+            self.url = self._read_url()
+            self.worker = self._wait_worker()
+        except Failed as e:
+            raise Failed(f"{e}\n{self.stop()}") from None
+
+    def _read_url(self):
+        deadline = time.monotonic() + 10
+        buf = b""
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise Failed("el servidor no mostró «escuchando en» en 10 s")
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                raise Failed("el servidor terminó al arrancar")
+            buf += chunk
+        line = buf.split(b"\n")[0].decode()
+        prefix = "escuchando en "
+        if not line.startswith(prefix):
+            raise Failed(f"línea inesperada del servidor: {line!r}")
+        return line[len(prefix):].strip()
+
+    def children(self):
+        pids = []
+        base = f"/proc/{self.proc.pid}/task"
+        try:
+            for tid in os.listdir(base):
+                with open(f"{base}/{tid}/children") as f:
+                    pids += [int(x) for x in f.read().split()]
+        except OSError:
+            pass
+        return pids
+
+    def _wait_worker(self):
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            kids = self.children()
+            if len(kids) == 1:
+                return kids[0]
+            time.sleep(0.02)
+        raise Failed(f"no apareció el proceso de trabajo del servidor (hijos: {self.children()})")
+
+    def worker_hwm(self):
+        """VmHWM of the worker in MiB, or None if it is no longer the same process."""
+        if self.children() != [self.worker]:
+            return None
+        return hwm(self.worker)
+
+    def server_hwm(self):
+        return hwm(self.proc.pid)
+
+    def stop(self):
+        """Stop the server with SIGTERM; return the tail of its log."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+        self.log.seek(0)
+        tail = self.log.read().decode(errors="replace").strip().splitlines()[-5:]
+        self.log.close()
+        shutil.rmtree(self.datos, ignore_errors=True)
+        return "\n".join(tail)
+
+
+def curl_cmd(url, image, f, out):
+    return ["curl", "-sS", "-f", "-o", out, "--data-binary", "@" + image,
+            "-H", "Content-Type: application/octet-stream",
+            f"{url}/procesar?escala={f}&esperar=1"]
+
+
+def vips_cmd(image, f, fmt, out, tmp):
+    """The vips command(s) doing the job, as one shell command."""
+    shrink = {0.5: 2, 0.25: 4, 0.125: 8}.get(f)
+    if fmt == "JPEG" and shrink:
+        return f"vips colourspace {shlex.quote(f'{image}[shrink={shrink}]')} {shlex.quote(out + '[Q=75]')} b-w"
+    v = shlex.quote(os.path.join(tmp, "gris.v"))
+    return (f"vips colourspace {shlex.quote(image)} {v} b-w && "
+            f"vips resize {v} {shlex.quote(out + '[Q=75]')} {f} --kernel cubic && rm -f {v}")
+
+
+def describe(image):
+    """(megapixels, kind, PIL format) of an image."""
+    from PIL import Image, JpegImagePlugin
+    with Image.open(image) as im:
+        mp = im.size[0] * im.size[1] / 1e6
+        if im.format == "JPEG":
+            kind = "prog" if im.info.get("progressive") or im.info.get("progression") else "base"
+            sub = {0: "4:4:4", 1: "4:2:2", 2: "4:2:0"}.get(JpegImagePlugin.get_sampling(im), "gris")
+            return mp, f"{kind} {sub}", im.format
+        return mp, f"{im.format.lower()} {im.mode}", im.format
 
 
 def psnr(a, b):
-    """PSNR in dB of JPEG b against JPEG a (both gray, same size)."""
+    """PSNR in dB of JPEG b against JPEG a (gray), over their common top-left
+    area: vips rounds the output size where Pillow and procesa floor it."""
     from PIL import Image, ImageChops
     with Image.open(a) as ia, Image.open(b) as ib:
-        if ia.size != ib.size:
-            return 0.0
-        h = ImageChops.difference(ia.convert("L"), ib.convert("L")).histogram()
+        box = (0, 0, min(ia.width, ib.width), min(ia.height, ib.height))
+        h = ImageChops.difference(ia.convert("L").crop(box), ib.convert("L").crop(box)).histogram()
     n = sum(h)
     mse = sum(i * i * c for i, c in enumerate(h)) / n
     return float("inf") if mse == 0 else 10 * math.log10(255 * 255 / mse)
@@ -142,6 +225,161 @@ def image_name(path):
     if "contents" in parts:  # plasma: wallpapers/NAME/contents/images/WxH.ext
         return parts[parts.index("contents") - 1] + "/" + parts[-1]
     return parts[-1]
+
+
+def parse_cases(args):
+    cases = []
+    for a in args:
+        image, _, fs = a.rpartition("@")
+        if not image or not fs:
+            sys.exit(f"caso inválido {a!r}: se espera IMAGEN@F1,F2")
+        if not os.path.isfile(image):
+            sys.exit(f"no existe {image}")
+        for f in fs.split(","):
+            cases.append((image, float(f)))
+    return cases
+
+
+def main():
+    ap = argparse.ArgumentParser(description="procesa contra Pillow (y libvips) sobre fotos reales")
+    ap.add_argument("--bin", required=True,
+                    help="binario de procesa (un servidor nuevo por caso) o, con --directo, de procesa-bench")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--directo", action="store_true",
+                      help="procesa-bench: imgproc.Process en un proceso, sin servidor")
+    mode.add_argument("--url", help="servidor procesa ya en marcha (sin memoria)")
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--sin-vips", action="store_true", help="no medir libvips")
+    ap.add_argument("cases", nargs="+", metavar="IMAGEN@F1,F2")
+    a = ap.parse_args()
+    if a.reps < 1:
+        sys.exit("--reps debe ser al menos 1")
+    cases = parse_cases(a.cases)
+    for tool in ["/usr/bin/time"] + (["curl"] if not a.directo else []):
+        if not shutil.which(tool):
+            sys.exit(f"falta {tool}")
+    vips = None if a.sin_vips else shutil.which("vips")
+    tmp = tempfile.mkdtemp(prefix="bench-procesa-")
+    vtmp = tempfile.mkdtemp(prefix="bench-procesa-", dir=SHM)
+    start = time.monotonic()
+    rows = []
+    startup = []  # Pillow: wall ms minus its own in-process ms
+    server_mem = 0.0  # largest VmHWM of a server's main process
+    try:
+        for image, f in cases:
+            mp, kind, fmt = describe(image)
+            with open(image, "rb") as fh:  # into the page cache
+                fh.read()
+            out = {t: os.path.join(tmp, t + ".jpg") for t in ("procesa", "Pillow", "vips")}
+            try:
+                server = None if a.directo or a.url else Server(a.bin, tmp)
+            except Failed as e:
+                sys.exit(f"{image_name(image)} ×{f}: {e}")
+            url = server.url if server else a.url
+            jobs = {
+                "procesa": (lambda: run_timed([a.bin, "-escala", str(f), "-o", out["procesa"], image]))
+                if a.directo else (lambda: run_timed(curl_cmd(url, image, f, out["procesa"]))),
+                "Pillow": lambda: run_timed([PY, "-c", PILLOW_JOB, image, str(f), out["Pillow"]]),
+            }
+            if vips:
+                vcmd = vips_cmd(image, f, fmt, out["vips"], vtmp)
+                jobs["vips"] = lambda: run_timed(vcmd, shell=True)
+            res = {t: [] for t in jobs}
+            order = list(jobs)
+            try:
+                for rep in range(a.reps):
+                    k = rep % len(order)
+                    for t in order[k:] + order[:k]:
+                        r = jobs[t]()
+                        res[t].append(r)
+                        if t == "Pillow":
+                            startup.append(r[0] - float(r[2].split()[0]))
+                    if rep == 0:
+                        quality = psnr(out["Pillow"], out["procesa"])
+                        vquality = psnr(out["Pillow"], out["vips"]) if vips else None
+                pmem = None
+                if server:
+                    pmem = server.worker_hwm()
+                    server_mem = max(server_mem, server.server_hwm())
+                    if pmem is None:
+                        print(f"aviso: el proceso de trabajo cambió durante {image_name(image)} ×{f}",
+                              file=sys.stderr)
+                elif a.directo:
+                    pmem = max(x[1] for x in res["procesa"])
+            except Failed as e:
+                tail = server.stop() if server else ""
+                server = None
+                sys.exit(f"{image_name(image)} ×{f}: {e}" + (f"\nregistro del servidor:\n{tail}" if tail else ""))
+            finally:
+                if server:
+                    server.stop()
+            med = {t: statistics.median(x[0] for x in v) for t, v in res.items()}
+            rows.append(dict(name=image_name(image), mp=mp, kind=kind, f=f, med=med, pmem=pmem,
+                             qmem=max(x[1] for x in res["Pillow"]), psnr=quality, vpsnr=vquality))
+            print(f"  {image_name(image)} ×{f}: procesa {med['procesa']:.0f} ms, Pillow {med['Pillow']:.0f} ms"
+                  + (f", vips {med['vips']:.0f} ms" if vips else ""), file=sys.stderr, flush=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(vtmp, ignore_errors=True)
+    report(a, rows, vips, statistics.median(startup), server_mem, time.monotonic() - start)
+
+
+def report(a, rows, vips, startup, server_mem, elapsed):
+    say = print
+    say(f"Tiempo: reloj de pared de cada orden completa, de su lanzamiento a su fin; mediana de {a.reps},")
+    say(f"  herramientas intercaladas en orden rotado; CPUs: {os.cpu_count()}.")
+    if a.directo:
+        say("  procesa: scripts/procesa-bench (imgproc.Process, archivo a archivo), un proceso por tarea;")
+        say("    memoria: su RSS máximo (GNU time %M), máximo de las repeticiones.")
+    elif a.url:
+        say(f"  procesa: curl POST del archivo a {a.url}/procesar?escala=F&esperar=1 (servidor ya en")
+        say("    marcha; sin memoria).")
+    else:
+        say("  procesa: curl POST del archivo a /procesar?escala=F&esperar=1 y respuesta a un archivo;")
+        say("    un servidor nuevo por caso (-w 1, 127.0.0.1), ya arrancado con su proceso de trabajo;")
+        say("    memoria: VmHWM del proceso de trabajo tras las repeticiones (pico de una tarea).")
+    say("  Pillow: python3 nuevo por tarea: import PIL, open, resize a floor(w·f)×floor(h·f) (BICUBIC),")
+    say("    convert(\"L\"), save JPEG q75; memoria: RSS máximo del proceso (GNU time %M), máximo de las")
+    say(f"    repeticiones. Arrancar python3 e importar PIL cuesta unos {startup:.0f} ms (incluidos).")
+    if vips:
+        out = subprocess.run([vips, "--version"], capture_output=True, text=True).stdout.strip()
+        say(f"  vips ({out}): JPEG a ×1/2 o ×1/4: colourspace \"in.jpg[shrink=N]\" \"out.jpg[Q=75]\" b-w;")
+        say("    los demás: colourspace b-w a un .v en /dev/shm, luego resize --kernel cubic a JPEG Q=75.")
+        say("    Su b-w es la luminancia CIE calculada en RGB lineal, no la luma BT.601 de convert(\"L\"):")
+        say("    de ahí su PSNR más bajo con colores saturados.")
+    elif a.sin_vips:
+        say("  vips: omitido (--sin-vips).")
+    else:
+        say("  vips: no está en el PATH (apt-get install libvips-tools): columnas omitidas.")
+    say("  PSNR: salida de procesa (y de vips) frente a la de Pillow, todas JPEG q75; vips redondea el")
+    say("    tamaño de salida donde Pillow y procesa truncan: se compara el área común.")
+    print()
+    head = (f"{'imagen':<34} {'MP':>5} {'tipo':<11} {'f':>4} {'procesa ms':>10} {'Pillow ms':>9} "
+            f"{'t/Pillow':>8}")
+    if vips:
+        head += f" {'vips ms':>7} {'t/vips':>6}"
+    head += f" {'procesa MiB':>11} {'Pillow MiB':>10} {'mem/Pillow':>10} {'PSNR dB':>7}"
+    if vips:
+        head += f" {'PSNR vips':>9}"
+    print(head)
+    for r in rows:
+        m = r["med"]
+        line = (f"{r['name']:<34} {r['mp']:5.1f} {r['kind']:<11} {r['f']:4g} {m['procesa']:10.0f} "
+                f"{m['Pillow']:9.0f} {m['procesa'] / m['Pillow']:8.2f}")
+        if vips:
+            line += f" {m['vips']:7.0f} {m['procesa'] / m['vips']:6.2f}"
+        if r["pmem"] is None:
+            line += f" {'-':>11} {r['qmem']:10.0f} {'-':>10}"
+        else:
+            line += f" {r['pmem']:11.0f} {r['qmem']:10.0f} {r['pmem'] / r['qmem']:10.2f}"
+        line += f" {r['psnr']:7.1f}"
+        if vips:
+            line += f" {r['vpsnr']:9.1f}"
+        print(line)
+    print()
+    if server_mem:
+        print(f"Proceso principal del servidor (sin la tarea): VmHWM máximo {server_mem:.0f} MiB.")
+    print(f"({len(rows)} casos en {elapsed:.0f} s)")
 
 
 if __name__ == "__main__":
