@@ -88,6 +88,8 @@ type decoder struct {
 	planes     [4]plane
 	coefs      [4][]int16  // progressive: every block's coefficients, zig-zag order
 	masks      [4][]uint64 // progressive: bit k set when zig-zag AC coefficient k is non-zero
+	allowPar   bool        // progressive scans may run in parallel (progpar.go)
+	par        *progPar    // non-nil while they do
 
 	tmp [512]byte
 }
@@ -100,18 +102,48 @@ type decoder struct {
 // hierarchical or lossless frames, and a few layouts image/jpeg reads
 // differently from T.81). Memory use is bounded by the dimensions declared in
 // the frame header: check them with DecodeConfig first.
+//
+// Large images are decoded with several goroutines. When r is an
+// io.ReadSeeker, Decode may read it to the end and, for rare malformed
+// progressive streams, seek back to where it started and read it again.
 func Decode(r io.Reader, o DecodeOptions) (image.Image, error) {
-	d := &decoder{gray: o.GrayOnly, shrink: o.Shrink}
 	switch o.Shrink {
-	case 0:
-		d.shrink = 1
-	case 1, 2, 4, 8:
+	case 0, 1, 2, 4, 8:
 	default:
 		return nil, errors.New("jpeg: DecodeOptions.Shrink must be 1, 2, 4 or 8")
 	}
+	// Parallel progressive decoding may need to start again from here.
+	rs, seekable := r.(io.ReadSeeker)
+	var start int64
+	if seekable {
+		var err error
+		start, err = rs.Seek(0, io.SeekCurrent)
+		seekable = err == nil
+	}
+	m, err := decodeOnce(r, o, seekable)
+	if err == errRetrySerial {
+		if _, err := rs.Seek(start, io.SeekStart); err != nil {
+			return nil, err
+		}
+		m, err = decodeOnce(r, o, false)
+	}
+	return m, err
+}
+
+func decodeOnce(r io.Reader, o DecodeOptions, allowPar bool) (image.Image, error) {
+	d := &decoder{gray: o.GrayOnly, shrink: max(1, o.Shrink), allowPar: allowPar}
 	d.bs = 8 / d.shrink
 	d.init(r)
-	if err := d.decode(); err != nil {
+	err := d.decode()
+	if d.par != nil {
+		// Always wait for the scan goroutines, which write into d. If
+		// they ask for a serial decode, the marker loop's own error may
+		// come from their shortcut too.
+		if perr := d.par.wait(); err == nil || perr == errRetrySerial {
+			err = perr
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
 	return d.finish()

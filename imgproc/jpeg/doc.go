@@ -48,10 +48,13 @@
 // goroutines; with Shrink >= 2 a second entropy decoder also starts in the
 // middle of the scan (right after a restart marker when there are some,
 // else at an arbitrary byte, where it resynchronises) so that the serial
-// Huffman decoding is shared by two cores. The results, errors included,
-// are always those of the serial decoder. Progressive scans track non-zero
-// coefficients with 64-bit masks, and GrayOnly keeps only the masks of the
-// chroma components.
+// Huffman decoding is shared by two cores. Progressive scans track non-zero
+// coefficients with 64-bit masks (GrayOnly keeps only the masks of the
+// chroma components), and when the input is an io.ReadSeeker (a
+// bytes.Reader, an os.File) each scan of a large progressive image runs on
+// its own goroutine, every block row being processed as soon as the earlier
+// scans are done with it. The results, errors included, are always those of
+// the serial decoder.
 //
 // # Encoding
 //

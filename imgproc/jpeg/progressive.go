@@ -37,7 +37,8 @@ var needMask = func() map[int]uint64 {
 	return m
 }()
 
-// progressiveScan decodes one scan of a progressive frame.
+// progressiveScan decodes one scan of a progressive frame, or hands it to a
+// goroutine (see progpar.go).
 func (d *decoder) progressiveScan(sc *scanHeader) error {
 	for i := 0; i < sc.n; i++ {
 		ci := sc.comp[i].ci
@@ -52,10 +53,37 @@ func (d *decoder) progressiveScan(sc *scanHeader) error {
 			}
 		}
 	}
-	d.resetBits()
-	d.need = needMask[d.bs]
-	if sc.n == 1 && sc.ss > 0 && d.ri == 0 {
-		return d.acScan(sc)
+	if d.par != nil {
+		return d.par.start(d, sc)
+	}
+	p := progRunner{d: d, e: &d.entropy, ri: d.ri, sc: *sc}
+	for i := range p.dcTab {
+		p.dcTab[i], p.acTab[i] = &d.dcTab[i], &d.acTab[i]
+	}
+	return p.run()
+}
+
+// progRunner decodes one progressive scan into the decoder's coefficients.
+type progRunner struct {
+	d            *decoder // the frame: components, coefficients, masks
+	e            *entropy
+	dcTab, acTab [4]*huffTable
+	ri           int
+	sc           scanHeader
+
+	// When scans run in parallel: wait blocks until block row r of frame
+	// component ci is final for this scan, and done reports rows [0, r)
+	// of ci as finished by it. Both are nil otherwise.
+	wait func(ci, r int)
+	done func(ci, r int)
+}
+
+func (p *progRunner) run() error {
+	d, e, sc := p.d, p.e, &p.sc
+	e.resetBits()
+	e.need = needMask[d.bs]
+	if sc.n == 1 && sc.ss > 0 && p.ri == 0 {
+		return p.acScan()
 	}
 	var (
 		pred     [4]int32
@@ -72,46 +100,58 @@ func (d *decoder) progressiveScan(sc *scanHeader) error {
 		mask := &d.masks[ci][bi]
 		switch {
 		case sc.ss == 0 && sc.ah == 0:
-			return d.dcFirst(b, &d.dcTab[sc.comp[i].td], &pred[i], sc.al)
+			return e.dcFirst(b, p.dcTab[sc.comp[i].td], &pred[i], sc.al)
 		case sc.ss == 0:
-			if d.readBit() && b != nil {
+			if e.readBit() && b != nil {
 				b[0] = sat16(int32(b[0]) | 1<<sc.al)
 			}
 			return nil
 		case sc.ah == 0:
-			return d.acFirst(b, mask, &d.acTab[sc.comp[i].ta], sc.ss, sc.se, sc.al)
+			return e.acFirst(b, mask, p.acTab[sc.comp[i].ta], sc.ss, sc.se, sc.al)
 		default:
-			return d.acRefine(b, mask, &d.acTab[sc.comp[i].ta], sc.ss, sc.se, int32(1)<<sc.al)
+			return e.acRefine(b, mask, p.acTab[sc.comp[i].ta], sc.ss, sc.se, int32(1)<<sc.al)
 		}
 	}
 	if sc.n == 1 {
-		c := &d.comp[sc.comp[0].ci]
-		bw, bh := d.blockGrid(c)
+		ci := sc.comp[0].ci
+		bw, bh := d.blockGrid(&d.comp[ci])
 		if d.nComp == 1 {
 			bw, bh = d.mxx, d.myy
 		}
 		total, mcu := bw*bh, 0
 		for by := 0; by < bh; by++ {
+			if p.wait != nil {
+				p.wait(ci, by)
+			}
 			for bx := 0; bx < bw; bx++ {
 				if err := block(0, bx, by); err != nil {
 					return err
 				}
-				if d.nbits < 0 {
+				if e.nbits < 0 {
 					return errShortData
 				}
 				mcu++
-				if d.ri > 0 && mcu%d.ri == 0 && mcu < total {
-					if err := d.restart(&expected); err != nil {
+				if p.ri > 0 && mcu%p.ri == 0 && mcu < total {
+					if err := e.restart(&expected); err != nil {
 						return err
 					}
 					pred = [4]int32{}
 				}
+			}
+			if p.done != nil {
+				p.done(ci, by+1)
 			}
 		}
 		return nil
 	}
 	total, mcu := d.mxx*d.myy, 0
 	for my := 0; my < d.myy; my++ {
+		if p.wait != nil {
+			for i := 0; i < sc.n; i++ {
+				ci := sc.comp[i].ci
+				p.wait(ci, (my+1)*d.comp[ci].v-1)
+			}
+		}
 		for mx := 0; mx < d.mxx; mx++ {
 			for i := 0; i < sc.n; i++ {
 				c := &d.comp[sc.comp[i].ci]
@@ -123,24 +163,31 @@ func (d *decoder) progressiveScan(sc *scanHeader) error {
 					}
 				}
 			}
-			if d.nbits < 0 {
+			if e.nbits < 0 {
 				return errShortData
 			}
 			mcu++
-			if d.ri > 0 && mcu%d.ri == 0 && mcu < total {
-				if err := d.restart(&expected); err != nil {
+			if p.ri > 0 && mcu%p.ri == 0 && mcu < total {
+				if err := e.restart(&expected); err != nil {
 					return err
 				}
 				pred = [4]int32{}
+			}
+		}
+		if p.done != nil {
+			for i := 0; i < sc.n; i++ {
+				ci := sc.comp[i].ci
+				p.done(ci, (my+1)*d.comp[ci].v)
 			}
 		}
 	}
 	return nil
 }
 
-// acScan is the fast path of progressiveScan for the commonest scans: a
-// band of AC coefficients of one component, without restart intervals.
-func (d *decoder) acScan(sc *scanHeader) error {
+// acScan is the fast path of run for the commonest scans: a band of AC
+// coefficients of one component, without restart intervals.
+func (p *progRunner) acScan() error {
+	d, e, sc := p.d, p.e, &p.sc
 	ci := sc.comp[0].ci
 	c := &d.comp[ci]
 	bw, bh := d.blockGrid(c)
@@ -148,16 +195,19 @@ func (d *decoder) acScan(sc *scanHeader) error {
 		bw, bh = d.mxx, d.myy
 	}
 	stride := d.mxx * c.h
-	h := &d.acTab[sc.comp[0].ta]
+	h := p.acTab[sc.comp[0].ta]
 	coefs, masks := d.coefs[ci], d.masks[ci]
 	delta := int32(1) << sc.al
 	for by := 0; by < bh; by++ {
+		if p.wait != nil {
+			p.wait(ci, by)
+		}
 		row := masks[by*stride : by*stride+bw]
 		for bx := 0; bx < bw; bx++ {
-			if sc.ah == 0 && d.eobRun > 0 {
+			if sc.ah == 0 && e.eobRun > 0 {
 				// Blocks inside an end-of-band run: nothing to read.
-				n := min(d.eobRun, bw-bx)
-				d.eobRun -= n
+				n := min(e.eobRun, bw-bx)
+				e.eobRun -= n
 				bx += n - 1
 				continue
 			}
@@ -169,19 +219,22 @@ func (d *decoder) acScan(sc *scanHeader) error {
 			var err error
 			switch {
 			case sc.ah == 0:
-				err = d.acFirst(b, &row[bx], h, sc.ss, sc.se, sc.al)
-			case d.eobRun > 0:
-				d.eobRun--
-				d.refineNonZero(b, &row[bx], sc.ss, sc.se, -1, delta)
+				err = e.acFirst(b, &row[bx], h, sc.ss, sc.se, sc.al)
+			case e.eobRun > 0:
+				e.eobRun--
+				e.refineNonZero(b, &row[bx], sc.ss, sc.se, -1, delta)
 			default:
-				err = d.acRefine(b, &row[bx], h, sc.ss, sc.se, delta)
+				err = e.acRefine(b, &row[bx], h, sc.ss, sc.se, delta)
 			}
 			if err != nil {
 				return err
 			}
-			if d.nbits < 0 {
+			if e.nbits < 0 {
 				return errShortData
 			}
+		}
+		if p.done != nil {
+			p.done(ci, by+1)
 		}
 	}
 	return nil

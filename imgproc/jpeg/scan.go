@@ -93,6 +93,9 @@ func (d *decoder) processSOS(n int) error {
 	}
 	if !d.allocated {
 		d.allocate()
+		if d.progressive {
+			d.startPar()
+		}
 	}
 	if err := d.checkScan(&sc); err != nil {
 		return err
