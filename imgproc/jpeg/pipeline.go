@@ -38,7 +38,7 @@ type rowJob struct {
 
 // usePipeline reports whether the scan is worth pipelining.
 func (d *decoder) usePipeline(sc *scanHeader) bool {
-	if runtime.GOMAXPROCS(0) < 2 || d.mxx*d.myy < pipelineMinMCUs {
+	if runtime.GOMAXPROCS(0) < 2 || d.mxx*d.myy < pipelineMinMCUs || d.myy < 2 {
 		return false
 	}
 	if d.bs == 1 && !d.useSpeculation(sc) {
@@ -68,7 +68,7 @@ func (d *decoder) sequentialPipelined(sc *scanHeader) error {
 	}
 	rowBlocks := keep * d.mxx
 	workers := max(1, runtime.GOMAXPROCS(0)-1)
-	nbuf := workers + 2
+	nbuf := min(workers+2, d.myy) // no more rows than the image has
 	free := make(chan *rowJob, nbuf)
 	for k := 0; k < nbuf; k++ {
 		free <- &rowJob{coef: make([]int32, rowBlocks*64), last: make([]uint8, rowBlocks)}
