@@ -58,17 +58,24 @@ func process(data []byte, f float64) ([]byte, error) {
 	for s < 8 && (cfg.Width+2*s-1)/(2*s) >= tw && (cfg.Height+2*s-1)/(2*s) >= th {
 		s *= 2
 	}
+	t0 := time.Now()
 	m, err := ours.Decode(bytes.NewReader(data), ours.DecodeOptions{GrayOnly: true, Shrink: s})
 	if err != nil {
 		return nil, err
 	}
+	t1 := time.Now()
 	if m.Bounds().Dx() != tw || m.Bounds().Dy() != th {
 		dst := image.NewGray(image.Rect(0, 0, tw, th))
 		draw.CatmullRom.Scale(dst, dst.Rect, m, m.Bounds(), draw.Src, nil)
 		m = dst
 	}
+	t2 := time.Now()
 	var out bytes.Buffer
 	err = ours.Encode(&out, m, ours.EncodeOptions{Quality: 75})
+	t3 := time.Now()
+	if os.Getenv("SPLIT") != "" {
+		fmt.Printf("  decode %v resample %v encode %v\n", t1.Sub(t0), t2.Sub(t1), t3.Sub(t2))
+	}
 	return out.Bytes(), err
 }
 
