@@ -38,20 +38,18 @@ type bitWriter struct {
 	n   uint
 }
 
-// emit appends the low size bits of v (size <= 32). It is small enough to
-// be inlined; flush does the rest every 32 bits.
+// emit appends the low size bits of v (size <= 32).
 func (w *bitWriter) emit(v uint32, size uint) {
 	w.acc = w.acc<<size | uint64(v)&(1<<size-1)
 	w.n += size
 	if w.n >= 32 {
-		w.flush32()
+		w.n -= 32
+		w.put32(uint32(w.acc >> w.n))
 	}
 }
 
-// flush32 moves the oldest 32 pending bits to buf.
-func (w *bitWriter) flush32() {
-	w.n -= 32
-	x := uint32(w.acc >> w.n)
+// put32 appends 32 bits to buf, stuffing a zero after every 0xFF byte.
+func (w *bitWriter) put32(x uint32) {
 	if y := ^x; (y-0x01010101)&^y&0x80808080 == 0 {
 		w.buf = binary.BigEndian.AppendUint32(w.buf, x)
 		return
@@ -81,11 +79,18 @@ func (w *bitWriter) pad() {
 }
 
 // encodeBlock Huffman-codes the quantized block c (zig-zag order) with DC
-// predictor prev (F.1.2). Bit k of nz is set when c[k] is not zero.
+// predictor prev (F.1.2). Bit k of nz is set when c[k] is not zero. The bit
+// accumulator stays in local variables; put32 takes every 32 bits.
 func (w *bitWriter) encodeBlock(c *[64]int32, nz uint64, prev *int32, dc, ac *encTable) {
+	acc, n := w.acc, w.n
 	diff := c[0] - *prev
 	*prev = c[0]
-	w.emitValue(dc, 0, diff)
+	code, l := valueCode(dc, 0, diff)
+	acc = acc<<l | code
+	if n += l; n >= 32 {
+		n -= 32
+		w.put32(uint32(acc >> n))
+	}
 	nz &^= 1
 	k := 0
 	for nz != 0 {
@@ -94,27 +99,39 @@ func (w *bitWriter) encodeBlock(c *[64]int32, nz uint64, prev *int32, dc, ac *en
 		run := uint32(next - k - 1)
 		for run > 15 {
 			e := ac[0xf0]
-			w.emit(e>>8, uint(e&0xff))
+			acc = acc<<(e&0xff) | uint64(e>>8)
+			if n += uint(e & 0xff); n >= 32 {
+				n -= 32
+				w.put32(uint32(acc >> n))
+			}
 			run -= 16
 		}
-		w.emitValue(ac, run<<4, c[next&63])
+		code, l := valueCode(ac, run<<4, c[next&63])
+		acc = acc<<l | code
+		if n += l; n >= 32 {
+			n -= 32
+			w.put32(uint32(acc >> n))
+		}
 		k = next
 	}
 	if k < 63 {
 		e := ac[0]
-		w.emit(e>>8, uint(e&0xff))
+		acc = acc<<(e&0xff) | uint64(e>>8)
+		if n += uint(e & 0xff); n >= 32 {
+			n -= 32
+			w.put32(uint32(acc >> n))
+		}
 	}
+	w.acc, w.n = acc, n
 }
 
-// emitValue writes the code of symbol (hi | size of v) and v's size extra
-// bits: v itself if positive, v-1 if negative (F.1.2.1).
-func (w *bitWriter) emitValue(t *encTable, hi uint32, v int32) {
-	a, m := v, v
-	if v < 0 {
-		a, m = -v, v-1
-	}
+// valueCode returns the code of symbol (hi | size of v) followed by v's size
+// extra bits (v itself if positive, v-1 if negative; F.1.2.1), and its
+// length.
+func valueCode(t *encTable, hi uint32, v int32) (uint64, uint) {
+	s := v >> 31 // 0 or -1
+	a, m := (v^s)-s, v+s
 	size := uint(bits.Len32(uint32(a)))
-	e := t[hi|uint32(size)]
-	l := uint(e & 0xff)
-	w.emit(e>>8<<size|uint32(m)&(1<<size-1), l+size)
+	e := t[(hi|uint32(size))&255]
+	return uint64(e>>8)<<size | uint64(uint32(m)&(1<<size-1)), uint(e&0xff) + size
 }
