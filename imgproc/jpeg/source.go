@@ -105,12 +105,17 @@ func (s *source) skip(n int) error {
 // that is more than limit bytes. It reports whether the whole input is now
 // buffered; either way the source keeps working.
 func (s *source) readAll(limit int) bool {
+	grow := 2 * len(s.buf)
+	if l, ok := s.r.(interface{ Len() int }); ok {
+		// A bytes.Reader or bytes.Buffer tells how much is left.
+		grow = s.end - s.pos + l.Len() + 1
+	}
 	for s.err == nil {
 		if s.end == len(s.buf) {
 			if len(s.buf) >= limit {
 				return false
 			}
-			nb := make([]byte, min(2*len(s.buf), limit+1))
+			nb := make([]byte, min(max(grow, 2*len(s.buf)), limit+1))
 			s.end = copy(nb, s.buf[s.pos:s.end])
 			s.pos = 0
 			s.buf = nb
