@@ -26,7 +26,7 @@
 // decode. Use the largest Shrink that keeps the result at least as large as
 // the target size, then finish with a resampler.
 //
-// Errors: a *FormatError (or an I/O error) for a stream image/jpeg also
+// Errors: a FormatError (or an I/O error) for a stream image/jpeg also
 // rejects; an error matching ErrUnsupported (an UnsupportedError) for a
 // stream this package leaves to image/jpeg: arithmetic coding, 12-bit
 // samples, lossless or hierarchical frames, over-subscribed Huffman tables,
@@ -36,8 +36,9 @@
 //
 // Memory is bounded by the dimensions declared in the frame header (about 2
 // bytes per pixel and component for progressive streams, 1 for sequential
-// ones, plus the result): check them with DecodeConfig first, as image/jpeg
-// callers should.
+// ones, plus the result, plus the input itself for large images decoded in
+// parallel): check them with DecodeConfig first, as image/jpeg callers
+// should.
 //
 // # Speed
 //
