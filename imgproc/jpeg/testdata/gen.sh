@@ -49,6 +49,11 @@ cjpeg -quality 85 -grayscale -progressive -restart 7B $C > grayprogrst7.jpg
 cjpeg -quality 85 -grayscale $tmp/g17x9.pgm > gray17x9.jpg
 cjpeg -quality 85 -sample 2x2 $tmp/c17x9.ppm > s420_17x9.jpg
 cjpeg -quality 85 -sample 2x2 -progressive $tmp/c1x1.ppm > s420prog1x1.jpg
+# Baseline with one scan per component (non-interleaved scans).
+printf '0;\n1;\n2;\n' > $tmp/sep.scans
+cjpeg -quality 85 -sample 2x2 -scans $tmp/sep.scans $c > s420sep.jpg
+cjpeg -quality 85 -sample 1x1 -restart 2B -scans $tmp/sep.scans $c > s444seprst.jpg
+cjpeg -quality 85 -sample 2x2 -restart 2B -scans $tmp/sep.scans $c > s420seprst.jpg
 cjpeg -quality 85 -rgb $c > rgb.jpg
 cjpeg -quality 85 -arithmetic $c > arith.jpg
 /usr/bin/python3 -c "
