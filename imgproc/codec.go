@@ -9,6 +9,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"log/slog"
 	"sync"
 
 	"golang.org/x/image/bmp"
@@ -62,6 +63,7 @@ func decodeJPEG(src []byte, h header, hint decodeHint) (image.Image, error) {
 	}
 	m, err := fastjpeg.Decode(bytes.NewReader(src), fastjpeg.DecodeOptions{GrayOnly: hint.gray, Shrink: hint.shrink})
 	if errors.Is(err, fastjpeg.ErrUnsupported) {
+		slog.Info("JPEG que nuestro decodificador no admite; se usa image/jpeg", "motivo", err)
 		m, err = jpeg.Decode(bytes.NewReader(src))
 	}
 	if rgba, ok := m.(*image.RGBA); ok && err == nil {
