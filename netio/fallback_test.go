@@ -52,4 +52,3 @@ func TestListenFallsBackWithoutIPv6(t *testing.T) {
 		t.Error("Listen(::) succeeded although the port was taken")
 	}
 }
-
