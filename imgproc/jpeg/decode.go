@@ -88,7 +88,7 @@ type decoder struct {
 	planes     [4]plane
 	coefs      [4][]int16  // progressive: every block's coefficients, zig-zag order
 	masks      [4][]uint64 // progressive: bit k set when zig-zag AC coefficient k is non-zero
-	allowPar   bool        // progressive scans may run in parallel (progpar.go)
+	allowPar   bool        // progressive scans may run in parallel (progpar.go): src reads with ReadAt
 	par        *progPar    // non-nil while they do
 
 	tmp [512]byte
@@ -103,37 +103,50 @@ type decoder struct {
 // differently from T.81). Memory use is bounded by the dimensions declared in
 // the frame header: check them with DecodeConfig first.
 //
-// Large images are decoded with several goroutines. When r is an
-// io.ReadSeeker, Decode may read it to the end and, for rare malformed
-// progressive streams, seek back to where it started and read it again.
+// Large images are decoded with several goroutines. When r is also an
+// io.ReaderAt and an io.Seeker (a bytes.Reader, an os.File), Decode reads it
+// with ReadAt from its current offset on, which lets the scans of a large
+// progressive image be decoded in parallel without holding the input in
+// memory; r's offset is then left as it was.
 func Decode(r io.Reader, o DecodeOptions) (image.Image, error) {
 	switch o.Shrink {
 	case 0, 1, 2, 4, 8:
 	default:
 		return nil, errors.New("jpeg: DecodeOptions.Shrink must be 1, 2, 4 or 8")
 	}
-	// Parallel progressive decoding may need to start again from here.
-	rs, seekable := r.(io.ReadSeeker)
-	var start int64
-	if seekable {
-		var err error
-		start, err = rs.Seek(0, io.SeekCurrent)
-		seekable = err == nil
-	}
-	m, err := decodeOnce(r, o, seekable)
-	if err == errRetrySerial {
-		if _, err := rs.Seek(start, io.SeekStart); err != nil {
-			return nil, err
+	in := input{r: r}
+	if ras, ok := r.(interface {
+		io.ReaderAt
+		io.Seeker
+	}); ok {
+		if start, err := ras.Seek(0, io.SeekCurrent); err == nil {
+			in.ra, in.start = ras, start
 		}
-		m, err = decodeOnce(r, o, false)
+	}
+	m, err := decodeOnce(in, o, in.ra != nil)
+	if err == errRetrySerial {
+		// Parallel progressive decoding needs to start again serially.
+		m, err = decodeOnce(in, o, false)
 	}
 	return m, err
 }
 
-func decodeOnce(r io.Reader, o DecodeOptions, allowPar bool) (image.Image, error) {
+// input is what Decode reads: r, or ra from offset start on when ra is set.
+type input struct {
+	r     io.Reader
+	ra    io.ReaderAt
+	start int64
+}
+
+func decodeOnce(in input, o DecodeOptions, allowPar bool) (image.Image, error) {
 	d := &decoder{gray: o.GrayOnly, shrink: max(1, o.Shrink), allowPar: allowPar}
 	d.bs = 8 / d.shrink
-	d.init(r)
+	if in.ra != nil {
+		d.src.initAt(in.ra, in.start, sourceBufSize)
+		d.in = &d.src
+	} else {
+		d.init(in.r)
+	}
 	err := d.decode()
 	if d.par != nil {
 		// Always wait for the scan goroutines, which write into d. If

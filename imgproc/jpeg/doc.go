@@ -36,9 +36,9 @@
 //
 // Memory is bounded by the dimensions declared in the frame header (about 2
 // bytes per pixel and component for progressive streams, 1 for sequential
-// ones, plus the result, plus the input itself for large images decoded in
-// parallel): check them with DecodeConfig first, as image/jpeg callers
-// should.
+// ones, plus the result, plus the input itself for large sequential images
+// decoded with Shrink >= 2): check them with DecodeConfig first, as
+// image/jpeg callers should.
 //
 // # Speed
 //
@@ -51,10 +51,10 @@
 // else at an arbitrary byte, where it resynchronises) so that the serial
 // Huffman decoding is shared by two cores. Progressive scans track non-zero
 // coefficients with 64-bit masks (GrayOnly keeps only the masks of the
-// chroma components), and when the input is an io.ReadSeeker (a
+// chroma components), and when the input is an io.ReaderAt and io.Seeker (a
 // bytes.Reader, an os.File) each scan of a large progressive image runs on
-// its own goroutine, every block row being processed as soon as the earlier
-// scans are done with it. The results, errors included, are always those of
+// its own goroutine, reading its part of the input with ReadAt, every block
+// row being processed as soon as the earlier scans are done with it. The results, errors included, are always those of
 // the serial decoder.
 //
 // # Encoding

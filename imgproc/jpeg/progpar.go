@@ -2,7 +2,6 @@ package jpeg
 
 import (
 	"errors"
-	"io"
 	"math"
 	"runtime"
 	"sync"
@@ -11,17 +10,17 @@ import (
 
 // Parallel progressive decoding. The scans of a progressive frame are
 // entropy-coded one after the other, but scan k only needs, for each block,
-// what the earlier scans of the same component made of that block. So once
-// the whole stream is in memory, every scan gets its own goroutine and entropy
-// decoder, reading its own part of the input, and works through its block
-// rows as soon as the earlier scans of the same components are done with
-// them: a wavefront. The marker loop skips each scan's data to go on with the
-// next segment.
+// what the earlier scans of the same component made of that block. So when
+// the input can be read at any offset (an io.ReaderAt), every scan gets its
+// own goroutine, entropy decoder and small read buffer, reading its own part
+// of the input, and works through its block rows as soon as the earlier
+// scans of the same components are done with them: a wavefront. The marker
+// loop skips each scan's data to go on with the next segment.
 //
 // One quirk of image/jpeg (kept by the serial decoder) does not fit: an EOB
 // run left over at the end of a scan carries into the next one. Each scan
 // here starts with none; if a scan ends with one, Decode starts again with
-// the serial decoder (it needs an io.Seeker to do so). Valid streams never
+// the serial decoder from the same offset. Valid streams never
 // end a scan inside an EOB run.
 
 // progParMinMCUs is the frame size, in MCUs, from which progressive scans
@@ -56,21 +55,14 @@ type parScan struct {
 	prev     []*parScan // earlier scans sharing a component
 	progress [4]int     // block rows done per frame component; guarded by mu
 	err      error
-	resume   int // where the marker loop went on after it
+	resume   int64 // input offset where the marker loop went on after it
 	done     chan struct{}
 }
 
 // startPar decides, at the first scan of a progressive frame, whether the
-// scans run in parallel, and if so reads the whole input.
+// scans run in parallel: each then reads its part of the input with ReadAt.
 func (d *decoder) startPar() {
-	if !d.allowPar || d.mxx*d.myy < progParMinMCUs || runtime.GOMAXPROCS(0) < 2 {
-		return
-	}
-	samples := 0
-	for i := 0; i < d.nComp; i++ {
-		samples += d.mxx * d.comp[i].h * d.myy * d.comp[i].v * 64
-	}
-	if !d.src.readAll(2 * samples) {
+	if !d.allowPar || d.src.ra == nil || d.mxx*d.myy < progParMinMCUs || runtime.GOMAXPROCS(0) < 2 {
 		return
 	}
 	d.par = &progPar{}
@@ -89,10 +81,18 @@ func (pp *progPar) start(d *decoder, sc *scanHeader) error {
 		d.par = nil
 		return d.progressiveScan(sc)
 	}
+	// The marker loop goes on at the first marker that is not a restart
+	// marker: walking there from where the scan ends (where the serial
+	// decoder goes on) only passes data, stuffed bytes and restart
+	// markers, unless the scan ends beyond it, which wait checks.
 	s := &d.src
-	begin := s.pos
-	ps := &parScan{done: make(chan struct{})}
-	ps.ent.in = &source{buf: s.buf[:s.end], pos: begin, end: s.end, err: io.ErrUnexpectedEOF}
+	begin := s.offset(s.pos)
+	s.skipToMarker()
+	ps := &parScan{done: make(chan struct{}), resume: s.offset(s.pos)}
+	// A buffer the size of the scan's data (and a little more, which the
+	// bit buffer may read ahead), up to the usual size.
+	ps.ent.in = &source{}
+	ps.ent.in.initAt(s.ra, begin, int(min(ps.resume-begin+64, sourceBufSize)))
 	ps.runner = progRunner{d: d, e: &ps.ent, ri: d.ri, sc: *sc}
 	for i := 0; i < sc.n; i++ {
 		c := sc.comp[i]
@@ -143,12 +143,6 @@ func (pp *progPar) start(d *decoder, sc *scanHeader) error {
 		pp.cond.Broadcast()
 		pp.mu.Unlock()
 	}()
-	// The marker loop goes on at the first marker that is not a restart
-	// marker: walking there from where the scan ends (where the serial
-	// decoder goes on) only passes data, stuffed bytes and restart
-	// markers, unless the scan ends beyond it, which wait checks.
-	ps.resume = begin + markerIndex(s.buf[begin:s.end], true)
-	s.pos = ps.resume
 	return nil
 }
 
@@ -164,7 +158,7 @@ func (pp *progPar) wait() error {
 		if ps.err != nil {
 			return ps.err
 		}
-		if forceRetry || ps.ent.in.pos > ps.resume {
+		if forceRetry || ps.ent.in.offset(ps.ent.in.pos) > ps.resume {
 			return errRetrySerial
 		}
 		if ps.ent.eobRun != 0 && i+1 < len(pp.scans) {

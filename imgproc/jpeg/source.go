@@ -1,6 +1,9 @@
 package jpeg
 
-import "io"
+import (
+	"bytes"
+	"io"
+)
 
 // sourceBufSize is the size of the read buffer. The entropy decoder refills
 // its bit buffer straight from it, so it is large enough to make refills rare.
@@ -8,8 +11,14 @@ const sourceBufSize = 32 << 10
 
 // source is a buffered byte reader over the input stream. Unlike bufio.Reader
 // it exposes its buffer, so the entropy decoder can read from it directly.
+//
+// It reads r, or, when ra is set, ra with ReadAt from offset off on: several
+// sources can then read different parts of one input at the same time
+// without any of them holding all of it.
 type source struct {
 	r        io.Reader
+	ra       io.ReaderAt
+	off      int64 // ra only: offset of the byte after buf[end-1]
 	buf      []byte
 	pos, end int   // buf[pos:end] holds the unread bytes
 	err      error // sticky error from r, returned once the buffer is drained
@@ -18,6 +27,27 @@ type source struct {
 func (s *source) init(r io.Reader) {
 	s.r = r
 	s.buf = make([]byte, sourceBufSize)
+}
+
+// initAt makes s read ra from offset off on, with a buffer of size bytes.
+func (s *source) initAt(ra io.ReaderAt, off int64, size int) {
+	s.ra, s.off = ra, off
+	s.buf = make([]byte, size)
+}
+
+// read reads into p from the underlying reader.
+func (s *source) read(p []byte) (int, error) {
+	if s.ra == nil {
+		return s.r.Read(p)
+	}
+	n, err := s.ra.ReadAt(p, s.off)
+	s.off += int64(n)
+	return n, err
+}
+
+// offset returns the input offset of buf[i] (ra only).
+func (s *source) offset(i int) int64 {
+	return s.off - int64(s.end-i)
 }
 
 // fill moves the unread bytes to the front of the buffer and reads more. It
@@ -31,7 +61,7 @@ func (s *source) fill() bool {
 		s.pos = 0
 	}
 	for s.end < len(s.buf) {
-		n, err := s.r.Read(s.buf[s.end:])
+		n, err := s.read(s.buf[s.end:])
 		s.end += n
 		if err != nil {
 			if err == io.EOF {
@@ -106,7 +136,12 @@ func (s *source) skip(n int) error {
 // buffered; either way the source keeps working.
 func (s *source) readAll(limit int) bool {
 	grow := 2 * len(s.buf)
-	if l, ok := s.r.(interface{ Len() int }); ok {
+	if s.ra != nil {
+		if l, ok := s.ra.(interface{ Size() int64 }); ok && l.Size() >= s.off {
+			// A bytes.Reader or io.SectionReader tells its size.
+			grow = s.end - s.pos + int(min(l.Size()-s.off, int64(limit))) + 1
+		}
+	} else if l, ok := s.r.(interface{ Len() int }); ok {
 		// A bytes.Reader or bytes.Buffer tells how much is left.
 		grow = s.end - s.pos + l.Len() + 1
 	}
@@ -120,7 +155,7 @@ func (s *source) readAll(limit int) bool {
 			s.pos = 0
 			s.buf = nb
 		}
-		n, err := s.r.Read(s.buf[s.end:])
+		n, err := s.read(s.buf[s.end:])
 		s.end += n
 		if err != nil {
 			if err == io.EOF {
@@ -130,4 +165,30 @@ func (s *source) readAll(limit int) bool {
 		}
 	}
 	return true
+}
+
+// skipToMarker moves past entropy-coded data, stuffed bytes and restart
+// markers to the next other marker (its first 0xFF byte), or to the end of
+// the input: where markerIndex(buf[pos:], true) points for a wholly
+// buffered input.
+func (s *source) skipToMarker() {
+	for {
+		i := bytes.IndexByte(s.buf[s.pos:s.end], 0xff)
+		if i < 0 {
+			s.pos = s.end
+			if !s.fill() {
+				return
+			}
+			continue
+		}
+		s.pos += i
+		if !s.ensure(2) {
+			s.pos = s.end // 0xFF is the last byte of the input
+			return
+		}
+		if c := s.buf[s.pos+1]; c != 0 && !(markerRST0 <= c && c <= markerRST7) {
+			return
+		}
+		s.pos += 2
+	}
 }
