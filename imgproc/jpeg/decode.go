@@ -81,12 +81,13 @@ type decoder struct {
 
 	entropy // the entropy decoder (huffman.go), reading src
 
-	// Output, allocated at the first scan.
+	// Output, allocated at the first scan (progressive: made at the end).
 	allocated  bool
 	rgbAtAlloc bool        // isRGB() when the planes were allocated
+	keep       [4]bool     // the component is reconstructed
 	img        image.Image // *image.Gray or *image.YCbCr, padded to whole MCUs
 	planes     [4]plane
-	coefs      [4][]int16  // progressive: every block's coefficients, zig-zag order
+	coefs      [4][]byte   // progressive: every block's coefficients (a coefBlock each)
 	masks      [4][]uint64 // progressive: bit k set when zig-zag AC coefficient k is non-zero
 	allowPar   bool        // progressive scans may run in parallel (progpar.go): src reads with ReadAt
 	par        *progPar    // non-nil while they do

@@ -34,11 +34,13 @@
 // components and a few other layouts that image/jpeg reads differently from
 // T.81. The caller then decodes with image/jpeg and gets its answer.
 //
-// Memory is bounded by the dimensions declared in the frame header (about 2
-// bytes per pixel and component for progressive streams, 1 for sequential
-// ones, plus the result, plus the input itself for large sequential images
+// Memory is bounded by the dimensions declared in the frame header (for
+// progressive streams about 2 bytes per pixel and reconstructed component
+// and 1/8 for the others, the result being made in the same memory; for
+// sequential ones the result, plus the input itself for large images
 // decoded with Shrink >= 2): check them with DecodeConfig first, as
-// image/jpeg callers should.
+// image/jpeg callers should. A progressive result keeps the memory of its
+// coefficients, about twice its own size, until it is dropped.
 //
 // # Speed
 //

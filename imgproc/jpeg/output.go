@@ -5,36 +5,49 @@ import (
 	"image/color"
 )
 
-// allocate creates the destination planes at the first scan, padded to whole
-// MCUs so that every decoded block can be written without clipping.
+// allocate decides at the first scan which components are reconstructed
+// and what image they make, and creates the destination planes of a
+// sequential frame, padded to whole MCUs so that every decoded block can be
+// written without clipping. A progressive frame's planes are made at the end
+// (makeImage), from its coefficients' memory.
 func (d *decoder) allocate() {
 	d.allocated = true
+	if d.nComp == 3 {
+		d.rgbAtAlloc = d.isRGB()
+	}
+	for i := 0; i < d.nComp; i++ {
+		// GrayOnly drops the chroma of YCbCr, converts the others.
+		d.keep[i] = i == 0 || !(d.nComp == 3 && d.gray && !d.rgbAtAlloc)
+	}
+	if d.progressive {
+		return
+	}
+	for i := 0; i < d.nComp; i++ {
+		if d.keep[i] {
+			c := &d.comp[i]
+			stride := d.mxx * c.h * d.bs
+			d.planes[i] = plane{make([]byte, stride*d.myy*c.v*d.bs), stride}
+		}
+	}
+	d.makeImage()
+}
+
+// makeImage wraps the planes as d.img: an *image.Gray for one component or
+// for the luma of YCbCr, an *image.YCbCr for three (nil for four).
+func (d *decoder) makeImage() {
 	bs := d.bs
 	h0, v0 := d.comp[0].h, d.comp[0].v
-	w, h := d.mxx*h0*bs, d.myy*v0*bs
-	switch d.nComp {
-	case 1:
-		g := image.NewGray(image.Rect(0, 0, w, h))
-		d.img = g
-		d.planes[0] = plane{g.Pix, g.Stride}
-	case 3:
-		d.rgbAtAlloc = d.isRGB()
-		if d.gray && !d.rgbAtAlloc {
-			g := image.NewGray(image.Rect(0, 0, w, h))
-			d.img = g
-			d.planes[0] = plane{g.Pix, g.Stride}
-			return
-		}
-		m := image.NewYCbCr(image.Rect(0, 0, w, h), d.subsampleRatio())
-		d.img = m
-		d.planes[0] = plane{m.Y, m.YStride}
-		d.planes[1] = plane{m.Cb, m.CStride}
-		d.planes[2] = plane{m.Cr, m.CStride}
-	case 4:
-		for i := 0; i < 4; i++ {
-			c := &d.comp[i]
-			stride := d.mxx * c.h * bs
-			d.planes[i] = plane{make([]byte, stride*d.myy*c.v*bs), stride}
+	r := image.Rect(0, 0, d.mxx*h0*bs, d.myy*v0*bs)
+	p := &d.planes
+	switch {
+	case d.nComp == 1 || d.nComp == 3 && !d.keep[1]:
+		d.img = &image.Gray{Pix: p[0].pix, Stride: p[0].stride, Rect: r}
+	case d.nComp == 3:
+		d.img = &image.YCbCr{
+			Y: p[0].pix, Cb: p[1].pix, Cr: p[2].pix,
+			YStride: p[0].stride, CStride: p[1].stride,
+			SubsampleRatio: d.subsampleRatio(),
+			Rect:           r,
 		}
 	}
 }
@@ -67,11 +80,12 @@ func (d *decoder) bounds() image.Rectangle {
 
 // finish turns the decoded planes into the result image.
 func (d *decoder) finish() (image.Image, error) {
-	if d.progressive && d.allocated {
-		d.reconstructProgressive()
-	}
 	if !d.allocated {
 		return nil, FormatError("missing SOS marker")
+	}
+	if d.progressive {
+		d.reconstructProgressive()
+		d.makeImage()
 	}
 	r := d.bounds()
 	switch d.nComp {

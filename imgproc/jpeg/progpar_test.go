@@ -3,6 +3,7 @@ package jpeg
 import (
 	"bytes"
 	"fmt"
+	"image"
 	"math"
 	"runtime"
 	"strings"
@@ -73,4 +74,52 @@ func TestProgressiveParallelMatchesSerial(t *testing.T) {
 	if n := parScans.Load() - before; n < 100 {
 		t.Errorf("%d scans ran in parallel, want at least 100", n)
 	}
+}
+
+// TestReconstructInPlaceParallel reconstructs progressive frames in place
+// with as many goroutines as rows, in every mode, and compares with one
+// goroutine: the same samples, padding included.
+func TestReconstructInPlaceParallel(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	old := reconstructBlocksPerWorker
+	defer func() { reconstructBlocksPerWorker = old }()
+	n := 0
+	for name, b := range testFiles(t) {
+		if !bytes.Contains(b, []byte{0xff, markerSOF2}) {
+			continue
+		}
+		n++
+		for _, o := range []DecodeOptions{{}, {GrayOnly: true}, {Shrink: 2}, {GrayOnly: true, Shrink: 4}, {Shrink: 8}} {
+			reconstructBlocksPerWorker = math.MaxInt
+			want, werr := Decode(bytes.NewReader(b), o)
+			reconstructBlocksPerWorker = 1
+			got, gerr := Decode(bytes.NewReader(b), o)
+			if werr != nil || gerr != nil {
+				t.Errorf("%s %+v: errors %v, %v", name, o, werr, gerr)
+				continue
+			}
+			if !bytes.Equal(planeBytes(got), planeBytes(want)) {
+				t.Errorf("%s %+v: parallel reconstruction differs", name, o)
+			}
+		}
+	}
+	if n < 5 {
+		t.Errorf("only %d progressive test files", n)
+	}
+}
+
+// planeBytes returns the samples of m's planes up to the end of their
+// memory.
+func planeBytes(m image.Image) []byte {
+	switch m := m.(type) {
+	case *image.Gray:
+		return m.Pix
+	case *image.YCbCr:
+		return append(append(append([]byte(nil), m.Y...), m.Cb...), m.Cr...)
+	case *image.RGBA:
+		return m.Pix
+	case *image.CMYK:
+		return m.Pix
+	}
+	panic("unexpected type")
 }

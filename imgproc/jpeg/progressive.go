@@ -1,16 +1,35 @@
 package jpeg
 
 import (
+	"encoding/binary"
 	"math/bits"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Progressive decoding (T.81 Annex G). Every scan updates the coefficients
 // kept for the whole image; the blocks are reconstructed once, after the
-// last scan. Coefficients are stored as int16 with saturation: valid streams
-// never come near the limits, and saturation keeps a non-zero coefficient
-// non-zero, which is what the refinement scans' parsing depends on.
+// last scan, into the memory of the coefficients themselves (see
+// reconstructInPlace). Coefficients are stored as int16 with saturation:
+// valid streams never come near the limits, and saturation keeps a non-zero
+// coefficient non-zero, which is what the refinement scans' parsing depends
+// on.
+
+// coefBlock holds a block's 64 coefficients in zig-zag order, each a
+// little-endian int16: coefficients live in byte slices so that the
+// reconstructed samples can take their place.
+type coefBlock = [128]byte
+
+// coef returns zig-zag coefficient k of b.
+func coef(b *coefBlock, k int) int32 {
+	return int32(int16(binary.LittleEndian.Uint16(b[2*(k&63):])))
+}
+
+// setCoef sets zig-zag coefficient k of b.
+func setCoef(b *coefBlock, k int, v int16) {
+	binary.LittleEndian.PutUint16(b[2*(k&63):], uint16(v))
+}
 
 // sat16 saturates v to the int16 range.
 func sat16(v int32) int16 {
@@ -48,8 +67,8 @@ func (d *decoder) progressiveScan(sc *scanHeader) error {
 			c := &d.comp[ci]
 			n := d.mxx * c.h * d.myy * c.v
 			d.masks[ci] = make([]uint64, n)
-			if d.planes[ci].pix != nil {
-				d.coefs[ci] = make([]int16, n*64)
+			if d.keep[ci] {
+				d.coefs[ci] = make([]byte, n*len(coefBlock{}))
 			}
 		}
 	}
@@ -93,9 +112,9 @@ func (p *progRunner) run() error {
 		ci := sc.comp[i].ci
 		c := &d.comp[ci]
 		bi := by*d.mxx*c.h + bx
-		var b *[64]int16 // nil for a component that is not reconstructed
+		var b *coefBlock // nil for a component that is not reconstructed
 		if d.coefs[ci] != nil {
-			b = (*[64]int16)(d.coefs[ci][bi*64 : bi*64+64])
+			b = (*coefBlock)(d.coefs[ci][bi*len(coefBlock{}):])
 		}
 		mask := &d.masks[ci][bi]
 		switch {
@@ -103,7 +122,7 @@ func (p *progRunner) run() error {
 			return e.dcFirst(b, p.dcTab[sc.comp[i].td], &pred[i], sc.al)
 		case sc.ss == 0:
 			if e.readBit() && b != nil {
-				b[0] = sat16(int32(b[0]) | 1<<sc.al)
+				setCoef(b, 0, sat16(coef(b, 0)|1<<sc.al))
 			}
 			return nil
 		case sc.ah == 0:
@@ -212,9 +231,9 @@ func (p *progRunner) acScan() error {
 				continue
 			}
 			bi := by*stride + bx
-			var b *[64]int16
+			var b *coefBlock
 			if coefs != nil {
-				b = (*[64]int16)(coefs[bi*64 : bi*64+64])
+				b = (*coefBlock)(coefs[bi*len(coefBlock{}):])
 			}
 			var err error
 			switch {
@@ -241,7 +260,7 @@ func (p *progRunner) acScan() error {
 }
 
 // dcFirst decodes the first (or only) pass of a DC coefficient (G.1.2.1).
-func (e *entropy) dcFirst(b *[64]int16, h *huffTable, pred *int32, al int) error {
+func (e *entropy) dcFirst(b *coefBlock, h *huffTable, pred *int32, al int) error {
 	if !h.defined {
 		return FormatError("uninitialized Huffman table")
 	}
@@ -254,14 +273,14 @@ func (e *entropy) dcFirst(b *[64]int16, h *huffTable, pred *int32, al int) error
 	}
 	*pred += e.receiveExtend(int(s))
 	if b != nil {
-		b[0] = sat16(*pred << al)
+		setCoef(b, 0, sat16(*pred<<al))
 	}
 	return nil
 }
 
 // acFirst decodes the first pass of a band of AC coefficients (G.1.2.2),
 // with end-of-band runs.
-func (e *entropy) acFirst(b *[64]int16, mask *uint64, h *huffTable, ss, se, al int) error {
+func (e *entropy) acFirst(b *coefBlock, mask *uint64, h *huffTable, ss, se, al int) error {
 	if e.eobRun > 0 {
 		e.eobRun--
 		return nil
@@ -282,7 +301,7 @@ func (e *entropy) acFirst(b *[64]int16, mask *uint64, h *huffTable, ss, se, al i
 			}
 			v := e.receiveExtend(s)
 			if b != nil {
-				b[k&63] = sat16(v << al)
+				setCoef(b, k, sat16(v<<al))
 			}
 			*mask |= 1 << uint(k&63)
 			continue
@@ -303,7 +322,7 @@ func (e *entropy) acFirst(b *[64]int16, mask *uint64, h *huffTable, ss, se, al i
 // (G.1.2.3): one correction bit for each coefficient already non-zero, and
 // new coefficients of magnitude delta. mask has bit k set when zig-zag
 // coefficient k is non-zero.
-func (e *entropy) acRefine(b *[64]int16, mask *uint64, h *huffTable, ss, se int, delta int32) error {
+func (e *entropy) acRefine(b *coefBlock, mask *uint64, h *huffTable, ss, se int, delta int32) error {
 	k := ss
 	if e.eobRun == 0 {
 		if !h.defined {
@@ -353,7 +372,7 @@ func (e *entropy) acRefine(b *[64]int16, mask *uint64, h *huffTable, ss, se int,
 			}
 			if z != 0 {
 				if b != nil {
-					b[k&63] = int16(z)
+					setCoef(b, k, int16(z))
 				}
 				*mask |= 1 << uint(k&63)
 			}
@@ -376,7 +395,7 @@ func bandMask(lo, hi int) uint64 {
 // refineNonZero reads correction bits for the non-zero coefficients from
 // zig-zag index k on, stopping at the (nz+1)th zero coefficient (never, if
 // nz < 0). It returns the index where it stopped (se+1 if it did not).
-func (e *entropy) refineNonZero(b *[64]int16, mask *uint64, k, se, nz int, delta int32) int {
+func (e *entropy) refineNonZero(b *coefBlock, mask *uint64, k, se, nz int, delta int32) int {
 	stop := se + 1
 	if nz >= 0 {
 		zeros := ^*mask & bandMask(k, se)
@@ -395,7 +414,7 @@ func (e *entropy) refineNonZero(b *[64]int16, mask *uint64, k, se, nz int, delta
 
 // correctBits reads one correction bit for each coefficient of b whose bit
 // is set in m, in zig-zag order; b nil only skips the bits.
-func (e *entropy) correctBits(b *[64]int16, m uint64, delta int32) {
+func (e *entropy) correctBits(b *coefBlock, m uint64, delta int32) {
 	n := bits.OnesCount64(m)
 	if e.nbits < n {
 		e.refill()
@@ -440,64 +459,142 @@ func (e *entropy) correctBits(b *[64]int16, m uint64, delta int32) {
 
 // correct adds bit*delta to the magnitude of the non-zero coefficient b[k],
 // saturating (so that it stays non-zero).
-func correct(b *[64]int16, k int, bit, delta int32) {
-	c := int32(b[k&63])
+func correct(b *coefBlock, k int, bit, delta int32) {
+	c := coef(b, k)
 	s := c >> 31 // 0 or -1
 	c += bit * ((delta ^ s) - s)
-	b[k&63] = int16(max(-32768, min(c, 32767)))
+	setCoef(b, k, int16(max(-32768, min(c, 32767))))
 }
 
 // reconstructProgressive dequantizes and inverse-transforms the blocks of
-// every reconstructed component that covers the image, rows of blocks being
-// shared among GOMAXPROCS goroutines.
+// every reconstructed component, each into the memory its coefficients
+// took, and makes the planes. A reconstructed component that had no scan
+// gets a zero plane.
 func (d *decoder) reconstructProgressive() {
-	h0, v0 := d.comp[0].h, d.comp[0].v
 	for ci := 0; ci < d.nComp; ci++ {
-		if d.coefs[ci] == nil {
+		if !d.keep[ci] {
 			continue
 		}
 		c := &d.comp[ci]
-		bh, bv := 8*h0/c.h, 8*v0/c.v // frame pixels per block
-		rows := (d.height + bv - 1) / bv
-		cols := (d.width + bh - 1) / bh
-		workers := min(runtime.GOMAXPROCS(0), max(1, rows*cols/1024))
-		var wg sync.WaitGroup
-		for w := 0; w < workers; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				d.reconstructRows(ci, w*rows/workers, (w+1)*rows/workers, cols)
-			}()
+		stride, rows := d.mxx*c.h*d.bs, d.myy*c.v*d.bs
+		if d.coefs[ci] == nil {
+			d.planes[ci] = plane{make([]byte, stride*rows), stride}
+			continue
 		}
-		wg.Wait()
+		d.reconstructInPlace(ci)
+		pix := d.coefs[ci][: stride*rows : stride*rows]
+		d.planes[ci] = plane{pix, stride}
+		d.coefs[ci] = nil
 	}
 }
 
-// reconstructRows reconstructs block rows [r0, r1) of component ci.
-func (d *decoder) reconstructRows(ci, r0, r1, cols int) {
+// reconstructBlocksPerWorker is the least number of blocks per goroutine
+// that reconstructs a progressive component (a variable for the tests).
+var reconstructBlocksPerWorker = 1024
+
+// reconstructInPlace reconstructs component ci into the start of its
+// coefficient memory, a plane of d.mxx*c.h*bs samples per row padded to
+// whole MCUs, rows of blocks being shared among GOMAXPROCS goroutines.
+//
+// A block row's samples take at most half the bytes of its coefficients
+// (bs*bs <= 64 bytes per block against 128), so the samples of block row r
+// end before the coefficients of row r start when r >= 1: rows can be
+// transformed in order, each as soon as the rows whose coefficients its
+// samples overwrite are done. Row 0 is transformed from a copy. The samples
+// of blocks that only pad the image to whole MCUs are zeroed.
+func (d *decoder) reconstructInPlace(ci int) {
 	c := &d.comp[ci]
-	p := &d.planes[ci]
+	h0, v0 := d.comp[0].h, d.comp[0].v
+	bh, bv := 8*h0/c.h, 8*v0/c.v // frame pixels per block
+	rows := (d.height + bv - 1) / bv
+	cols := (d.width + bh - 1) / bh
+	bw := d.mxx * c.h // blocks per row of coefficients
+	bs := d.bs
+	buf := d.coefs[ci]
+	stride := bw * bs
+	coefRow := bw * len(coefBlock{}) // bytes per block row of coefficients
+	pixRow := bs * stride            // and of samples
+	if rows == 0 || cols == 0 {
+		return // an empty frame: an empty plane
+	}
+	row0 := append([]byte(nil), buf[:coefRow]...)
+
+	var (
+		next atomic.Int64
+		mu   sync.Mutex
+		cond = sync.Cond{L: &mu}
+		done = make([]bool, rows)
+		low  int // rows [0, low) are done
+	)
+	work := func() {
+		var blk [64]int32
+		for {
+			r := int(next.Add(1)) - 1
+			if r >= rows {
+				return
+			}
+			src := row0
+			if r > 0 {
+				src = buf[r*coefRow : (r+1)*coefRow]
+				// The last row of coefficients the samples overwrite.
+				last := ((r+1)*pixRow - 1) / coefRow
+				mu.Lock()
+				for low <= last {
+					cond.Wait()
+				}
+				mu.Unlock()
+			}
+			d.reconstructRow(ci, r, cols, src, buf[r*pixRow:(r+1)*pixRow], stride, &blk)
+			mu.Lock()
+			done[r] = true
+			for low < rows && done[low] {
+				low++
+			}
+			cond.Broadcast()
+			mu.Unlock()
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), max(1, rows*cols/reconstructBlocksPerWorker))
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work()
+		}()
+	}
+	work()
+	wg.Wait()
+	clear(buf[rows*pixRow : d.myy*c.v*pixRow])
+}
+
+// reconstructRow transforms block row r of component ci, whose coefficients
+// are src, into the samples dst (bs rows of stride bytes), zeroing those
+// right of column cols. blk must be zero; it is left so.
+func (d *decoder) reconstructRow(ci, r, cols int, src, dst []byte, stride int, blk *[64]int32) {
+	c := &d.comp[ci]
 	q := &d.quant[c.tq]
 	bs := d.bs
-	stride := d.mxx * c.h
-	var blk [64]int32
-	for by := r0; by < r1; by++ {
-		for bx := 0; bx < cols; bx++ {
-			bi := by*stride + bx
-			src := (*[64]int16)(d.coefs[ci][bi*64 : bi*64+64])
-			m := d.masks[ci][bi] &^ 1
-			blk[0] = int32(src[0]) * q[0]
-			last := 0
-			for mm := m; mm != 0; mm &= mm - 1 {
-				k := bits.TrailingZeros64(mm) & 63
-				blk[unzig[k]] = int32(src[k]) * q[k]
-				last = k
-			}
-			d.idct(&blk, last, p.pix[by*bs*p.stride+bx*bs:], p.stride)
-			blk[0] = 0
-			for mm := m; mm != 0; mm &= mm - 1 {
-				blk[unzig[bits.TrailingZeros64(mm)&63]] = 0
-			}
+	masks := d.masks[ci][r*d.mxx*c.h:]
+	for bx := 0; bx < cols; bx++ {
+		b := (*coefBlock)(src[bx*len(coefBlock{}):])
+		m := masks[bx] &^ 1
+		blk[0] = coef(b, 0) * q[0]
+		last := 0
+		for mm := m; mm != 0; mm &= mm - 1 {
+			k := bits.TrailingZeros64(mm) & 63
+			blk[unzig[k]] = coef(b, k) * q[k]
+			last = k
+		}
+		d.idct(blk, last, dst[bx*bs:], stride)
+		blk[0] = 0
+		for mm := m; mm != 0; mm &= mm - 1 {
+			blk[unzig[bits.TrailingZeros64(mm)&63]] = 0
+		}
+	}
+	if pad := cols * bs; pad < stride {
+		for y := 0; y < bs; y++ {
+			clear(dst[y*stride+pad : (y+1)*stride])
 		}
 	}
 }
