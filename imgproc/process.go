@@ -3,7 +3,12 @@ package imgproc
 import (
 	"image"
 	"io"
+	"runtime"
 )
+
+// collectAfterDecode is the source size, in pixels, from which render runs
+// the garbage collector between decoding and resampling.
+const collectAfterDecode = 4 << 20
 
 // Process decodes src, applies the EXIF orientation, converts to gray when
 // o.Gray, scales to o.OutputSize and encodes the result into w. It checks the
@@ -64,6 +69,15 @@ func render(src []byte, o Options) (image.Image, Info, error) {
 	m, err := decode(h, src, hint)
 	if err != nil {
 		return nil, Info{}, errDecode
+	}
+	if int64(h.srcW)*int64(h.srcH) >= collectAfterDecode {
+		// The input and the decoder's working memory (the coefficients
+		// of a progressive JPEG, but for the result) are garbage now:
+		// collect them, so that the resampler and the encoder reuse
+		// that memory instead of growing the heap past the decoder's
+		// peak. The live heap is then mostly pixel planes, which the
+		// collector does not scan: it takes well under a millisecond.
+		runtime.GC()
 	}
 	if b := m.Bounds(); b.Dx() != h.srcW || b.Dy() != h.srcH {
 		// A decoder may have honoured the shrink hint; nothing else.
