@@ -1,7 +1,6 @@
 package imgproc
 
 import (
-	"bytes"
 	"errors"
 	"image"
 	"image/color"
@@ -24,7 +23,7 @@ import (
 // decode gets the header Check read and a hint of what is needed.
 type codec struct {
 	config func(io.Reader) (image.Config, error)
-	decode func(src []byte, h header, hint decodeHint) (image.Image, error)
+	decode func(in input, h header, hint decodeHint) (image.Image, error)
 }
 
 // decodeHint says what the pipeline needs from a decoder.
@@ -38,8 +37,8 @@ type decodeHint struct {
 }
 
 // reader adapts an io.Reader decoder.
-func reader(f func(io.Reader) (image.Image, error)) func([]byte, header, decodeHint) (image.Image, error) {
-	return func(b []byte, _ header, _ decodeHint) (image.Image, error) { return f(bytes.NewReader(b)) }
+func reader(f func(io.Reader) (image.Image, error)) func(input, header, decodeHint) (image.Image, error) {
+	return func(in input, _ header, _ decodeHint) (image.Image, error) { return f(in.open()) }
 }
 
 // codecs maps the names returned by Sniff to their decoders.
@@ -57,20 +56,53 @@ var codecs = map[string]codec{
 // image/jpeg, at full size, for the streams it leaves to it. An RGB (not
 // YCbCr) JPEG is decoded in full and, when its G and B are stored at
 // reduced resolution, they are upsampled as libjpeg does.
-func decodeJPEG(src []byte, h header, hint decodeHint) (image.Image, error) {
+func decodeJPEG(in input, h header, hint decodeHint) (image.Image, error) {
 	if h.colorModel == color.RGBAModel {
 		hint = decodeHint{shrink: 1}
 	}
-	m, err := fastjpeg.Decode(bytes.NewReader(src), fastjpeg.DecodeOptions{GrayOnly: hint.gray, Shrink: hint.shrink})
+	m, err := fastjpeg.Decode(in.open(), fastjpeg.DecodeOptions{GrayOnly: hint.gray, Shrink: hint.shrink})
 	if errors.Is(err, fastjpeg.ErrUnsupported) {
 		slog.Info("JPEG que nuestro decodificador no admite; se usa image/jpeg", "motivo", err)
-		m, err = jpeg.Decode(bytes.NewReader(src))
+		m, err = jpeg.Decode(in.open())
 	}
 	if rgba, ok := m.(*image.RGBA); ok && err == nil {
-		hs, vs := jpegRGBSampling(src)
+		hs, vs := jpegRGBSampling(in.data) // the SOF is among the headers
 		fancyRGB(rgba, hs, vs)
 	}
 	return m, err
+}
+
+// jpegHeadersEnd returns the length of the headers of the JPEG stream b:
+// the offset just past the first SOS segment, where the entropy-coded data
+// begin, or 0 if b does not hold them all (or they are not laid out
+// plainly: then the whole stream is read).
+func jpegHeadersEnd(b []byte) int {
+	if len(b) < 2 || b[0] != 0xff || b[1] != 0xd8 {
+		return 0
+	}
+	p := 2
+	for p+4 <= len(b) {
+		if b[p] != 0xff {
+			return 0
+		}
+		marker := b[p+1]
+		if marker == 0xff { // fill byte
+			p++
+			continue
+		}
+		if marker == 0 || marker == 0x01 || marker == 0xd8 || marker == 0xd9 || (marker >= 0xd0 && marker <= 0xd7) {
+			return 0 // no stand-alone markers before the first scan
+		}
+		n := int(b[p+2])<<8 | int(b[p+3])
+		if n < 2 || p+2+n > len(b) {
+			return 0
+		}
+		p += 2 + n
+		if marker == 0xda {
+			return p
+		}
+	}
+	return 0
 }
 
 // jpegShrink returns the DCT-domain reduction (1, 2, 4 or 8) to ask of the
@@ -95,10 +127,15 @@ func jpegShrink(w, h, tw, th int, filter string) int {
 
 // decode decodes src, whose header h Check has read.
 func decode(h header, src []byte, hint decodeHint) (image.Image, error) {
+	return decodeInput(h, input{data: src}, hint)
+}
+
+// decodeInput is decode on an input.
+func decodeInput(h header, in input, hint decodeHint) (image.Image, error) {
 	if hint.shrink == 0 {
 		hint.shrink = 1
 	}
-	return codecs[h.Format].decode(src, h, hint)
+	return codecs[h.Format].decode(in, h, hint)
 }
 
 // pngEncoder is shared: its buffer pool makes repeated encodes cheaper.

@@ -1,6 +1,7 @@
 package imgproc
 
 import (
+	"bytes"
 	"image"
 	"io"
 	"runtime"
@@ -17,7 +18,29 @@ const collectAfterDecode = 4 << 20
 // as a KindDecode error too, so a caller that cares about w should keep its
 // own error.
 func Process(src []byte, w io.Writer, o Options) (Info, error) {
-	m, info, err := render(src, o)
+	return processInput(input{data: src}, w, o)
+}
+
+// input is an image to process: all its bytes, or, for a large JPEG left in
+// its file (see openInput), the bytes of its headers and the file.
+type input struct {
+	data []byte      // the image, or its headers when file is set
+	file io.ReaderAt // the whole image, size bytes, when set
+	size int64
+}
+
+// open returns a reader of the whole image, which can also read at an
+// offset (the JPEG decoder's parallel path uses that).
+func (in input) open() io.ReadSeeker {
+	if in.file != nil {
+		return io.NewSectionReader(in.file, 0, in.size)
+	}
+	return bytes.NewReader(in.data)
+}
+
+// processInput is Process on an input.
+func processInput(in input, w io.Writer, o Options) (Info, error) {
+	m, info, err := renderInput(in, o)
 	if err != nil {
 		return Info{}, err
 	}
@@ -34,12 +57,19 @@ var streamPNGs = true
 // render is Process without the encoding: it returns the image that would
 // be encoded.
 func render(src []byte, o Options) (image.Image, Info, error) {
+	return renderInput(input{data: src}, o)
+}
+
+// renderInput is render on an input. Only a JPEG's headers are needed in
+// in.data: Check reads nothing else.
+func renderInput(in input, o Options) (image.Image, Info, error) {
+	src := in.data
 	h, err := checkHeader(src, o)
 	if err != nil {
 		return nil, Info{}, err
 	}
 	flatten := o.Format == FormatJPEG // JPEG has no alpha: composite over white
-	if h.Format == "png" && streamPNGs {
+	if h.Format == "png" && streamPNGs && in.file == nil {
 		if ph, err := parsePNGHeader(src); err == nil && ph.w == h.srcW && ph.h == h.srcH {
 			n := 1
 			switch {
@@ -66,7 +96,7 @@ func render(src []byte, o Options) (image.Image, Info, error) {
 		}
 		hint.shrink = jpegShrink(h.srcW, h.srcH, tw, th, o.Filter)
 	}
-	m, err := decode(h, src, hint)
+	m, err := decodeInput(h, in, hint)
 	if err != nil {
 		return nil, Info{}, errDecode
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"sync"
 
 	"procesa/proto"
 )
@@ -73,10 +74,13 @@ func RunJob(job proto.Job) (res proto.Result) {
 			return fail(500, msgBadOptions)
 		}
 	}
-	src, err := os.ReadFile(job.Input)
+	in, file, err := openInput(job.Input)
 	if err != nil {
 		slog.Error("leyendo la imagen subida", "tarea", job.ID, "error", err)
 		return fail(500, msgReadInput)
+	}
+	if file != nil {
+		defer file.f.Close()
 	}
 
 	f, err := os.OpenFile(job.Output, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
@@ -102,13 +106,17 @@ func RunJob(job proto.Job) (res proto.Result) {
 
 	cw := &countingWriter{w: f}
 	bw := bufio.NewWriterSize(cw, 64<<10)
-	info, err := Process(src, bw, opts)
+	info, err := processInput(in, bw, opts)
 	if err == nil {
 		err = bw.Flush()
 	}
 	if cw.err != nil {
 		slog.Error("escribiendo el resultado", "tarea", job.ID, "error", cw.err)
 		return fail(500, msgWrite)
+	}
+	if rerr := file.err(); rerr != nil {
+		slog.Error("leyendo la imagen subida", "tarea", job.ID, "error", rerr)
+		return fail(500, msgReadInput)
 	}
 	if err != nil {
 		var ie *Error
@@ -135,6 +143,75 @@ func RunJob(job proto.Job) (res proto.Result) {
 		Height: info.OutHeight,
 		Bytes:  cw.n,
 	}
+}
+
+// Inputs from fileDirect bytes on that are JPEG streams whose headers fit in
+// their first jpegHeadMax bytes are decoded straight from their file.
+const (
+	fileDirect  = 1 << 20
+	jpegHeadMax = 256 << 10
+)
+
+// openInput reads the image at path. A large JPEG is left in its file, of
+// which only the headers are read: the decoder reads the rest as it needs
+// it, and never holds the whole of a progressive one (the file is then
+// returned, to be closed). Anything else is read whole.
+func openInput(path string) (input, *inputFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return input{}, nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return input{}, nil, err
+	}
+	size := st.Size()
+	if st.Mode().IsRegular() && size >= fileDirect {
+		head := make([]byte, min(size, jpegHeadMax))
+		if _, err := f.ReadAt(head, 0); err != nil {
+			f.Close()
+			return input{}, nil, err
+		}
+		if n := jpegHeadersEnd(head); n > 0 {
+			file := &inputFile{f: f}
+			return input{data: head[:n:n], file: file, size: size}, file, nil
+		}
+	}
+	b, err := io.ReadAll(f)
+	f.Close()
+	return input{data: b}, nil, err
+}
+
+// inputFile reads an input file at offsets, from any goroutine, and keeps
+// the first error other than io.EOF: the pipeline would report it as a
+// damaged image, the worker as a failure to read the upload.
+type inputFile struct {
+	f     *os.File
+	mu    sync.Mutex
+	first error
+}
+
+func (r *inputFile) ReadAt(p []byte, off int64) (int, error) {
+	n, err := r.f.ReadAt(p, off)
+	if err != nil && err != io.EOF {
+		r.mu.Lock()
+		if r.first == nil {
+			r.first = err
+		}
+		r.mu.Unlock()
+	}
+	return n, err
+}
+
+// err returns the first read error; r may be nil.
+func (r *inputFile) err() error {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.first
 }
 
 // countingWriter counts the bytes written to w and keeps w's first error,
