@@ -178,8 +178,8 @@ func openInput(path string) (input, *inputFile, error) {
 			return input{data: head[:n:n], file: file, size: size}, file, nil
 		}
 	}
-	b, err := io.ReadAll(f)
 	f.Close()
+	b, err := os.ReadFile(path) // into a buffer of the file's size
 	return input{data: b}, nil, err
 }
 
