@@ -153,6 +153,7 @@ func BenchmarkDecode(b *testing.B) {
 				b.Skip("no jpegtran to make a progressive file")
 			}
 			b.SetBytes(int64(len(*c.data)))
+			b.ReportAllocs() // B/op: the decoder's memory, input excluded
 			run(b, benchW*benchH, func() error {
 				_, err := Decode(bytes.NewReader(*c.data), c.o)
 				return err

@@ -35,12 +35,12 @@
 // T.81. The caller then decodes with image/jpeg and gets its answer.
 //
 // Memory is bounded by the dimensions declared in the frame header (for
-// progressive streams about 2 bytes per pixel and reconstructed component
-// and 1/8 for the others, the result being made in the same memory; for
-// sequential ones the result, plus the input itself for large images
-// decoded with Shrink >= 2): check them with DecodeConfig first, as
-// image/jpeg callers should. A progressive result keeps the memory of its
-// coefficients, about twice its own size, until it is dropped.
+// progressive streams, 2 bytes per sample of the result, which is made in
+// that memory, plus 1/8 byte per pixel and component; for sequential ones,
+// the result, plus the input itself for large images decoded with Shrink
+// >= 2): check them with DecodeConfig first, as image/jpeg callers should.
+// A progressive result keeps the memory of its coefficients, twice its own
+// size, until it is dropped.
 //
 // # Speed
 //
@@ -53,11 +53,12 @@
 // else at an arbitrary byte, where it resynchronises) so that the serial
 // Huffman decoding is shared by two cores. Progressive scans track non-zero
 // coefficients with 64-bit masks (GrayOnly keeps only the masks of the
-// chroma components), and when the input is an io.ReaderAt and io.Seeker (a
-// bytes.Reader, an os.File) each scan of a large progressive image runs on
-// its own goroutine, reading its part of the input with ReadAt, every block
-// row being processed as soon as the earlier scans are done with it. The results, errors included, are always those of
-// the serial decoder.
+// chroma components, Shrink only the coefficients its inverse DCTs use),
+// and when the input is an io.ReaderAt and io.Seeker (a bytes.Reader, an
+// os.File) each scan of a large progressive image runs on its own
+// goroutine, reading its part of the input with ReadAt, every block row
+// being processed as soon as the earlier scans are done with it. The
+// results, errors included, are always those of the serial decoder.
 //
 // # Encoding
 //

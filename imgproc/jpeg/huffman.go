@@ -120,6 +120,10 @@ type entropy struct {
 	// need has bit k set when zig-zag coefficient k matters to the output:
 	// progressive refinements of the others are parsed but not applied.
 	need uint64
+	// slot maps zig-zag indexes to the slots of stored coefficients
+	// (progressive scans with Shrink >= 2; see coefBlock), nil when
+	// every coefficient is stored.
+	slot *[64]int8
 }
 
 // refill tops the bit buffer up to at least 57 bits, unless the segment ends.

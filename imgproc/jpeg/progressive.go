@@ -16,19 +16,76 @@ import (
 // coefficient non-zero, which is what the refinement scans' parsing depends
 // on.
 
-// coefBlock holds a block's 64 coefficients in zig-zag order, each a
-// little-endian int16: coefficients live in byte slices so that the
-// reconstructed samples can take their place.
+// A block's coefficients are stored as little-endian int16s in byte slices,
+// so that the reconstructed samples can take their place: only those the
+// inverse DCT of the output block size uses (all 64 at full size, 16 with
+// Shrink 2, 4 with Shrink 4, the DC with Shrink 8), in zig-zag order. A
+// coefBlock is the window of up to 64 stored coefficients that starts at a
+// block's first one (the coefficient slices have room for the last block's
+// window); slot s of the block is its coefficient number s in that order.
 type coefBlock = [128]byte
 
-// coef returns zig-zag coefficient k of b.
-func coef(b *coefBlock, k int) int32 {
-	return int32(int16(binary.LittleEndian.Uint16(b[2*(k&63):])))
+// coef returns the coefficient in slot s of b.
+func coef(b *coefBlock, s int) int32 {
+	return int32(int16(binary.LittleEndian.Uint16(b[2*(s&63):])))
 }
 
-// setCoef sets zig-zag coefficient k of b.
-func setCoef(b *coefBlock, k int, v int16) {
-	binary.LittleEndian.PutUint16(b[2*(k&63):], uint16(v))
+// setCoef sets the coefficient in slot s of b.
+func setCoef(b *coefBlock, s int, v int16) {
+	binary.LittleEndian.PutUint16(b[2*(s&63):], uint16(v))
+}
+
+// slotOf maps, per reduced output block size, a zig-zag index to its slot
+// among the coefficients stored for a block, or -1 for one that is not
+// stored. At full size (nil here) the slot is the index.
+var slotOf = func() map[int]*[64]int8 {
+	m := map[int]*[64]int8{}
+	for bs, need := range needMask {
+		if bs == 8 {
+			continue
+		}
+		t := new([64]int8)
+		n := int8(0)
+		for k := range t {
+			t[k] = -1
+			if need&(1<<uint(k)) != 0 {
+				t[k] = n
+				n++
+			}
+		}
+		m[bs] = t
+	}
+	return m
+}()
+
+// identitySlots maps every zig-zag index to itself.
+var identitySlots = func() (t [64]int8) {
+	for k := range t {
+		t[k] = int8(k)
+	}
+	return t
+}()
+
+// blockBytes returns the bytes of coefficients stored per block.
+func (d *decoder) blockBytes() int {
+	return 2 * d.bs * d.bs
+}
+
+// slotOf returns the slot of the stored zig-zag coefficient k.
+func (e *entropy) slotOf(k int) int {
+	if e.slot == nil {
+		return k
+	}
+	return int(e.slot[k&63])
+}
+
+// put stores v as zig-zag coefficient k of b if it is stored.
+func (e *entropy) put(b *coefBlock, k int, v int16) {
+	if e.slot == nil {
+		setCoef(b, k, v)
+	} else if s := e.slot[k&63]; s >= 0 {
+		setCoef(b, int(s), v)
+	}
 }
 
 // sat16 saturates v to the int16 range.
@@ -68,7 +125,8 @@ func (d *decoder) progressiveScan(sc *scanHeader) error {
 			n := d.mxx * c.h * d.myy * c.v
 			d.masks[ci] = make([]uint64, n)
 			if d.keep[ci] {
-				d.coefs[ci] = make([]byte, n*len(coefBlock{}))
+				// Room for the last block's whole window.
+				d.coefs[ci] = make([]byte, n*d.blockBytes()+len(coefBlock{})-d.blockBytes())
 			}
 		}
 	}
@@ -100,7 +158,7 @@ type progRunner struct {
 func (p *progRunner) run() error {
 	d, e, sc := p.d, p.e, &p.sc
 	e.resetBits()
-	e.need = needMask[d.bs]
+	e.need, e.slot = needMask[d.bs], slotOf[d.bs]
 	if sc.n == 1 && sc.ss > 0 && p.ri == 0 {
 		return p.acScan()
 	}
@@ -114,7 +172,7 @@ func (p *progRunner) run() error {
 		bi := by*d.mxx*c.h + bx
 		var b *coefBlock // nil for a component that is not reconstructed
 		if d.coefs[ci] != nil {
-			b = (*coefBlock)(d.coefs[ci][bi*len(coefBlock{}):])
+			b = (*coefBlock)(d.coefs[ci][bi*d.blockBytes():])
 		}
 		mask := &d.masks[ci][bi]
 		switch {
@@ -216,6 +274,7 @@ func (p *progRunner) acScan() error {
 	stride := d.mxx * c.h
 	h := p.acTab[sc.comp[0].ta]
 	coefs, masks := d.coefs[ci], d.masks[ci]
+	bb := d.blockBytes()
 	delta := int32(1) << sc.al
 	for by := 0; by < bh; by++ {
 		if p.wait != nil {
@@ -233,7 +292,7 @@ func (p *progRunner) acScan() error {
 			bi := by*stride + bx
 			var b *coefBlock
 			if coefs != nil {
-				b = (*coefBlock)(coefs[bi*len(coefBlock{}):])
+				b = (*coefBlock)(coefs[bi*bb:])
 			}
 			var err error
 			switch {
@@ -301,7 +360,7 @@ func (e *entropy) acFirst(b *coefBlock, mask *uint64, h *huffTable, ss, se, al i
 			}
 			v := e.receiveExtend(s)
 			if b != nil {
-				setCoef(b, k, sat16(v<<al))
+				e.put(b, k, sat16(v<<al))
 			}
 			*mask |= 1 << uint(k&63)
 			continue
@@ -372,7 +431,7 @@ func (e *entropy) acRefine(b *coefBlock, mask *uint64, h *huffTable, ss, se int,
 			}
 			if z != 0 {
 				if b != nil {
-					setCoef(b, k, int16(z))
+					e.put(b, k, int16(z))
 				}
 				*mask |= 1 << uint(k&63)
 			}
@@ -423,8 +482,8 @@ func (e *entropy) correctBits(b *coefBlock, m uint64, delta int32) {
 		// Near the end of the segment (or more bits than the buffer
 		// holds): one bit at a time, so that overrun is detected.
 		for ; m != 0; m &= m - 1 {
-			if b != nil {
-				correct(b, bits.TrailingZeros64(m), int32(e.acc>>63), delta)
+			if k := bits.TrailingZeros64(m); b != nil && e.need&(1<<uint(k)) != 0 {
+				correct(b, e.slotOf(k), int32(e.acc>>63), delta)
 			}
 			e.acc <<= 1
 			e.nbits--
@@ -447,23 +506,30 @@ func (e *entropy) correctBits(b *coefBlock, m uint64, delta int32) {
 		for ; need != 0; need &= need - 1 {
 			k := bits.TrailingZeros64(need)
 			i := bits.OnesCount64(m & (uint64(1)<<uint(k) - 1))
-			correct(b, k, int32(v<<uint(i)>>63), delta)
+			correct(b, e.slotOf(k), int32(v<<uint(i)>>63), delta)
+		}
+		return
+	}
+	if e.slot == nil {
+		for ; m != 0; m &= m - 1 {
+			correct(b, bits.TrailingZeros64(m), int32(v>>63), delta)
+			v <<= 1
 		}
 		return
 	}
 	for ; m != 0; m &= m - 1 {
-		correct(b, bits.TrailingZeros64(m), int32(v>>63), delta)
+		correct(b, int(e.slot[bits.TrailingZeros64(m)&63]), int32(v>>63), delta)
 		v <<= 1
 	}
 }
 
-// correct adds bit*delta to the magnitude of the non-zero coefficient b[k],
-// saturating (so that it stays non-zero).
-func correct(b *coefBlock, k int, bit, delta int32) {
-	c := coef(b, k)
-	s := c >> 31 // 0 or -1
-	c += bit * ((delta ^ s) - s)
-	setCoef(b, k, int16(max(-32768, min(c, 32767))))
+// correct adds bit*delta to the magnitude of the non-zero coefficient in
+// slot s of b, saturating (so that it stays non-zero).
+func correct(b *coefBlock, s int, bit, delta int32) {
+	c := coef(b, s)
+	sign := c >> 31 // 0 or -1
+	c += bit * ((delta ^ sign) - sign)
+	setCoef(b, s, int16(max(-32768, min(c, 32767))))
 }
 
 // reconstructProgressive dequantizes and inverse-transforms the blocks of
@@ -496,8 +562,8 @@ var reconstructBlocksPerWorker = 1024
 // coefficient memory, a plane of d.mxx*c.h*bs samples per row padded to
 // whole MCUs, rows of blocks being shared among GOMAXPROCS goroutines.
 //
-// A block row's samples take at most half the bytes of its coefficients
-// (bs*bs <= 64 bytes per block against 128), so the samples of block row r
+// A block row's samples take half the bytes of its coefficients (bs*bs
+// bytes per block against 2*bs*bs), so the samples of block row r
 // end before the coefficients of row r start when r >= 1: rows can be
 // transformed in order, each as soon as the rows whose coefficients its
 // samples overwrite are done. Row 0 is transformed from a copy. The samples
@@ -512,12 +578,13 @@ func (d *decoder) reconstructInPlace(ci int) {
 	bs := d.bs
 	buf := d.coefs[ci]
 	stride := bw * bs
-	coefRow := bw * len(coefBlock{}) // bytes per block row of coefficients
-	pixRow := bs * stride            // and of samples
+	coefRow := bw * d.blockBytes() // bytes per block row of coefficients
+	pixRow := bs * stride          // and of samples
 	if rows == 0 || cols == 0 {
 		return // an empty frame: an empty plane
 	}
-	row0 := append([]byte(nil), buf[:coefRow]...)
+	row0 := make([]byte, coefRow+len(coefBlock{})) // with room for a window
+	copy(row0, buf[:coefRow])
 
 	var (
 		next atomic.Int64
@@ -535,7 +602,7 @@ func (d *decoder) reconstructInPlace(ci int) {
 			}
 			src := row0
 			if r > 0 {
-				src = buf[r*coefRow : (r+1)*coefRow]
+				src = buf[r*coefRow:]
 				// The last row of coefficients the samples overwrite.
 				last := ((r+1)*pixRow - 1) / coefRow
 				mu.Lock()
@@ -574,17 +641,26 @@ func (d *decoder) reconstructInPlace(ci int) {
 func (d *decoder) reconstructRow(ci, r, cols int, src, dst []byte, stride int, blk *[64]int32) {
 	c := &d.comp[ci]
 	q := &d.quant[c.tq]
-	bs := d.bs
+	bs, bb := d.bs, d.blockBytes()
+	need, slot := needMask[bs]&^1, slotOf[bs]
+	if slot == nil {
+		slot = &identitySlots
+	}
 	masks := d.masks[ci][r*d.mxx*c.h:]
 	for bx := 0; bx < cols; bx++ {
-		b := (*coefBlock)(src[bx*len(coefBlock{}):])
-		m := masks[bx] &^ 1
+		b := (*coefBlock)(src[bx*bb:])
+		ac := masks[bx] &^ 1
+		m := ac & need
 		blk[0] = coef(b, 0) * q[0]
-		last := 0
 		for mm := m; mm != 0; mm &= mm - 1 {
 			k := bits.TrailingZeros64(mm) & 63
-			blk[unzig[k]] = coef(b, k) * q[k]
-			last = k
+			blk[unzig[k]] = coef(b, int(slot[k])) * q[k]
+		}
+		// The last non-zero coefficient, stored or not, as the
+		// sequential decoder counts it.
+		last := 0
+		if ac != 0 {
+			last = 63 - bits.LeadingZeros64(ac)
 		}
 		d.idct(blk, last, dst[bx*bs:], stride)
 		blk[0] = 0
