@@ -153,7 +153,11 @@ func (e *encoder) header() []byte {
 // encodeRows encodes MCU rows [r0, r1), with a restart marker after each row
 // but the image's last when restarts are on.
 func (e *encoder) encodeRows(r0, r1 int) []byte {
-	bw := bitWriter{buf: make([]byte, 0, (r1-r0)*e.mxx*e.hv*e.hv*64)}
+	// A quarter of a byte per luma sample holds most photos at the usual
+	// qualities; append grows it for the others. (Reserving the worst
+	// case costs memory when the allocator hands out reused pages, which
+	// it must clear.)
+	bw := bitWriter{buf: make([]byte, 0, (r1-r0)*e.mxx*e.hv*e.hv*16)}
 	var (
 		blocks [6][64]float32
 		coef   [64]int32
