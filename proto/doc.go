@@ -31,8 +31,9 @@
 //     path.Clean would, keeping a trailing slash. It never climbs above "/".
 //     Invalid escapes and an escaped NUL ("%00") are 400.
 //   - A well-formed method other than GET, HEAD, POST and PUT is 501; it is
-//     reported after the whole head has been read and checked, so a broken
-//     head is still 400/431.
+//     reported after the whole head has been read and its syntax checked, so
+//     a broken head is still 400/431, but before Host, the target and the
+//     framing fields are interpreted.
 //   - Content-Length may repeat (in several fields or as a list such as
 //     "5, 5") only with identical values.
 //   - Transfer-Encoding must be exactly "chunked" (case-insensitive). Another

@@ -95,16 +95,19 @@ func ReadRequest(br *bufio.Reader, r *Request) error {
 	r.Target = s[ms+1 : ts]
 	r.Major, r.Minor = int(s[vs+5]-'0'), int(s[vs+7]-'0')
 	r.Header = h.fields(r.Header, s)
+	// An unknown method is 501 once the head is known to be well formed,
+	// before the meaning of its target and fields is checked: a client
+	// sending DELETE without Host learns that DELETE is not implemented.
+	switch r.Method {
+	case "GET", "HEAD", "POST", "PUT":
+	default:
+		return errNotImplemented
+	}
 	if err := r.parseTarget(); err != nil {
 		return err
 	}
 	if err := r.applyFields(); err != nil {
 		return err
-	}
-	switch r.Method {
-	case "GET", "HEAD", "POST", "PUT":
-	default:
-		return errNotImplemented
 	}
 	return nil
 }

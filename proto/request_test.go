@@ -96,11 +96,11 @@ func TestReadRequestStatus(t *testing.T) {
 		{"unknown method", "BREW / HTTP/1.1\r\n" + host + "\r\n", 501},
 		{"lower-case method", "get / HTTP/1.1\r\n" + host + "\r\n", 501},
 		{"DELETE", "DELETE /x HTTP/1.1\r\n" + host + "\r\n", 501},
-		{"unknown method, bad head", "BREW / HTTP/1.1\r\n\r\n", 400},
+		{"unknown method without Host", "BREW / HTTP/1.1\r\n\r\n", 501},
 
 		// Targets.
-		{"asterisk-form", "OPTIONS * HTTP/1.1\r\n" + host + "\r\n", 400},
-		{"authority-form", "CONNECT example.com:443 HTTP/1.1\r\n" + host + "\r\n", 400},
+		{"asterisk-form", "OPTIONS * HTTP/1.1\r\n" + host + "\r\n", 501},
+		{"authority-form", "CONNECT example.com:443 HTTP/1.1\r\n" + host + "\r\n", 501},
 		{"relative path", "GET a/b HTTP/1.1\r\n" + host + "\r\n", 400},
 		{"fragment", "GET /a#b HTTP/1.1\r\n" + host + "\r\n", 400},
 		{"ftp scheme", "GET ftp://example.com/ HTTP/1.1\r\n" + host + "\r\n", 400},
