@@ -100,12 +100,12 @@ func (h *Handler) route(w *netio.ResponseWriter, r *proto.Request) (string, int)
 		if !get {
 			return routeStatus, methodNotAllowed(w, "GET, HEAD")
 		}
-		return routeStatus, h.status(w, r, p[len("/estado/"):])
+		return routeStatus, h.status(w, r, taskID(p[len("/estado/"):]))
 	case strings.HasPrefix(p, "/resultado/"):
 		if !get {
 			return routeResult, methodNotAllowed(w, "GET, HEAD")
 		}
-		return routeResult, h.result(w, r, p[len("/resultado/"):])
+		return routeResult, h.result(w, r, taskID(p[len("/resultado/"):]))
 	case p == "/salud":
 		if !get {
 			return routeHealth, methodNotAllowed(w, "GET, HEAD")
@@ -132,6 +132,18 @@ func (h *Handler) route(w *netio.ResponseWriter, r *proto.Request) (string, int)
 		return routeOther, methodNotAllowed(w, "GET, HEAD, PUT")
 	}
 	return routeOther, methodNotAllowed(w, "PUT")
+}
+
+// taskID returns the id in a status or result path in the lower case the
+// store uses: UUIDs are case-insensitive (RFC 9562), so an id typed in
+// capitals finds its task. It allocates only for such an id.
+func taskID(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }
 
 // CountReply counts a reply netio made itself (a protocol error); it is
