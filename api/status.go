@@ -91,7 +91,7 @@ func (h *Handler) health(w *netio.ResponseWriter) int {
 	if alive == 0 {
 		code, state = 503, "sin procesos de trabajo"
 	}
-	b := append([]byte(`{"estado":`), netio.AppendJSONString(nil, state)...)
+	b := netio.AppendJSONString([]byte(`{"estado":`), state)
 	b = append(b, `,"procesos":`...)
 	b = strconv.AppendInt(b, int64(alive), 10)
 	b = append(b, `,"en_cola":`...)

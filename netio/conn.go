@@ -281,8 +281,9 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// unread reports whether part of the body may still be on the wire, and
-// whether it is too much (or of unknown size) to drain after the reply.
+// tooMuchLeft reports whether part of the body may still be on the wire
+// and is too much (or of unknown size) to drain after the reply, so that
+// the connection must close instead.
 func (b *bodyReader) tooMuchLeft() bool {
 	if b.done {
 		return false
