@@ -72,6 +72,29 @@ func TestNetcat(t *testing.T) {
 			}
 		}
 	})
+	t.Run("lo que sigue a la solicitud", func(t *testing.T) {
+		// The server closes after an HTTP/1.0 reply while nc is still
+		// sending: a newline typed after the body, or a file the request
+		// did not declare. The reply must reach nc all the same.
+		png, err := os.ReadFile(goldenImage(t, "video-001.png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		head := "POST /procesar HTTP/1.0\r\nContent-Length: " + strconv.Itoa(len(png)) + "\r\n\r\n"
+		for name, tc := range map[string]struct {
+			in   []byte
+			want string
+		}{
+			"salto de línea tras el cuerpo": {append(append([]byte(head), png...), "\r\n"...), "HTTP/1.1 202 "},
+			"archivo no declarado":          {append([]byte("GET /salud HTTP/1.0\r\n\r\n"), png...), "HTTP/1.1 200 "},
+		} {
+			for i := range 10 {
+				if out := nc(t, s, tc.in); !bytes.HasPrefix(out, []byte(tc.want)) {
+					t.Fatalf("%s, intento %d: nc recibió %q; se esperaba %q…", name, i+1, out, tc.want)
+				}
+			}
+		}
+	})
 	// Raw uploads leave no files behind: their tasks are synchronous.
 	id := upload(t, s.base(), photo(t), "")
 	waitDone(t, s.base(), id)

@@ -38,7 +38,7 @@ type conn struct {
 	// each read gets BodyTimeout. connReader sets it on rwc only when a read
 	// reaches the network, so a request that arrived whole costs no timer.
 	readBy  time.Time
-	linger  bool      // an error reply went out: read what the client still sends before closing
+	linger  bool      // a reply went out: read what the client still sends before closing
 	applied time.Time // the read deadline last set on rwc by this goroutine
 }
 
@@ -133,13 +133,20 @@ func (c *conn) serveRequest() bool {
 	if !c.w.wrote {
 		c.w.Error(errors.New("netio: handler did not reply"))
 	}
-	if c.w.err != nil || c.w.close {
+	if c.w.err != nil {
+		return false // the connection is dead
+	}
+	// From here on, closing follows a reply the client must be able to
+	// read, whatever it still sends after its request: linger.
+	if c.w.close {
+		c.linger = true
 		return false
 	}
 	if !c.body.done {
 		// The reply promised keep-alive, so the rest is small: drain it.
 		n, err := io.Copy(io.Discard, io.LimitReader(&c.body, drainLimit+1))
 		if err != nil || n > drainLimit || !c.body.done {
+			c.linger = true
 			return false
 		}
 	}
@@ -159,19 +166,20 @@ func (c *conn) replyError(status int, msg string) {
 	}
 }
 
-// Lingering close: after an error reply the client may still be sending
-// (a body we refused, the rest of a broken request). Closing at once with
-// unread bytes makes the kernel send a reset, which can destroy the reply
-// before the client reads it. So the server shuts its side for writing and
-// reads what comes, for a short while, before closing.
+// Lingering close: after a reply the client may still be sending (a body
+// we refused, the rest of a broken request, a newline netcat added after an
+// HTTP/1.0 upload). Closing at once with unread bytes makes the kernel send
+// a reset, which can destroy the reply before the client reads it. So after
+// any reply the server shuts its side for writing and reads what comes, for
+// a short while, before closing.
 const (
 	lingerTime  = 500 * time.Millisecond
 	lingerBytes = 4 << 20
 )
 
-// close closes the connection, lingering first if an error reply was sent.
+// close closes the connection, lingering first if a reply was sent.
 func (c *conn) close() {
-	if c.linger || c.w.close && !c.body.done {
+	if c.linger {
 		lingerClose(c.rwc)
 		return
 	}
