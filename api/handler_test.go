@@ -101,6 +101,11 @@ func TestRoutesRefuse(t *testing.T) {
 		{"GET", "/resultado/" + id, "", 404, "", `"estado":"No encontrado"`},
 		{"GET", "/", "", 200, "", "POST /procesar"},
 		{"GET", "/estado/" + strings.ToUpper(id), "", 404, "", `{"id_tarea":"` + id + `","estado":"No encontrado"}`},
+		{"GET", "/estado/" + id, "TEXT/PLAIN", 404, "", "No encontrado\n"},
+		{"GET", "/resultado/" + id + "?esperar=2", "", 400, "", "«esperar»"},
+		{"GET", "/resultado/" + id + "?esperar=%zz", "", 400, "", "«esperar»"},
+		{"POST", "/procesar?escala=%zz", "", 400, "", "«escala»"},
+		{"POST", "/procesar?escala=0.5%", "", 400, "", "«escala»"},
 	} {
 		resp, body := do(t, tc.method, base+tc.path, tc.accept)
 		if resp.StatusCode != tc.status || resp.Header.Get("Allow") != tc.allow || !strings.Contains(body, tc.body) {
@@ -111,7 +116,7 @@ func TestRoutesRefuse(t *testing.T) {
 	_, metrics := do(t, "GET", base+"/metricas", "")
 	for _, want := range []string{
 		`procesa_solicitudes_total{ruta="estado",codigo="405"} 1`,
-		`procesa_solicitudes_total{ruta="estado",codigo="404"} 4`,
+		`procesa_solicitudes_total{ruta="estado",codigo="404"} 5`,
 		`procesa_reinicios_procesos_total 3`,
 		`procesa_procesos_vivos 1`,
 		`procesa_procesamiento_segundos_bucket{le="+Inf"} 0`,

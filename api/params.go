@@ -2,7 +2,9 @@ package api
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"procesa/imgproc"
 )
@@ -15,6 +17,53 @@ func (e *paramError) Status() int   { return 400 }
 
 func badParam(name, want string) error {
 	return &paramError{"parámetro «" + name + "» inválido: " + want}
+}
+
+// queryParams are the query parameters the routes read (SPEC §4).
+var queryParams = [...]string{"escala", "ancho", "alto", "gris", "formato", "calidad", "filtro", "esperar"}
+
+// parseQuery decodes a query string as url.ParseQuery does, except that a
+// pair of ours whose value cannot be percent-decoded is a 400 naming it
+// instead of a pair silently dropped. Other bad pairs are ignored, as any
+// parameter the server does not know.
+func parseQuery(raw string) (url.Values, error) {
+	q := url.Values{}
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		key, err := url.QueryUnescape(k)
+		if err != nil {
+			continue
+		}
+		val, err := url.QueryUnescape(v)
+		if err != nil {
+			if slices.Contains(queryParams[:], key) {
+				return nil, badParam(key, "tiene una secuencia «%» mal formada")
+			}
+			continue
+		}
+		q[key] = append(q[key], val)
+	}
+	return q, nil
+}
+
+// parseWait reads esperar: 1 to wait, 0 (or none) not to.
+func parseWait(q url.Values) (bool, error) {
+	v, ok := q["esperar"]
+	if !ok || len(v) == 0 {
+		return false, nil
+	}
+	switch v[0] {
+	case "1":
+		return true, nil
+	case "0":
+		return false, nil
+	}
+	return false, badParam("esperar", "use 1 o 0")
 }
 
 // parseOptions reads the upload parameters of SPEC §4 from q over the
@@ -83,14 +132,8 @@ func parseOptions(q url.Values, def imgproc.Options) (o imgproc.Options, wait bo
 			return o, false, badParam("filtro", "use «cercano», «bilineal» o «bicubico»")
 		}
 	}
-	if v, ok := get("esperar"); ok {
-		switch v {
-		case "1":
-			wait = true
-		case "0":
-		default:
-			return o, false, badParam("esperar", "use 1 o 0")
-		}
+	if wait, err = parseWait(q); err != nil {
+		return o, false, err
 	}
 	return o, wait, o.Validate()
 }

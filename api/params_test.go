@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -66,9 +67,44 @@ func TestWantsText(t *testing.T) {
 		"text/plain; charset=utf-8":          true,
 		"application/json":                   false,
 		"application/json, text/plain;q=0.5": false,
+		"TEXT/PLAIN":                         true,
+		"Text/Plain; Charset=UTF-8":          true,
 	} {
 		if got := wantsText(accept); got != want {
 			t.Errorf("wantsText(%q) = %v; want %v", accept, got, want)
+		}
+	}
+}
+
+func TestParseQuery(t *testing.T) {
+	tests := []struct {
+		raw       string
+		want      url.Values
+		wantParam string // the parameter a 400 must name
+	}{
+		{"", url.Values{}, ""},
+		{"escala=0.5&formato=png&gris", url.Values{"escala": {"0.5"}, "formato": {"png"}, "gris": {""}}, ""},
+		{"escala=%30.5&x=a+b", url.Values{"escala": {"0.5"}, "x": {"a b"}}, ""},
+		{"&&escala=2&", url.Values{"escala": {"2"}}, ""},
+		{"x=%zz&escala=2", url.Values{"escala": {"2"}}, ""}, // not ours: ignored
+		{"%zz=1&escala=2", url.Values{"escala": {"2"}}, ""},
+		{"escala=%zz", nil, "escala"},
+		{"escala=0.5%", nil, "escala"},
+		{"formato=%zz&escala=2", nil, "formato"},
+		{"esc%61la=%2", nil, "escala"},
+		{"esperar=%", nil, "esperar"},
+	}
+	for _, tc := range tests {
+		q, err := parseQuery(tc.raw)
+		if tc.wantParam != "" {
+			pe, ok := err.(*paramError)
+			if !ok || pe.Status() != 400 || !strings.Contains(pe.Error(), "«"+tc.wantParam+"»") {
+				t.Errorf("parseQuery(%q) error = %v; want a 400 naming %q", tc.raw, err, tc.wantParam)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(q, tc.want) {
+			t.Errorf("parseQuery(%q) = %v, %v; want %v", tc.raw, q, err, tc.want)
 		}
 	}
 }

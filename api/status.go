@@ -44,7 +44,11 @@ func (h *Handler) buffer() *[]byte {
 
 // wantsText reports whether an Accept value prefers text/plain to JSON.
 func wantsText(accept string) bool {
-	return accept != "" && strings.Contains(accept, "text/plain") && !strings.Contains(accept, "json")
+	if accept == "" {
+		return false
+	}
+	accept = strings.ToLower(accept) // media types are case-insensitive
+	return strings.Contains(accept, "text/plain") && !strings.Contains(accept, "json")
 }
 
 func appendNotFound(b []byte, id string) []byte {
@@ -57,7 +61,15 @@ func appendNotFound(b []byte, id string) []byte {
 // with the status while it is not (or when it failed), 404 when unknown.
 // With esperar=1 it first waits for the task to finish.
 func (h *Handler) result(w *netio.ResponseWriter, r *proto.Request, id string) int {
-	if v := r.Query()["esperar"]; len(v) > 0 && v[0] == "1" {
+	q, err := parseQuery(r.RawQuery)
+	if err != nil {
+		return replyError(w, err)
+	}
+	wait, err := parseWait(q)
+	if err != nil {
+		return replyError(w, err)
+	}
+	if wait {
 		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WaitLimit)
 		h.cfg.Store.Wait(ctx, id)
 		cancel()

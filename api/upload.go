@@ -45,7 +45,11 @@ func (e *apiError) Status() int   { return e.status }
 // GET /<nombre> under --directorio: it stores the image as a new task and
 // answers 202 with the task id, or with the result itself for esperar=1.
 func (h *Handler) upload(w *netio.ResponseWriter, r *proto.Request, body io.Reader) int {
-	opts, wait, err := parseOptions(r.Query(), h.cfg.Defaults)
+	q, err := parseQuery(r.RawQuery)
+	if err != nil {
+		return replyError(w, err)
+	}
+	opts, wait, err := parseOptions(q, h.cfg.Defaults)
 	if err != nil {
 		return replyError(w, err)
 	}

@@ -3,7 +3,6 @@ package proto
 import (
 	"bufio"
 	"io"
-	"net/url"
 	"path"
 	"strings"
 )
@@ -486,12 +485,6 @@ func parseDecimal(s string) (int64, bool) {
 		n = n*10 + d
 	}
 	return n, true
-}
-
-// Query parses RawQuery. Malformed pairs are dropped.
-func (r *Request) Query() url.Values {
-	v, _ := url.ParseQuery(r.RawQuery)
-	return v
 }
 
 // HasBody reports whether the request announces a body.

@@ -357,17 +357,6 @@ func TestReadRequestReuse(t *testing.T) {
 	}
 }
 
-func TestQuery(t *testing.T) {
-	r, err := readReq(t, "GET /?escala=0.5&formato=png&x=%zz&gris HTTP/1.1\r\nHost: a\r\n\r\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := r.Query()
-	if q.Get("escala") != "0.5" || q.Get("formato") != "png" || !q.Has("gris") {
-		t.Errorf("Query() = %v", q)
-	}
-}
-
 func TestHasBody(t *testing.T) {
 	for _, tt := range []struct {
 		r    Request
