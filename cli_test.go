@@ -112,3 +112,34 @@ func TestBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownOptionAsTyped checks that an unknown option is named as the
+// user typed it, with the dashes they used, and that a one-letter option
+// glued to its value ("-p0") gets the right form as a hint.
+func TestUnknownOptionAsTyped(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		arg, want, notWant string
+	}{
+		{"-p0", `opción desconocida: -p0 (¿quiso decir "-p 0"?)`, "--p0"},
+		{"-w4", `opción desconocida: -w4 (¿quiso decir "-w 4"?)`, "--w4"},
+		{"-e0.5", `opción desconocida: -e0.5 (¿quiso decir "-e 0.5"?)`, "--e0.5"},
+		{"-i127.0.0.1", `opción desconocida: -i127.0.0.1 (¿quiso decir "-i 127.0.0.1"?)`, "--i127"},
+		{"--p0", "opción desconocida: --p0 (vea procesa -h)", "quiso decir"},
+		{"-puerto0", "opción desconocida: -puerto0 (vea procesa -h)", "quiso decir"},
+		{"-nope", "opción desconocida: -nope (vea procesa -h)", "--nope"},
+		{"--nope=3", "opción desconocida: --nope (vea procesa -h)", "=3"},
+		{"---x", "opción mal escrita: ---x (vea procesa -h)", "bad flag"},
+	} {
+		out, errOut, code := runProcesa(t, c.arg)
+		if code != 2 || out != "" {
+			t.Errorf("procesa %s: estado %d, stdout %q; se esperaba 2 y nada", c.arg, code, out)
+		}
+		if errOut != "procesa: "+c.want+"\n" {
+			t.Errorf("procesa %s: stderr %q, se esperaba %q", c.arg, errOut, "procesa: "+c.want)
+		}
+		if strings.Contains(errOut, c.notWant) {
+			t.Errorf("procesa %s: stderr %q no debe contener %q", c.arg, errOut, c.notWant)
+		}
+	}
+}

@@ -107,7 +107,13 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 			usage()
 			return nil, err
 		}
-		return nil, spanishFlagError(err)
+		// On an unknown option the flag package has already consumed
+		// the argument it failed on: it is the one before fs.Args().
+		typed := ""
+		if i := len(args) - len(fs.Args()) - 1; i >= 0 && i < len(args) {
+			typed = args[i]
+		}
+		return nil, spanishFlagError(err, typed)
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("argumento inesperado: %q (¿quiso decir \"procesa cliente\"?)", fs.Arg(0))
@@ -119,13 +125,23 @@ var (
 	undefinedFlag = regexp.MustCompile(`^flag provided but not defined: (.*)$`)
 	invalidValue  = regexp.MustCompile(`^invalid value "(.*)" for flag (-\S+): (.*)$`)
 	missingArg    = regexp.MustCompile(`^flag needs an argument: (.*)$`)
+	badSyntax     = regexp.MustCompile(`^bad flag syntax: (.*)$`)
 )
 
-// spanishFlagError rewrites the flag package's English errors.
-func spanishFlagError(err error) error {
+// spanishFlagError rewrites the flag package's English errors. typed is
+// the argument the parse stopped at, as the user typed it, so that an
+// unknown option is named as typed ("-p0", not "--p0").
+func spanishFlagError(err error, typed string) error {
 	s := err.Error()
 	if m := undefinedFlag.FindStringSubmatch(s); m != nil {
-		return fmt.Errorf("opción desconocida: %s (vea procesa -h)", dashes(m[1]))
+		name := dashes(m[1])
+		if strings.HasPrefix(typed, "-") {
+			name, _, _ = strings.Cut(typed, "=")
+		}
+		if hint := joinedShort(typed); hint != "" {
+			return fmt.Errorf("opción desconocida: %s (¿quiso decir %q?)", name, hint)
+		}
+		return fmt.Errorf("opción desconocida: %s (vea procesa -h)", name)
 	}
 	if m := invalidValue.FindStringSubmatch(s); m != nil {
 		return fmt.Errorf("valor inválido %q para %s: %s", m[1], dashes(m[2]), m[3])
@@ -133,7 +149,27 @@ func spanishFlagError(err error) error {
 	if m := missingArg.FindStringSubmatch(s); m != nil {
 		return fmt.Errorf("la opción %s necesita un valor", dashes(m[1]))
 	}
-	return fmt.Errorf("opciones inválidas: %s", s)
+	if m := badSyntax.FindStringSubmatch(s); m != nil {
+		return fmt.Errorf("opción mal escrita: %s (vea procesa -h)", m[1])
+	}
+	return errors.New("opciones inválidas (vea procesa -h)")
+}
+
+// shortOptions are the one-letter options that take a value.
+const shortOptions = "ipew"
+
+// joinedShort returns "-p 0" for "-p0": a one-letter option glued to a
+// value that starts like a number or an address, which the flag package
+// reads as an unknown option "p0". It returns "" for anything else, such as
+// "-puerto0", which is a misspelt long option rather than a glued value.
+func joinedShort(typed string) string {
+	if len(typed) < 3 || typed[0] != '-' || !strings.ContainsRune(shortOptions, rune(typed[1])) {
+		return ""
+	}
+	if c := typed[2]; !(c >= '0' && c <= '9' || c == '.' || c == ':' || c == '[') {
+		return ""
+	}
+	return typed[:2] + " " + typed[2:]
 }
 
 // dashes writes a long flag name the way the help does: "-escala" becomes
