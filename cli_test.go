@@ -1,7 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -140,6 +145,72 @@ func TestUnknownOptionAsTyped(t *testing.T) {
 		}
 		if strings.Contains(errOut, c.notWant) {
 			t.Errorf("procesa %s: stderr %q no debe contener %q", c.arg, errOut, c.notWant)
+		}
+	}
+}
+
+// TestUnusableDirectories checks that a --datos or --directorio the server
+// cannot use is reported like a bad flag: exit status 2, one all-Spanish
+// line naming the directory and why, and no worker started.
+func TestUnusableDirectories(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	file := filepath.Join(tmp, "archivo")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dangling := filepath.Join(tmp, "roto")
+	if err := os.Symlink(filepath.Join(tmp, "no-existe", "x"), dangling); err != nil {
+		t.Fatal(err)
+	}
+	type tc struct {
+		flag, dir string
+		why       []string // one of these causes
+	}
+	cases := []tc{
+		{"--datos", file, []string{"no es un directorio"}},
+		{"--datos", filepath.Join(file, "sub"), []string{"no es un directorio"}},
+		{"--datos", dangling, []string{"no es un directorio"}},
+		{"--directorio", file, []string{"no es un directorio"}},
+		{"--directorio", filepath.Join(tmp, "falta"), []string{"no existe"}},
+		{"--directorio", filepath.Join(file, "sub"), []string{"no es un directorio"}},
+	}
+	if runtime.GOOS == "linux" {
+		// procfs refuses new directories with ENOENT, and sysfs refuses
+		// new entries even to root.
+		cases = append(cases,
+			tc{"--datos", "/proc/procesa-prueba", []string{"no existe"}},
+			tc{"--datos", "/sys", []string{"permiso denegado", "solo lectura"}})
+	}
+	if os.Geteuid() != 0 {
+		ro := filepath.Join(tmp, "solo-lectura")
+		if err := os.Mkdir(ro, 0o500); err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, tc{"--datos", ro, []string{"permiso denegado"}},
+			tc{"--datos", filepath.Join(ro, "sub"), []string{"permiso denegado"}})
+	}
+	for _, c := range cases {
+		args := []string{c.flag, c.dir, "-p", "0", "-i", "127.0.0.1", "-w", "1"}
+		if c.flag != "--datos" {
+			args = append(args, "--datos", t.TempDir())
+		}
+		out, errOut, code := runProcesa(t, args...)
+		if code != 2 {
+			t.Errorf("procesa %q: estado %d, se esperaba 2; stderr %q", args, code, errOut)
+		}
+		if out != "" {
+			t.Errorf("procesa %q: stdout %q, se esperaba vacío", args, out)
+		}
+		what := "no se puede usar el directorio de datos"
+		if c.flag == "--directorio" {
+			what = "no se puede abrir el directorio"
+		}
+		prefix := fmt.Sprintf("procesa: %s %q: ", what, c.dir)
+		cause, ok := strings.CutPrefix(errOut, prefix)
+		cause, nl := strings.CutSuffix(cause, "\n")
+		if !ok || !nl || strings.Contains(cause, "\n") || !slices.Contains(c.why, cause) {
+			t.Errorf("procesa %q: stderr %q, se esperaba una línea «%s<%s>»", args, errOut, prefix, strings.Join(c.why, "|"))
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -57,8 +58,8 @@ func runWorker() int {
 }
 
 // runServer runs the server until SIGINT or SIGTERM and returns the exit
-// status: 0 after a clean stop, 2 for bad flags or an address that cannot
-// be bound, 1 for other failures at start.
+// status: 0 after a clean stop, 2 for bad flags, an unusable directory or
+// an address that cannot be bound, 1 for other failures at start.
 func runServer(args []string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
@@ -73,8 +74,8 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 
 	var root *os.Root
 	if cfg.directory != "" {
-		if root, err = os.OpenRoot(cfg.directory); err != nil {
-			fmt.Fprintf(stderr, "procesa: no se puede abrir el directorio %q: %s\n", cfg.directory, errCause(err))
+		if root, err = openDirectory(cfg.directory); err != nil {
+			fmt.Fprintf(stderr, "procesa: no se puede abrir el directorio %q: %s\n", cfg.directory, fsCause(err))
 			return 2
 		}
 		defer root.Close()
@@ -84,6 +85,13 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	listeners, err := netio.Listen(ctx, cfg.ip, cfg.port)
 	if err != nil {
 		fmt.Fprintf(stderr, "procesa: no se puede escuchar en %s puerto %d: %s\n", cfg.ip, cfg.port, errCause(err))
+		return 2
+	}
+
+	// The data directory is checked before any worker starts, so that an
+	// unusable one is a one-line error like a bad flag.
+	if err := prepareDataDir(cfg.dataDir); err != nil {
+		fmt.Fprintf(stderr, "procesa: no se puede usar el directorio de datos %q: %s\n", cfg.dataDir, fsCause(err))
 		return 2
 	}
 
@@ -107,7 +115,9 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		OnFinish:  func(t *tasks.Task) { handler.TaskFinished(t) },
 	})
 	if err != nil {
-		fmt.Fprintln(stderr, "procesa:", err)
+		// Rare once prepareDataDir passed: the directory changed since,
+		// or a record could not be read.
+		fmt.Fprintf(stderr, "procesa: no se pueden cargar las tareas de %q: %s\n", cfg.dataDir, fsCause(err))
 		return 1
 	}
 	handler = api.New(api.Config{Store: store, Workers: workers, Defaults: defaults, Dir: root, MaxBody: cfg.maxBody, Logger: log})
@@ -156,22 +166,19 @@ func hostPort(a net.Addr) string {
 	return net.JoinHostPort(ta.IP.String(), fmt.Sprint(ta.Port))
 }
 
-// errCause says in Spanish what went wrong with a socket or a directory,
-// without Go's operation prefixes.
+// errCause says in Spanish what went wrong with a socket, without Go's
+// operation prefixes.
 func errCause(err error) string {
 	var errno syscall.Errno
 	if errors.As(err, &errno) {
 		switch errno {
 		case syscall.EADDRINUSE:
 			return "la dirección ya está en uso"
-		case syscall.EACCES, syscall.EPERM:
-			return "permiso denegado"
 		case syscall.EADDRNOTAVAIL:
 			return "la dirección no pertenece a este equipo"
-		case syscall.ENOENT:
-			return "no existe"
-		case syscall.ENOTDIR:
-			return "no es un directorio"
+		}
+		if s := errnoPhrase(errno); s != "" {
+			return s
 		}
 	}
 	var dnsErr *net.DNSError
@@ -179,4 +186,91 @@ func errCause(err error) string {
 		return "no se pudo resolver el nombre"
 	}
 	return err.Error()
+}
+
+// openDirectory opens the --directorio directory. It checks first that dir
+// is a directory: os.OpenRoot says it is not with an English error of its
+// own, not with ENOTDIR.
+func openDirectory(dir string) (*os.Root, error) {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.IsDir() {
+		return nil, &os.PathError{Op: "open", Path: dir, Err: syscall.ENOTDIR}
+	}
+	return os.OpenRoot(dir)
+}
+
+// prepareDataDir creates the --datos directory if needed and checks that
+// files can be created in it.
+func prepareDataDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			// Something that stat cannot follow is in the way, such as a
+			// dangling symbolic link: it is not a directory.
+			return &os.PathError{Op: "mkdir", Path: dir, Err: syscall.ENOTDIR}
+		}
+		return err
+	}
+	probe, err := os.MkdirTemp(dir, ".prueba-")
+	if err != nil {
+		return err
+	}
+	return os.Remove(probe)
+}
+
+// fsCause says in Spanish, in a few words, why a file-system operation
+// failed: "no existe", "no es un directorio", "permiso denegado"... It never
+// returns Go's English text; an error it does not know gets a generic
+// phrase.
+func fsCause(err error) string {
+	phrase := "error inesperado del sistema de archivos"
+	var errno syscall.Errno
+	switch {
+	case errors.As(err, &errno):
+		phrase = errnoPhrase(errno)
+		if phrase == "" {
+			phrase = fmt.Sprintf("error del sistema (errno %d)", int(errno))
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		phrase = "no existe"
+	case errors.Is(err, fs.ErrPermission):
+		phrase = "permiso denegado"
+	case errors.Is(err, fs.ErrExist):
+		phrase = "ya existe"
+	}
+	return phrase
+}
+
+// errnoPhrase names the common file-system errnos in Spanish; "" for
+// others.
+func errnoPhrase(errno syscall.Errno) string {
+	switch errno {
+	case syscall.ENOENT:
+		return "no existe"
+	case syscall.ENOTDIR:
+		return "no es un directorio"
+	case syscall.EACCES, syscall.EPERM:
+		return "permiso denegado"
+	case syscall.EROFS:
+		return "el sistema de archivos es de solo lectura"
+	case syscall.ENOSPC:
+		return "no queda espacio en el disco"
+	case syscall.EDQUOT:
+		return "se agotó la cuota de disco"
+	case syscall.EEXIST:
+		return "ya existe"
+	case syscall.ELOOP:
+		return "demasiados enlaces simbólicos (¿un enlace que apunta a sí mismo?)"
+	case syscall.ENAMETOOLONG:
+		return "el nombre es demasiado largo"
+	case syscall.EISDIR:
+		return "es un directorio"
+	case syscall.EIO:
+		return "error de entrada/salida del disco"
+	case syscall.EMFILE, syscall.ENFILE:
+		return "demasiados archivos abiertos"
+	}
+	return ""
 }
