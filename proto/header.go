@@ -2,6 +2,7 @@ package proto
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 )
 
@@ -169,14 +170,20 @@ func hasToken(v, tok string) bool {
 
 // appendLine appends the bytes of br up to and including the next '\n' to dst.
 // It reads at most max bytes: a longer line returns errLineTooLong with what
-// was read so far. At end of input it returns the partial line and the
-// reader's error (io.EOF).
+// was read so far, as soon as the bytes over max have arrived. At end of
+// input it returns the partial line and the reader's error (io.EOF).
 func appendLine(br *bufio.Reader, dst []byte, max int) ([]byte, error) {
 	n := 0
 	for {
-		frag, err := br.ReadSlice('\n')
-		n += len(frag)
-		if n > max {
+		var frag []byte
+		var err error
+		if n+br.Size() <= max {
+			// ReadSlice may wait for a whole buffer: still within max.
+			frag, err = br.ReadSlice('\n')
+		} else {
+			frag, err = readArrived(br)
+		}
+		if n += len(frag); n > max {
 			return dst, errLineTooLong
 		}
 		dst = append(dst, frag...)
@@ -184,6 +191,24 @@ func appendLine(br *bufio.Reader, dst []byte, max int) ([]byte, error) {
 			return dst, err
 		}
 	}
+}
+
+// readArrived is ReadSlice('\n') without the wait for a full buffer: it
+// returns what has arrived up to and including the next '\n', or, with
+// bufio.ErrBufferFull, all that has arrived when none of it is '\n'.
+func readArrived(br *bufio.Reader) ([]byte, error) {
+	if br.Buffered() == 0 {
+		if _, err := br.Peek(1); err != nil {
+			return nil, err
+		}
+	}
+	buf, _ := br.Peek(br.Buffered())
+	err := bufio.ErrBufferFull
+	if i := bytes.IndexByte(buf, '\n'); i >= 0 {
+		buf, err = buf[:i+1], nil
+	}
+	br.Discard(len(buf)) // buf stays valid until the next read
+	return buf, err
 }
 
 // lineEnd returns the length of line without its terminator (LF or CRLF).

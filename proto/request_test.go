@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // readReq parses in with a default-sized and with a tiny bufio.Reader and
@@ -202,6 +203,36 @@ func TestReadRequestEOF(t *testing.T) {
 		if err != tt.want {
 			t.Errorf("ReadRequest(%q) = %v; want %v", tt.in, err, tt.want)
 		}
+	}
+}
+
+// TestOverlongHeadWithoutEnd checks that a line over its limit is refused
+// as soon as the bytes over the limit have arrived, while the connection
+// stays open: not when a buffer happens to fill, nor after a timeout.
+func TestOverlongHeadWithoutEnd(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		status   int
+	}{
+		{"request line", "GET /" + strings.Repeat("a", MaxRequestLine), 414},
+		{"header field", "GET / HTTP/1.1\r\nX: " + strings.Repeat("b", MaxHeaderBytes), 431},
+	} {
+		pr, pw := io.Pipe()
+		go pw.Write([]byte(tt.in)) // and never close
+		done := make(chan error, 1)
+		go func() {
+			var r Request
+			done <- ReadRequest(bufio.NewReader(pr), &r)
+		}()
+		select {
+		case err := <-done:
+			if status(err) != tt.status {
+				t.Errorf("%s: ReadRequest = %v; want %d", tt.name, err, tt.status)
+			}
+		case <-time.After(5 * time.Second):
+			t.Errorf("%s: ReadRequest still waits for the end of the line", tt.name)
+		}
+		pr.Close()
 	}
 }
 
