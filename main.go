@@ -19,6 +19,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -28,6 +29,7 @@ import (
 	"procesa/imgproc"
 	"procesa/netio"
 	"procesa/pool"
+	"procesa/proto"
 	"procesa/tasks"
 )
 
@@ -44,17 +46,48 @@ func main() {
 	os.Exit(runServer(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// runWorker is the whole life of a worker process.
+// runWorker is the whole life of a worker process. Its stderr is the
+// server's, so what it prints is in Spanish.
 func runWorker() int {
 	conn, err := pool.WorkerConn()
 	if err == nil {
 		err = imgproc.ServeWorker(conn)
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "procesa (proceso de trabajo):", err)
-		return 1
+	if err == nil || serverHungUp(err) {
+		// The server closed the socket, which is how it stops a worker,
+		// possibly while this one was still saying hello: nothing to report.
+		return 0
 	}
-	return 0
+	fmt.Fprintln(os.Stderr, "procesa (proceso de trabajo):", workerErrText(err))
+	return 1
+}
+
+// serverHungUp reports whether err says that the server closed its end of
+// the worker's socket.
+func serverHungUp(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed)
+}
+
+// workerErrText is the Spanish text of a worker's error: our own Spanish
+// context ("enviando el resultado") and, for the error underneath, which
+// comes in English from Go, a Spanish phrase instead.
+func workerErrText(err error) string {
+	var fe *proto.FrameError
+	if errors.As(err, &fe) {
+		return err.Error() // Spanish throughout
+	}
+	cause := "error de comunicación con el servidor"
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		cause = fsCause(errno)
+	}
+	if u := errors.Unwrap(err); u != nil {
+		if context, ok := strings.CutSuffix(err.Error(), ": "+u.Error()); ok {
+			return context + ": " + cause
+		}
+	}
+	return cause
 }
 
 // runServer runs the server until SIGINT or SIGTERM and returns the exit
@@ -144,6 +177,9 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 
 	<-ctx.Done()
 	stop()
+	// Tasks in flight may still finish, but a worker that dies or is
+	// stopped from now on (at the end of the grace) is not replaced.
+	workers.Drain()
 	log.Info("deteniendo: se terminan las tareas en curso", "plazo", shutdownGrace)
 	grace, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
@@ -243,8 +279,8 @@ func fsCause(err error) string {
 	return phrase
 }
 
-// errnoPhrase names the common file-system errnos in Spanish; "" for
-// others.
+// errnoPhrase names the common file-system (and descriptor) errnos in
+// Spanish; "" for others.
 func errnoPhrase(errno syscall.Errno) string {
 	switch errno {
 	case syscall.ENOENT:
@@ -271,6 +307,10 @@ func errnoPhrase(errno syscall.Errno) string {
 		return "error de entrada/salida del disco"
 	case syscall.EMFILE, syscall.ENFILE:
 		return "demasiados archivos abiertos"
+	case syscall.ENOTSOCK:
+		return "no es un socket"
+	case syscall.EBADF:
+		return "descriptor de archivo no válido"
 	}
 	return ""
 }

@@ -2,8 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -284,5 +287,116 @@ func waitMetric(t *testing.T, base, series string, want float64) {
 			t.Fatalf("%s = %v tras 30 s, se esperaba %v", series, m.values[series], want)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestNoRestartDuringShutdown kills a worker during the shutdown grace: it
+// must not be replaced (the server is stopping), and nothing English may
+// reach stderr. A second worker, stopped with SIGSTOP on a task, holds the
+// grace open until the test lets it go on.
+func TestNoRestartDuringShutdown(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, "-w", "2")
+	base := s.base()
+	pids := workerPIDs(t, s.cmd.Process.Pid)
+	if len(pids) != 2 {
+		t.Fatalf("con -w 2 el servidor tiene los hijos %v", pids)
+	}
+	for _, p := range pids {
+		if err := syscall.Kill(p, syscall.SIGSTOP); err != nil {
+			t.Fatal(err)
+		}
+		defer syscall.Kill(p, syscall.SIGCONT)
+	}
+	// One task per worker: each sits in a stopped worker.
+	for range 2 {
+		id := upload(t, base, photo(t), "")
+		waitState(t, base, id, 10*time.Second, func(st status) bool { return st.State != "En cola" })
+	}
+	s.ended = true // stopped here, not by the cleanup's SIGTERM
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	waitLog := func(what string) {
+		t.Helper()
+		deadline := time.Now().Add(8 * time.Second)
+		for !strings.Contains(s.errs.String(), what) {
+			if time.Now().After(deadline) {
+				t.Fatalf("sin %q en el registro:\n%s", what, s.logs())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitLog("deteniendo")
+	if err := syscall.Kill(pids[0], syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	waitLog(fmt.Sprintf("pid=%d", pids[0]) + " motivo=")
+	// A replacement would start after the shortest back-off, 100 ms.
+	time.Sleep(time.Second)
+	if n := strings.Count(s.errs.String(), "proceso de trabajo iniciado"); n != 2 {
+		t.Errorf("%d procesos de trabajo iniciados, se esperaban los 2 del arranque y ningún reemplazo:\n%s", n, s.logs())
+	}
+	if now := workerPIDs(t, s.cmd.Process.Pid); !slices.Equal(now, pids[1:]) {
+		t.Errorf("hijos del servidor durante el cierre: %v, se esperaba solo %v", now, pids[1:])
+	}
+
+	// The stopped worker finishes its task; the server then exits.
+	syscall.Kill(pids[1], syscall.SIGCONT)
+	select {
+	case <-s.done:
+	case <-time.After(20 * time.Second):
+		s.kill()
+		t.Fatalf("procesa no terminó tras SIGTERM:\n%s", s.logs())
+	}
+	if s.err != nil {
+		t.Errorf("procesa terminó con %v tras SIGTERM, se esperaba estado 0:\n%s", s.err, s.logs())
+	}
+	for _, english := range []string{"broken pipe", "write unix", "read unix", "connection reset", "closed network connection"} {
+		if strings.Contains(s.errs.String(), english) {
+			t.Errorf("stderr contiene %q:\n%s", english, s.errs.String())
+		}
+	}
+}
+
+// TestWorkerErrorsInSpanish runs the binary as a worker by hand. A server
+// that has already hung up (closed its end of the socket, as it does to
+// stop a worker, possibly before the worker has said hello) is no error: no
+// output, status 0. A worker started without a socket says so in Spanish.
+func TestWorkerErrorsInSpanish(t *testing.T) {
+	t.Parallel()
+	run := func(fd3 *os.File) (string, int) {
+		t.Helper()
+		cmd := exec.Command(binPath)
+		cmd.Env = append(os.Environ(), "PROCESA_WORKER=1")
+		cmd.ExtraFiles = []*os.File{fd3}
+		var errOut strings.Builder
+		cmd.Stderr = &errOut
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			t.Fatal(err)
+		}
+		return errOut.String(), cmd.ProcessState.ExitCode()
+	}
+
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syscall.Close(fds[0]) // the server hung up
+	child := os.NewFile(uintptr(fds[1]), "trabajo")
+	defer child.Close()
+	if errOut, code := run(child); code != 0 || errOut != "" {
+		t.Errorf("proceso de trabajo con el servidor ya cerrado: estado %d, stderr %q; se esperaba 0 y nada", code, errOut)
+	}
+
+	notSocket, err := os.Open(binPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer notSocket.Close()
+	errOut, code := run(notSocket)
+	want := "procesa (proceso de trabajo): abriendo el socket del proceso de trabajo: no es un socket\n"
+	if code != 1 || errOut != want {
+		t.Errorf("proceso de trabajo sin socket: estado %d, stderr %q; se esperaba 1 y %q", code, errOut, want)
 	}
 }

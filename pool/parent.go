@@ -101,6 +101,10 @@ type Pool struct {
 	// abort is closed when jobs in flight must be stopped.
 	abort     chan struct{}
 	abortOnce sync.Once
+	// draining is closed when the server starts shutting down (Drain,
+	// Shutdown or Close): no worker is started from then on.
+	draining  chan struct{}
+	drainOnce sync.Once
 	wg        sync.WaitGroup // one per supervisor
 
 	alive    atomic.Int32
@@ -128,15 +132,16 @@ type reply struct {
 // start; workers that failed alone are retried in the background.
 func Start(cfg Config) (*Pool, error) {
 	p := &Pool{
-		procs:   cfg.Procs,
-		exe:     cfg.Exe,
-		args:    cfg.Args,
-		timeout: cfg.TaskTimeout,
-		log:     cfg.Logger,
-		jobs:    make(chan *request),
-		closing: make(chan struct{}),
-		abort:   make(chan struct{}),
-		pids:    make(map[int]int),
+		procs:    cfg.Procs,
+		exe:      cfg.Exe,
+		args:     cfg.Args,
+		timeout:  cfg.TaskTimeout,
+		log:      cfg.Logger,
+		jobs:     make(chan *request),
+		closing:  make(chan struct{}),
+		abort:    make(chan struct{}),
+		draining: make(chan struct{}),
+		pids:     make(map[int]int),
 	}
 	if p.procs <= 0 {
 		p.procs = runtime.NumCPU()
@@ -224,11 +229,22 @@ func (p *Pool) PIDs() []int {
 	return pids
 }
 
+// Drain tells the pool that the server is shutting down, without refusing
+// jobs: the live workers keep taking and finishing jobs, but from now on no
+// worker is started, so one that dies or is stopped (for a cancelled job,
+// say) is not replaced. A job that finds no live worker waits as Do always
+// does, until its context ends or the pool closes. Shutdown and Close drain
+// too. Calling Drain again does nothing.
+func (p *Pool) Drain() {
+	p.drainOnce.Do(func() { close(p.draining) })
+}
+
 // Shutdown stops the pool gently: it accepts no new jobs, lets the jobs in
 // flight finish until ctx is done, then stops them as Close does. It returns
 // once every worker has exited and been reaped; ctx.Err() if jobs had to be
 // stopped.
 func (p *Pool) Shutdown(ctx context.Context) error {
+	p.Drain()
 	p.closeOnce.Do(func() { close(p.closing) })
 	done := make(chan struct{})
 	go func() { p.wg.Wait(); close(done) }()
@@ -248,6 +264,7 @@ func (p *Pool) Shutdown(ctx context.Context) error {
 // worker has been reaped, so no child process is left behind. Calling it
 // again does nothing.
 func (p *Pool) Close() error {
+	p.Drain()
 	p.closeOnce.Do(func() { close(p.closing) })
 	p.abortOnce.Do(func() { close(p.abort) })
 	p.wg.Wait()
@@ -263,26 +280,35 @@ func (p *Pool) closed() bool {
 	}
 }
 
-// sleep waits d, or less if the pool shuts down; it reports whether the
-// pool is still open.
+func (p *Pool) drained() bool {
+	select {
+	case <-p.draining:
+		return true
+	default:
+		return false
+	}
+}
+
+// sleep waits d before a worker is started, or less if the pool drains; it
+// reports whether a worker may still be started.
 func (p *Pool) sleep(d time.Duration) bool {
 	if d <= 0 {
-		return !p.closed()
+		return !p.drained()
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
-		return true
-	case <-p.closing:
+		return !p.drained()
+	case <-p.draining:
 		return false
 	}
 }
 
-// supervise keeps worker slot i filled until the pool shuts down: it starts
-// a worker, serves jobs with it until it dies, and starts a replacement
-// after a back-off that doubles while workers keep dying young. The outcome
-// of the first start is sent on first.
+// supervise keeps worker slot i filled until the pool drains or shuts down:
+// it starts a worker, serves jobs with it until it dies, and starts a
+// replacement after a back-off that doubles while workers keep dying young.
+// The outcome of the first start is sent on first.
 func (p *Pool) supervise(i int, first chan<- error) {
 	defer p.wg.Done()
 	var delay time.Duration
@@ -292,7 +318,7 @@ func (p *Pool) supervise(i int, first chan<- error) {
 			if n == 0 {
 				first <- err
 			}
-			if p.closed() {
+			if p.drained() {
 				return
 			}
 			delay = nextDelay(delay)
@@ -314,6 +340,10 @@ func (p *Pool) supervise(i int, first chan<- error) {
 
 		reason := p.serve(i, w)
 		if p.closed() {
+			return
+		}
+		if p.drained() {
+			p.log.Warn("proceso de trabajo terminado; no se reemplaza porque el servidor se está deteniendo", "pid", w.pid, "motivo", reason)
 			return
 		}
 		delay = restartDelay(delay, time.Since(w.started))

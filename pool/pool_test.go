@@ -649,3 +649,54 @@ func BenchmarkDo(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "jobs/s")
 }
+
+// TestDrain checks that after Drain the pool still runs jobs on its live
+// workers but replaces none: not one killed during a job, not one stopped
+// for a cancelled job.
+func TestDrain(t *testing.T) {
+	p := startPool(t, Config{Procs: 3})
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	crashed := make(chan error, 1)
+	go func() {
+		_, err := do(t, p, "block "+pidFile)
+		crashed <- err
+	}()
+	var pid int
+	waitFor(t, "the worker to start the job", func() bool {
+		b, err := os.ReadFile(pidFile)
+		pid, _ = strconv.Atoi(string(b))
+		return err == nil && pid > 0
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancelled := make(chan error, 1)
+	go func() {
+		_, err := p.Do(ctx, proto.Job{ID: "c", Input: "sleep 1m"})
+		cancelled <- err
+	}()
+	waitFor(t, "two busy workers", func() bool { return p.Busy() == 2 })
+
+	p.Drain()
+	p.Drain() // a second call does nothing
+	mustEcho(t, p)
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	asTaskError(t, <-crashed)
+	cancel()
+	if err := <-cancelled; !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled job = %v; want context.Canceled", err)
+	}
+	waitFor(t, "one live worker", func() bool { return p.Alive() == 1 })
+	// Replacements would come after backoffMin (10 ms here).
+	time.Sleep(200 * time.Millisecond)
+	if p.Alive() != 1 || p.Restarts() != 0 || len(p.PIDs()) != 1 {
+		t.Errorf("after Drain and two lost workers: Alive() = %d, Restarts() = %d, PIDs() = %v; want 1, 0, one pid",
+			p.Alive(), p.Restarts(), p.PIDs())
+	}
+	mustEcho(t, p)
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel2()
+	if err := p.Shutdown(ctx2); err != nil {
+		t.Errorf("Shutdown after Drain = %v", err)
+	}
+}
