@@ -71,6 +71,12 @@ func TestCurl(t *testing.T) {
 		waitDone(t, base, id)
 		checkImage(t, result(t, base, id), "jpeg", 75, 51, true)
 	})
+	t.Run("formulario con el contenido como campo", func(t *testing.T) {
+		// -F 'imagen=<file' sends the file's bytes as a field, with no name.
+		id := curlAccepted(t, nil, "-F", "imagen=<"+img, base+"/procesar?escala=0.5")
+		waitDone(t, base, id)
+		checkImage(t, result(t, base, id), "jpeg", 75, 51, true)
+	})
 	t.Run("data-binary", func(t *testing.T) {
 		id := curlAccepted(t, nil, "--data-binary", "@"+img, base+"/")
 		waitDone(t, base, id)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -132,8 +133,16 @@ func requestImage(ct string, body *sourceReader) (io.Reader, error) {
 		if part.FileName() != "" {
 			return part, nil
 		}
-		// A plain field: skip it.
-		if _, err := io.Copy(io.Discard, part); err != nil {
+		// A plain field, unless it holds an image all the same (curl -F
+		// 'imagen=<foto.jpg' sends the file as a field): skip it.
+		pr := bufio.NewReaderSize(part, 64)
+		if sig, _ := pr.Peek(16); imgproc.Sniff(sig) != "" {
+			return pr, nil
+		}
+		if body.err != nil {
+			return nil, body.err
+		}
+		if _, err := io.Copy(io.Discard, pr); err != nil {
 			if body.err != nil {
 				return nil, body.err
 			}

@@ -29,6 +29,7 @@ func TestRequestImage(t *testing.T) {
 	img := []byte("\xff\xd8\xff\xe0 not really a jpeg")
 	ct, body := multipartBody(t, map[string]string{"nota": "hola"}, img)
 	noFileCT, noFile := multipartBody(t, map[string]string{"a": "b"}, nil)
+	fieldCT, field := multipartBody(t, map[string]string{"imagen": string(img)}, nil)
 	for _, tc := range []struct {
 		name, ct string
 		body     []byte
@@ -39,6 +40,7 @@ func TestRequestImage(t *testing.T) {
 		{"raw body, no type", "", img, img, nil},
 		{"form: first file part", ct, body, img, nil},
 		{"form without a file", noFileCT, noFile, nil, errNoFilePart},
+		{"form: a field holding an image", fieldCT, field, img, nil},
 		{"form without boundary", "multipart/form-data", body, nil, errBadForm},
 		{"broken form", ct, body[:len(body)/2], nil, errBadForm},
 	} {
