@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -103,6 +104,19 @@ func TestDirectory(t *testing.T) {
 	resp = rawExchange(t, s.hostPort(), "GET http://x/../secreto.jpg HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 	if status, _, _ := strings.Cut(resp, "\r\n"); !strings.HasPrefix(status, "HTTP/1.1 404 ") && !strings.HasPrefix(status, "HTTP/1.1 400 ") {
 		t.Errorf("GET en forma absoluta con ..: %q", status)
+	}
+	// HEAD creates no task: it describes the image GET would process.
+	resp = rawExchange(t, s.hostPort(), "HEAD /foto.jpg HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+	head, body, _ := strings.Cut(resp, "\r\n\r\n")
+	if !strings.HasPrefix(head, "HTTP/1.1 200 ") || !strings.Contains(head, "\r\nContent-Type: image/jpeg") ||
+		!strings.Contains(head, "\r\nContent-Length: "+strconv.Itoa(len(img))+"\r\n") || body != "" {
+		t.Errorf("HEAD /foto.jpg: %q", resp)
+	}
+	for p, want := range map[string]string{"/no-existe.jpg": " 404 ", "/foto.jpg?escala=0": " 400 ", "/../secreto.jpg": " 404 "} {
+		resp := rawExchange(t, s.hostPort(), "HEAD "+p+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		if status, _, _ := strings.Cut(resp, "\r\n"); !strings.Contains(status, want) {
+			t.Errorf("HEAD %s: %q, se esperaba%s", p, status, want)
+		}
 	}
 	// Nothing was accepted but the six legitimate requests.
 	records, _ := os.ReadDir(filepath.Join(s.data, "tareas"))

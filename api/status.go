@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"procesa/imgproc"
 	"procesa/netio"
 	"procesa/proto"
 )
@@ -130,5 +131,30 @@ func (h *Handler) directory(w *netio.ResponseWriter, r *proto.Request) int {
 	if info.Size() > h.cfg.MaxBody {
 		return replyError(w, &apiError{413, "la imagen del directorio supera el tamaño máximo"})
 	}
+	if r.Method == "HEAD" {
+		return h.headDirectory(w, r, f, info.Size())
+	}
 	return h.upload(w, r, io.LimitReader(f, h.cfg.MaxBody))
+}
+
+// headDirectory answers HEAD /<nombre>. HEAD must not change anything, so
+// it creates no task: it tells whether GET would find an image there, with
+// the same 400, 404 or 415 GET would give, and otherwise 200 with the
+// image's own type and size.
+func (h *Handler) headDirectory(w *netio.ResponseWriter, r *proto.Request, f io.Reader, size int64) int {
+	q, err := parseQuery(r.RawQuery)
+	if err == nil {
+		_, _, err = parseOptions(q, h.cfg.Defaults)
+	}
+	if err != nil {
+		return replyError(w, err)
+	}
+	var sig [16]byte
+	n, _ := io.ReadFull(f, sig[:])
+	format := imgproc.Sniff(sig[:n])
+	if format == "" {
+		return replyError(w, errNotImage)
+	}
+	w.SendReader(200, proto.Header{{Name: "Content-Type", Value: "image/" + format}}, size, nil)
+	return 200
 }
