@@ -66,55 +66,89 @@ type statusFixture struct {
 
 func newStatusFixture(tb testing.TB) *statusFixture {
 	tb.Helper()
-	store, err := tasks.Open(tasks.Config{Dir: tb.TempDir(), Runner: copyRunner{}, Logger: discard})
+	store, id, err := openStatusStore(tb.TempDir())
+	if errors.Is(err, errNoTestImage) {
+		tb.Skip(err)
+	}
 	if err != nil {
 		tb.Fatal(err)
 	}
-	store.Start()
-	img, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "image", "testdata", "video-001.png"))
-	if err != nil {
-		tb.Skipf("no se encuentra la imagen de prueba de GOROOT: %v", err)
-	}
-	u, err := store.NewUpload()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	u.Write(img)
-	t, err := u.Commit(nil, "jpg", "image/jpeg", false)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if t, err = store.Wait(ctx, t.ID); err != nil || t.State != tasks.Done {
-		tb.Fatalf("the task did not finish: %v %+v", err, t)
-	}
-
-	h := New(Config{Store: store, Workers: idleWorkers{}, Logger: discard})
-	ns := &netio.Server{Handler: h, Raw: h, Logger: discard, OnReply: h.CountReply}
 	nl, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	go ns.Serve(nl)
-
-	hs := &http.Server{Handler: newNetHTTPStatus(store), ErrorLog: log.New(io.Discard, "", 0)}
+	stopProcesa := serveProcesa(store, nl)
 	hl, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	go hs.Serve(hl)
+	stopNetHTTP := serveNetHTTP(store, hl)
 
-	f := &statusFixture{id: t.ID, procesa: nl.Addr().String(), nethttp: hl.Addr().String()}
+	f := &statusFixture{id: id, procesa: nl.Addr().String(), nethttp: hl.Addr().String()}
 	f.shutdown = func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		ns.Shutdown(ctx)
-		hs.Shutdown(ctx)
+		stopProcesa(ctx)
+		stopNetHTTP(ctx)
 		store.Shutdown(ctx)
 	}
 	tb.Cleanup(f.shutdown)
 	return f
+}
+
+// errNoTestImage means the test image from GOROOT is missing.
+var errNoTestImage = errors.New("no se encuentra la imagen de prueba de GOROOT")
+
+// openStatusStore opens a started store in dir holding one finished task,
+// and returns it with the task's id. The in-process fixture and the
+// isolated server processes of BenchmarkStatusIsolated both build it here.
+func openStatusStore(dir string) (store *tasks.Store, id string, err error) {
+	img, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "image", "testdata", "video-001.png"))
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: %v", errNoTestImage, err)
+	}
+	store, err = tasks.Open(tasks.Config{Dir: dir, Runner: copyRunner{}, Logger: discard})
+	if err != nil {
+		return nil, "", err
+	}
+	store.Start()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	defer func() {
+		if err != nil {
+			store.Shutdown(ctx)
+		}
+	}()
+	u, err := store.NewUpload()
+	if err != nil {
+		return nil, "", err
+	}
+	u.Write(img)
+	t, err := u.Commit(nil, "jpg", "image/jpeg", false)
+	if err != nil {
+		return nil, "", err
+	}
+	if t, err = store.Wait(ctx, t.ID); err != nil || t.State != tasks.Done {
+		return nil, "", fmt.Errorf("the task did not finish: %v %+v", err, t)
+	}
+	return store, t.ID, nil
+}
+
+// serveProcesa serves store with the api Handler behind netio.Server on l,
+// and returns a function that shuts that server down.
+func serveProcesa(store *tasks.Store, l net.Listener) (shutdown func(context.Context) error) {
+	h := New(Config{Store: store, Workers: idleWorkers{}, Logger: discard})
+	ns := &netio.Server{Handler: h, Raw: h, Logger: discard, OnReply: h.CountReply}
+	go ns.Serve(l)
+	return ns.Shutdown
+}
+
+// serveNetHTTP serves store's status route with netHTTPStatus behind
+// net/http on l, and returns a function that shuts that server down.
+func serveNetHTTP(store *tasks.Store, l net.Listener) (shutdown func(context.Context) error) {
+	hs := &http.Server{Handler: newNetHTTPStatus(store), ErrorLog: log.New(io.Discard, "", 0)}
+	go hs.Serve(l)
+	return hs.Shutdown
 }
 
 // netHTTPStatus serves GET /estado/<id> with net/http, doing the work the
@@ -361,5 +395,63 @@ func benchStatus(b *testing.B, depth int) {
 	b.ReportMetric(procesaRPS, "procesa-req/s")
 	b.ReportMetric(nethttpRPS, "nethttp-req/s")
 	b.ReportMetric(procesaRPS/nethttpRPS, "ratio")
+	b.ReportMetric(float64(dp.Nanoseconds())/n, "ns/op") // procesa's time per request
+}
+
+// BenchmarkStatusIsolated measures what each server itself costs per
+// request. BenchmarkStatus runs both servers and the load generator in one
+// process, so on a machine with few cores the load generator's own CPU per
+// request is added to both servers' and dilutes their ratio. Here each
+// server runs alone in a child process (the test binary re-executed) and the
+// load generator drives them from this process in alternating short rounds;
+// besides requests per second, it reports the CPU time (user and system)
+// each child spent per request, read from /proc, and the ratio of those.
+func BenchmarkStatusIsolated(b *testing.B) {
+	for _, depth := range []int{1, 8} {
+		b.Run(fmt.Sprintf("depth=%d", depth), func(b *testing.B) { benchStatusIsolated(b, depth) })
+	}
+}
+
+func benchStatusIsolated(b *testing.B, depth int) {
+	const clients, perRound = 64, 4096
+	p := startStatusServer(b, "procesa")
+	h := startStatusServer(b, "nethttp")
+	preq := []byte("GET /estado/" + p.id + " HTTP/1.1\r\nHost: x\r\n\r\n")
+	hreq := []byte("GET /estado/" + h.id + " HTTP/1.1\r\nHost: x\r\n\r\n")
+	pc := dialLoad(b, p.addr, clients)
+	hc := dialLoad(b, h.addr, clients)
+	load(b, pc, preq, 4*clients*depth, depth)
+	load(b, hc, hreq, 4*clients*depth, depth)
+
+	rounds := max(6, (b.N+perRound-1)/perRound)
+	per := max(b.N/rounds, depth)
+	per -= per % depth
+	var dp, dh, cp, ch time.Duration
+	// round measures one round of srv: its wall time and its CPU time.
+	round := func(srv *statusServer, conns []*loadConn, req []byte, wall, cpu *time.Duration) {
+		c0 := srv.cpu(b)
+		*wall += load(b, conns, req, per, depth)
+		*cpu += srv.cpu(b) - c0
+	}
+	b.ResetTimer()
+	for r := range rounds {
+		if r%2 == 0 {
+			round(p, pc, preq, &dp, &cp)
+			round(h, hc, hreq, &dh, &ch)
+		} else {
+			round(h, hc, hreq, &dh, &ch)
+			round(p, pc, preq, &dp, &cp)
+		}
+	}
+	b.StopTimer()
+	n := float64(per * rounds)
+	procesaRPS := n / dp.Seconds()
+	nethttpRPS := n / dh.Seconds()
+	b.ReportMetric(procesaRPS, "procesa-req/s")
+	b.ReportMetric(nethttpRPS, "nethttp-req/s")
+	b.ReportMetric(procesaRPS/nethttpRPS, "ratio")
+	b.ReportMetric(float64(cp.Microseconds())/n, "procesa-cpu-µs/req")
+	b.ReportMetric(float64(ch.Microseconds())/n, "nethttp-cpu-µs/req")
+	b.ReportMetric(float64(ch)/float64(cp), "cpu-ratio")
 	b.ReportMetric(float64(dp.Nanoseconds())/n, "ns/op") // procesa's time per request
 }
