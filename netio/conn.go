@@ -40,6 +40,11 @@ type conn struct {
 	readBy  time.Time
 	linger  bool      // a reply went out: read what the client still sends before closing
 	applied time.Time // the read deadline last set on rwc by this goroutine
+
+	// The body being read: when its first read began (zero before), and
+	// how many bytes have come from the network since. See bodyDeadline.
+	bodyStart time.Time
+	bodyRead  int64
 }
 
 func (c *conn) wakeIfIdle() {
@@ -128,6 +133,7 @@ func (c *conn) serveRequest() bool {
 		c.body = bodyReader{c: c, r: proto.BodyReader(c.br, &c.req, s.MaxBody)}
 	}
 	c.req.Body = &c.body
+	c.bodyStart = time.Time{}
 	c.w = ResponseWriter{c: c, head: c.w.head[:0]}
 	s.Handler.ServeHTTP(&c.w, &c.req)
 	if !c.w.wrote {
@@ -225,13 +231,48 @@ func (r connReader) Read(p []byte) (int, error) {
 	}
 	d := c.readBy
 	if d.IsZero() {
-		d = time.Now().Add(c.s.BodyTimeout)
+		d = c.bodyDeadline()
 	}
 	if !d.Equal(c.applied) {
 		c.rwc.SetReadDeadline(d)
 		c.applied = d
 	}
-	return c.rwc.Read(p)
+	n, err := c.rwc.Read(p)
+	if c.readBy.IsZero() {
+		c.bodyRead += int64(n)
+	}
+	return n, err
+}
+
+// startBody starts the clock of a body, at its first read.
+func (c *conn) startBody() {
+	if c.bodyStart.IsZero() {
+		c.bodyStart, c.bodyRead = time.Now(), 0
+	}
+}
+
+// bodyDeadline is the deadline of the next read of a body: BodyTimeout
+// from now, but no later than the body's budget, which is BodyTimeout from
+// its start plus 1/MinBodyRate s for every byte that has come. A client
+// that keeps sending a byte now and then cannot hold the connection (and
+// the slot under MaxConns) forever; one that sends at MinBodyRate or
+// faster is never cut.
+func (c *conn) bodyDeadline() time.Time {
+	s := c.s
+	now := time.Now()
+	d := now.Add(s.BodyTimeout)
+	if c.bodyStart.IsZero() {
+		return d
+	}
+	earned := time.Duration(float64(c.bodyRead) / float64(s.MinBodyRate) * float64(time.Second))
+	return minTime(d, c.bodyStart.Add(s.BodyTimeout+earned))
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // setReadDeadline sets the read deadline on rwc now, and makes it the one
@@ -269,6 +310,7 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	c := b.c
+	c.startBody()
 	if c.req.Expect100 && !b.continued {
 		b.continued = true
 		// Through bw, behind any reply still buffered for an earlier
@@ -321,6 +363,7 @@ func (r *rawBody) Read(p []byte) (int, error) {
 	if int64(len(p)) > r.left+1 {
 		p = p[:r.left+1]
 	}
+	r.c.startBody()
 	n, err := r.c.br.Read(p)
 	if int64(n) > r.left {
 		r.err = errRawTooLarge

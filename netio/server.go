@@ -52,6 +52,11 @@ type Server struct {
 	// BodyTimeout is the longest wait for the next bytes of a body, and for
 	// a write to make progress. If zero, 30 s.
 	BodyTimeout time.Duration
+	// MinBodyRate, in bytes per second, keeps a body from trickling in
+	// forever: after its first BodyTimeout, a body must have come at this
+	// average rate (each byte buys 1/MinBodyRate s more), or its next read
+	// times out. If zero, 512 B/s.
+	MinBodyRate int64
 	// MaxBody is the largest request body accepted. If zero, 32 MiB.
 	MaxBody int64
 	// Logger receives connection-level events. If nil, slog.Default().
@@ -89,6 +94,9 @@ func (s *Server) init() {
 		}
 		if s.BodyTimeout <= 0 {
 			s.BodyTimeout = 30 * time.Second
+		}
+		if s.MinBodyRate <= 0 {
+			s.MinBodyRate = 512
 		}
 		if s.MaxBody <= 0 {
 			s.MaxBody = 32 << 20

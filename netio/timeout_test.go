@@ -93,20 +93,55 @@ func TestBodyTimeout(t *testing.T) {
 		}
 		c.expectClosed()
 
-		// A body that keeps coming, however slowly, is not cut: the
-		// timeout is on each read, not on the whole body.
-		// (Its own server with a longer timeout, so a loaded machine's
-		// late wake-ups cannot look like a stall.)
-		slow := startServer(t, &Server{Handler: newTestHandler(), BodyTimeout: 2 * time.Second}, host)
-		c = dial(t, slow)
-		c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n")
-		for _, b := range "despacio" {
-			time.Sleep(300 * time.Millisecond) // more than the 2 s timeout in all
-			c.send(string(b))
-		}
-		if r := c.read("POST"); r.StatusCode != 200 || r.body != "despacio" {
-			t.Errorf("slow body: %d %q", r.StatusCode, r.body)
-		}
+	})
+}
+
+// TestSlowBody checks the body's minimum rate: a body that keeps coming at
+// more than MinBodyRate is not cut however long it takes, and one that
+// trickles in below it gets 408 soon after its first BodyTimeout, though
+// no single read ever waits BodyTimeout.
+func TestSlowBody(t *testing.T) {
+	loopbacks(t, func(t *testing.T, host string) {
+		// A timeout long enough that a loaded machine's late wake-ups
+		// cannot look like a stall.
+		addr := startServer(t, &Server{Handler: newTestHandler(), BodyTimeout: time.Second, MinBodyRate: 100}, host)
+
+		t.Run("steady", func(t *testing.T) {
+			c := dial(t, addr)
+			chunk := strings.Repeat("a", 30)
+			c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 600\r\n\r\n")
+			for range 20 { // 200 B/s for 3 s, three times the BodyTimeout
+				time.Sleep(150 * time.Millisecond)
+				c.send(chunk)
+			}
+			if r := c.read("POST"); r.StatusCode != 200 || len(r.body) != 600 {
+				t.Errorf("steady body: %d, %d bytes", r.StatusCode, len(r.body))
+			}
+		})
+		t.Run("trickle", func(t *testing.T) {
+			c := dial(t, addr)
+			c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+			stop := make(chan struct{})
+			defer close(stop)
+			go func() { // 10 B/s: the whole body would take 10 s
+				for range 100 {
+					select {
+					case <-stop:
+						return
+					case <-time.After(100 * time.Millisecond):
+					}
+					if _, err := c.c.Write([]byte("b")); err != nil {
+						return
+					}
+				}
+			}()
+			start := time.Now()
+			r := c.read("POST") // within ioWait, 5 s
+			if r.StatusCode != 408 {
+				t.Errorf("trickling body: %d %q after %v; want 408", r.StatusCode, r.body, time.Since(start))
+			}
+			wantClose(t, r, true)
+		})
 	})
 }
 
