@@ -1,6 +1,7 @@
 package netio
 
 import (
+	"net"
 	"strconv"
 	"strings"
 	"testing"
@@ -367,4 +368,27 @@ func TestFlushBeforeWaiting(t *testing.T) {
 	if r := c.read("GET"); r.StatusCode != 200 || r.body != "GET /second" {
 		t.Errorf("second reply: %d %q", r.StatusCode, r.body)
 	}
+}
+
+// TestBodyResetByClient resets the connection in the middle of a body: the
+// handler's read fails, and ReplyFor calls that the client's fault (400),
+// not an internal error (500).
+func TestBodyResetByClient(t *testing.T) {
+	loopbacks(t, func(t *testing.T, host string) {
+		h := newTestHandler()
+		addr := startServer(t, &Server{Handler: h}, host)
+		c := dial(t, addr)
+		c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nabc")
+		time.Sleep(50 * time.Millisecond) // the handler is reading the body
+		c.c.(*net.TCPConn).SetLinger(0)   // close with a reset
+		c.c.Close()
+		select {
+		case err := <-h.bodyErr:
+			if status, _ := ReplyFor(err); status != 400 {
+				t.Errorf("ReplyFor(%v) = %d; want 400", err, status)
+			}
+		case <-time.After(ioWait):
+			t.Fatal("the handler's body read did not fail")
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -95,10 +96,18 @@ func ReplyFor(err error) (int, string) {
 		return se.Status(), se.Error()
 	case isTimeout(err):
 		return 408, "se agotó el tiempo de espera al leer el cuerpo"
-	case errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, io.ErrUnexpectedEOF), clientGone(err):
+		// A client that hung up or reset midway may not read the reply,
+		// but what it did is a client's fault, not the server's.
 		return 400, "el cuerpo de la solicitud llegó incompleto"
 	}
 	return 500, "error interno del servidor"
+}
+
+// clientGone reports whether err is the client's connection breaking.
+func clientGone(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, net.ErrClosed)
 }
 
 // start writes the head. It reports whether a reply is still to be written.
