@@ -109,6 +109,37 @@ func (s *sourceReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// maxFormHeads bounds what a form may send as part heads before its
+// image: mime/multipart keeps a part's head in memory, up to 10 MiB each.
+const maxFormHeads = 64 << 10
+
+var errFormHeads = &apiError{400, "las cabeceras de las partes del formulario son demasiado grandes"}
+
+// headBudget is the body as the multipart reader sees it: while on (the
+// reader is looking for the next part and reading its head), it reads at
+// most left bytes in all, then fails with errFormHeads. Part contents are
+// read with it off: a field skipped or the image is streamed, not kept.
+type headBudget struct {
+	r    io.Reader
+	left int
+	on   bool
+}
+
+func (b *headBudget) Read(p []byte) (int, error) {
+	if !b.on {
+		return b.r.Read(p)
+	}
+	if b.left <= 0 {
+		return 0, errFormHeads
+	}
+	if len(p) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= n
+	return n, err
+}
+
 // requestImage returns the image in a body of Content-Type ct: the body
 // itself, or the first file part of a multipart/form-data body.
 func requestImage(ct string, body *sourceReader) (io.Reader, error) {
@@ -119,12 +150,17 @@ func requestImage(ct string, body *sourceReader) (io.Reader, error) {
 	if err != nil || params["boundary"] == "" {
 		return nil, errBadForm
 	}
-	mr := multipart.NewReader(body, params["boundary"])
+	heads := &headBudget{r: body, left: maxFormHeads}
+	mr := multipart.NewReader(heads, params["boundary"])
 	for {
+		heads.on = true
 		part, err := mr.NextPart()
+		heads.on = false
 		switch {
 		case body.err != nil:
 			return nil, body.err
+		case errors.Is(err, errFormHeads):
+			return nil, errFormHeads
 		case err == io.EOF:
 			return nil, errNoFilePart
 		case err != nil:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"mime/multipart"
+	"strings"
 	"testing"
 )
 
@@ -30,6 +31,12 @@ func TestRequestImage(t *testing.T) {
 	ct, body := multipartBody(t, map[string]string{"nota": "hola"}, img)
 	noFileCT, noFile := multipartBody(t, map[string]string{"a": "b"}, nil)
 	fieldCT, field := multipartBody(t, map[string]string{"imagen": string(img)}, nil)
+	// A part head the size of many forms' worth: refused without keeping it.
+	hugeCT := "multipart/form-data; boundary=x"
+	huge := []byte("--x\r\nContent-Disposition: form-data; name=\"imagen\"; filename=\"" +
+		strings.Repeat("a", 1<<20) + "\"\r\n\r\n" + string(img) + "\r\n--x--\r\n")
+	// A big field is content, streamed past, not a head.
+	bigFieldCT, bigField := multipartBody(t, map[string]string{"nota": strings.Repeat("b", 1<<20)}, img)
 	for _, tc := range []struct {
 		name, ct string
 		body     []byte
@@ -42,6 +49,8 @@ func TestRequestImage(t *testing.T) {
 		{"form without a file", noFileCT, noFile, nil, errNoFilePart},
 		{"form: a field holding an image", fieldCT, field, img, nil},
 		{"form without boundary", "multipart/form-data", body, nil, errBadForm},
+		{"form with a huge part head", hugeCT, huge, nil, errFormHeads},
+		{"form with a big plain field first", bigFieldCT, bigField, img, nil},
 		{"broken form", ct, body[:len(body)/2], nil, errBadForm},
 	} {
 		got, err := requestImage(tc.ct, &sourceReader{r: bytes.NewReader(tc.body)})
