@@ -81,7 +81,7 @@ func parseOptions(q url.Values, def imgproc.Options) (o imgproc.Options, wait bo
 	if v, ok := get("escala"); ok {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || !(f > 0) || f > 1e6 {
-			return o, false, badParam("escala", "debe ser un número mayor que 0")
+			return o, false, badParam("escala", "debe ser un número mayor que 0 y no mayor que 1000000")
 		}
 		o.Scale = f
 	}
@@ -92,7 +92,7 @@ func parseOptions(q url.Values, def imgproc.Options) (o imgproc.Options, wait bo
 		if v, ok := get(p.name); ok {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > 1<<20 {
-				return o, false, badParam(p.name, "debe ser un entero mayor que 0")
+				return o, false, badParam(p.name, "debe ser un entero entre 1 y 1048576")
 			}
 			*p.dst = n
 		}
