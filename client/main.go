@@ -65,10 +65,7 @@ func mainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	s := &session{opts: opts, stdout: stdout, disp: disp}
 	if opts.Image != "" {
 		// A missing file is reported before any question is asked.
-		var f *os.File
-		if f, _, err = openImage(opts.Image); err == nil {
-			f.Close()
-		}
+		_, err = statImage(opts.Image)
 	}
 	if err == nil {
 		err = askMissing(ctx, &s.opts, newPrompter(stdin, stdout, stderr))

@@ -264,27 +264,6 @@ func pathOr(p, def string) string {
 	return def
 }
 
-// openImage opens the file to upload and returns its size.
-func openImage(path string) (*os.File, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, 0, fmt.Errorf("no existe el archivo «%s»", path)
-		}
-		return nil, 0, fail(err, "no se pudo abrir «%s»", path)
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, 0, fail(err, "no se pudo abrir «%s»", path)
-	}
-	if !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, 0, fmt.Errorf("«%s» no es un archivo común", path)
-	}
-	return f, fi.Size(), nil
-}
-
 // readJSON reads a small JSON body into v.
 func (s *session) readJSON(body io.Reader, v any) error {
 	b, err := s.readSmall(body)
