@@ -2,6 +2,7 @@ package imgproc
 
 import (
 	"bytes"
+	"encoding/binary"
 	"image/color"
 )
 
@@ -40,10 +41,19 @@ func checkHeader(src []byte, o Options) (header, error) {
 	}
 	cfg, err := codecs[format].config(bytes.NewReader(src))
 	if err != nil {
+		if w, h, ok := pngDeclaredSize(format, src); ok && (w > maxSide || h > maxSide ||
+			o.MaxPixels > 0 && w*h > o.MaxPixels) {
+			// image/png refuses sizes whose pixels would not fit in
+			// memory ("dimension overflow"): too large, not damaged.
+			return header{}, errSource
+		}
 		return header{}, errHeader
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > maxSide || cfg.Height > maxSide {
+	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return header{}, errBadSizes
+	}
+	if cfg.Width > maxSide || cfg.Height > maxSide {
+		return header{}, errSource
 	}
 	h := header{orientation: orientNormal, srcW: cfg.Width, srcH: cfg.Height, colorModel: cfg.ColorModel}
 	h.Format = format
@@ -62,4 +72,15 @@ func checkHeader(src []byte, o Options) (header, error) {
 		return header{}, errOutput
 	}
 	return h, nil
+}
+
+// pngDeclaredSize reads the width and height a PNG's IHDR declares, which
+// the PNG format allows up to 2³¹-1 each.
+func pngDeclaredSize(format string, src []byte) (w, h int64, ok bool) {
+	if format != "png" || len(src) < 24 || string(src[12:16]) != "IHDR" {
+		return 0, 0, false
+	}
+	w = int64(binary.BigEndian.Uint32(src[16:]))
+	h = int64(binary.BigEndian.Uint32(src[20:]))
+	return w, h, w > 0 && h > 0 && w < 1<<31 && h < 1<<31
 }

@@ -65,8 +65,9 @@ func wantKind(t *testing.T, name string, err error, k Kind, status int) {
 
 func TestBombsRefusedWithoutAllocating(t *testing.T) {
 	bombs := map[string][]byte{
-		"png 50000x50000":  pngBomb(50000, 50000),
-		"jpeg 65000x65000": jpegBomb(t, 65000, 65000),
+		"png 50000x50000":    pngBomb(50000, 50000),
+		"png at PNG's limit": pngBomb(1<<31-1, 1<<31-1), // image/png: "dimension overflow"
+		"jpeg 65000x65000":   jpegBomb(t, 65000, 65000),
 	}
 	o := DefaultOptions()
 	for name, b := range bombs {
