@@ -91,6 +91,10 @@ func describe(err error) string {
 		return "no queda espacio en el disco"
 	case errors.Is(err, syscall.EISDIR):
 		return "es un directorio"
+	case errors.Is(err, syscall.ENOTDIR):
+		return "no es un directorio"
+	case errors.Is(err, syscall.EROFS):
+		return "sistema de archivos de solo lectura"
 	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
 		return "se agotó el tiempo de espera"
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):

@@ -30,7 +30,8 @@ type Options struct {
 	// "<name>_procesada.<ext>" in the current directory, the extension taken
 	// from the result's Content-Type; if it names a directory, that name goes
 	// inside it. A name ending in .png or .jpg/.jpeg asks the server for that
-	// format.
+	// format; another extension is refused, and a name without one gets the
+	// server's default format. It is checked before anything is uploaded.
 	Output string
 	// Wait selects the synchronous mode (POST /procesar?esperar=1): the answer
 	// to the upload is the processed image itself.
@@ -68,6 +69,10 @@ func mainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		_, err = statImage(opts.Image)
 	}
 	if err == nil {
+		// So is an output that cannot be written.
+		err = checkOutput(opts.Output, opts.Image)
+	}
+	if err == nil {
 		err = askMissing(ctx, &s.opts, newPrompter(stdin, stdout, stderr))
 	}
 	if err == nil {
@@ -103,10 +108,12 @@ Opciones:
                          (por defecto: se pregunta; respuesta vacía = 8090)
   -e, --escala FACTOR    factor de escala, mayor que 0 (0.5 o 0,5)
                          (por defecto: el del servidor)
-  -o, --salida ARCHIVO   dónde guardar el resultado; si termina en .png o .jpg
-                         se pide ese formato; si es un directorio, el archivo
-                         va dentro (por defecto: <nombre>_procesada.<ext> en el
-                         directorio actual, la extensión según el formato)
+  -o, --salida ARCHIVO   dónde guardar el resultado; si termina en .png, .jpg o
+                         .jpeg se pide ese formato (otra extensión no se
+                         acepta; sin extensión, el formato del servidor); si es
+                         un directorio, el archivo va dentro (por defecto:
+                         <nombre>_procesada.<ext> en el directorio actual, la
+                         extensión según el formato); nunca la propia imagen
       --esperar          modo síncrono: el servidor responde con la imagen
                          procesada en lugar de un id de tarea (por defecto: no)
   -h, --help             muestra esta ayuda
@@ -184,8 +191,13 @@ func parseArgs(args []string) (Options, error) {
 		}
 		opts.Scale = f
 	}
-	if (set["o"] || set["salida"]) && opts.Output == "" {
-		return opts, errors.New("-o: la ruta de salida está vacía")
+	if set["o"] || set["salida"] {
+		if opts.Output == "" {
+			return opts, errors.New("-o: la ruta de salida está vacía")
+		}
+		if err := checkOutputName(opts.Output); err != nil {
+			return opts, err
+		}
 	}
 	switch len(positional) {
 	case 0:

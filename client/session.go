@@ -73,6 +73,9 @@ func (s *session) run(ctx context.Context) error {
 		return err
 	}
 	defer f.Close()
+	if err := checkOutput(s.opts.Output, s.opts.Image); err != nil {
+		return err
+	}
 	s.c = newConn(s.opts.Host, s.opts.Port)
 	s.c.expectWait = s.expectWait
 	defer s.c.close()
@@ -370,43 +373,6 @@ func resultExt(contentType string) (string, error) {
 		return ".img", nil
 	}
 	return "." + sub, nil
-}
-
-// outputFormat returns the "formato" to ask for so that the result matches the
-// extension of the -o file ("png" for "gris.png"), or "" to leave it to the
-// server (no -o, a directory, or another extension).
-func outputFormat(output string) string {
-	if output == "" {
-		return ""
-	}
-	if fi, err := os.Stat(output); err == nil && fi.IsDir() {
-		return ""
-	}
-	switch strings.ToLower(filepath.Ext(output)) {
-	case ".png":
-		return "png"
-	case ".jpg", ".jpeg":
-		return "jpeg"
-	}
-	return ""
-}
-
-// outputPath returns where to save the result of uploading image, given the
-// -o value (possibly empty) and the result's extension.
-func outputPath(output, image, ext string) string {
-	base := filepath.Base(image)
-	name := strings.TrimSuffix(base, filepath.Ext(base))
-	if name == "" {
-		name = base
-	}
-	def := name + "_procesada" + ext
-	if output == "" {
-		return def
-	}
-	if fi, err := os.Stat(output); err == nil && fi.IsDir() {
-		return filepath.Join(output, def)
-	}
-	return output
 }
 
 // save writes the result image in body to its output file: a temporary file
