@@ -55,13 +55,31 @@ func (e *ServerError) Error() string {
 	return fmt.Sprintf("el servidor respondió con el estado %d: %s", e.Status, e.Msg)
 }
 
+// taskError is a failure to follow or fetch a task that the server accepted
+// and still has: it adds where the result can be fetched later.
+type taskError struct {
+	err error
+	id  string // the task's id
+	url string // the absolute URL of its result
+}
+
+func (e *taskError) Error() string {
+	return fmt.Sprintf("%s. La tarea %s queda en el servidor; su resultado se podrá descargar más tarde de %s",
+		describe(e.err), e.id, e.url)
+}
+
+func (e *taskError) Unwrap() error { return e.err }
+
 // describe turns common causes (system call errors, EOF, DNS failures) into a
 // Spanish phrase; anything else keeps its own text.
 func describe(err error) string {
 	var dnsErr *net.DNSError
 	var se *ServerError
 	var ce *Error
+	var te *taskError
 	switch {
+	case errors.As(err, &te):
+		return te.Error()
 	case errors.As(err, &se):
 		return se.Error()
 	case errors.As(err, &ce):

@@ -33,7 +33,9 @@ type fakeServer struct {
 	refuse func(r *fakeRequest) *fakeResponse
 	// handle answers each request once its body has been read. Guarded by mu.
 	handle func(r *fakeRequest) fakeResponse
-	reqs   []*fakeRequest // guarded by mu
+	reqs   []*fakeRequest        // guarded by mu
+	open   map[net.Conn]struct{} // connections being served; guarded by mu
+	isDown bool                  // between down and up; guarded by mu
 	wg     sync.WaitGroup
 	done   chan struct{}
 }
@@ -63,15 +65,49 @@ func newFakeServer(t *testing.T, addr string) *fakeServer {
 	if err != nil {
 		t.Skipf("no se puede escuchar en %s (¿sin esa familia de direcciones?): %v", addr, err)
 	}
-	s := &fakeServer{t: t, ln: ln, port: ln.Addr().(*net.TCPAddr).Port, done: make(chan struct{})}
+	s := &fakeServer{t: t, ln: ln, port: ln.Addr().(*net.TCPAddr).Port, done: make(chan struct{}),
+		open: map[net.Conn]struct{}{}}
 	s.wg.Add(1)
-	go s.serve()
+	go s.serve(ln)
 	t.Cleanup(func() {
+		s.mu.Lock()
 		close(s.done)
-		ln.Close()
+		s.ln.Close()
+		s.mu.Unlock()
 		s.wg.Wait()
 	})
 	return s
+}
+
+// down stops the server as a crash would: the listener is closed (new
+// connections are refused) and so is every open connection.
+func (s *fakeServer) down() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.isDown = true
+	s.ln.Close()
+	for c := range s.open {
+		c.Close()
+	}
+}
+
+// up listens again on the same address after down.
+func (s *fakeServer) up() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	select {
+	case <-s.done:
+		return // the test is over
+	default:
+	}
+	ln, err := net.Listen("tcp", s.ln.Addr().String())
+	if err != nil {
+		s.t.Errorf("no se pudo volver a escuchar en %s: %v", s.ln.Addr(), err)
+		return
+	}
+	s.ln, s.isDown = ln, false
+	s.wg.Add(1)
+	go s.serve(ln)
 }
 
 func (s *fakeServer) setHandle(f func(r *fakeRequest) fakeResponse) {
@@ -92,18 +128,31 @@ func (s *fakeServer) requests() []*fakeRequest {
 	return append([]*fakeRequest(nil), s.reqs...)
 }
 
-func (s *fakeServer) serve() {
+func (s *fakeServer) serve(ln net.Listener) {
 	defer s.wg.Done()
 	for {
-		c, err := s.ln.Accept()
+		c, err := ln.Accept()
 		if err != nil {
 			return
 		}
 		n := s.conns.Add(1)
+		s.mu.Lock()
+		if s.isDown {
+			s.mu.Unlock()
+			c.Close()
+			continue
+		}
+		s.open[c] = struct{}{}
 		s.wg.Add(1)
+		s.mu.Unlock()
 		go func() {
 			defer s.wg.Done()
-			defer c.Close()
+			defer func() {
+				c.Close()
+				s.mu.Lock()
+				delete(s.open, c)
+				s.mu.Unlock()
+			}()
 			s.serveConn(c, n)
 		}()
 	}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 	"unicode"
 
@@ -32,6 +33,14 @@ const (
 	// wait between two tries.
 	maxUploads   = 3
 	maxRetryWait = 30 * time.Second
+	// Once the task is accepted, a status poll or the download that fails
+	// because the server cannot be reached (it may be restarting, and its
+	// tasks survive that: SPEC §8) is tried again after reconnectMin, then
+	// after waits doubling up to reconnectMax, for at most reconnectFor since
+	// the first failure in a row.
+	reconnectMin = 500 * time.Millisecond
+	reconnectMax = 5 * time.Second
+	reconnectFor = 30 * time.Second
 )
 
 // Task states reported by GET /estado/<id> (SPEC §4).
@@ -51,7 +60,8 @@ type session struct {
 
 	taskID string // set once the server has accepted the upload
 
-	expectWait time.Duration // for tests: see conn.expectWait
+	expectWait   time.Duration // for tests: see conn.expectWait
+	reconnectFor time.Duration // for tests: the constant reconnectFor if zero
 }
 
 // taskStatus is the JSON of the 202 answer and of GET /estado/<id>.
@@ -155,23 +165,123 @@ func (s *session) run(ctx context.Context) error {
 	s.taskID = st.ID
 	fmt.Fprintf(s.stdout, "ID de la tarea: %s\n", st.ID)
 
+	resultURL := pathOr(st.ResultURL, "/resultado/"+url.PathEscape(st.ID))
 	final, err := s.follow(ctx, st)
-	if err != nil {
+	if err == nil {
+		resultURL = pathOr(final.ResultURL, resultURL)
+		err = s.download(ctx, resultURL, &final)
+	}
+	if err != nil && ctx.Err() == nil && stillThere(err) {
+		return &taskError{err: err, id: st.ID, url: "http://" + s.c.host + resultURL}
+	}
+	return err
+}
+
+// download fetches the task's result from resultURL and saves it; st is the
+// task's final status.
+func (s *session) download(ctx context.Context, resultURL string, st *taskStatus) error {
+	rc := s.reconnector()
+	for {
+		head, body, err := s.c.get(ctx, resultURL, proto.Header{{Name: "User-Agent", Value: "procesa-cliente"}})
+		if err == nil {
+			switch head.Status {
+			case 200:
+				err = s.save(head, body, st)
+			case 404:
+				s.c.close()
+				return fmt.Errorf("el resultado de la tarea %s ya no está en el servidor (venció o se borró)", st.ID)
+			default:
+				return s.serverError(head, body)
+			}
+		}
+		if err == nil {
+			return nil
+		}
+		if err := rc.again(ctx, err); err != nil {
+			return err
+		}
+	}
+}
+
+// stillThere reports whether err, a failure to follow or fetch an accepted
+// task, leaves the task on the server: the server could not be reached or
+// failed, or the result could not be saved.
+func stillThere(err error) bool {
+	var ce *Error
+	var se *ServerError
+	return errors.As(err, &ce) || errors.As(err, &se) && se.Status >= 500
+}
+
+// reconnector returns a new reconnector for s.
+func (s *session) reconnector() *reconnector {
+	limit := s.reconnectFor
+	if limit == 0 {
+		limit = reconnectFor
+	}
+	return &reconnector{disp: s.disp, limit: limit}
+}
+
+// reconnector spaces out the retries of a request that failed because the
+// server could not be reached, for at most limit since the first failure in a
+// row.
+type reconnector struct {
+	disp  *display
+	limit time.Duration
+
+	since time.Time     // first failure in a row; zero after a success
+	wait  time.Duration // next wait
+}
+
+// again decides about a request that failed with err: if err means the server
+// could not be reached and time remains, it says so, waits and returns nil (try
+// again); otherwise it returns the error to report.
+func (r *reconnector) again(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if !connectionLost(err) {
 		return err
 	}
-	resultURL := pathOr(final.ResultURL, pathOr(st.ResultURL, "/resultado/"+url.PathEscape(st.ID)))
-	head, body, err = s.c.get(ctx, resultURL, proto.Header{{Name: "User-Agent", Value: "procesa-cliente"}})
-	if err != nil {
+	now := time.Now()
+	if r.since.IsZero() {
+		r.since, r.wait = now, reconnectMin
+	}
+	if now.Add(r.wait).Sub(r.since) > r.limit {
+		return &Error{Msg: fmt.Sprintf("%s; se reintentó durante %s", describe(err), seconds(now.Sub(r.since)))}
+	}
+	r.disp.message(fmt.Sprintf("sin conexión con el servidor: %s; se reintenta en %s", describe(rootCause(err)), seconds(r.wait)))
+	if err := sleep(ctx, r.wait); err != nil {
 		return err
 	}
-	switch head.Status {
-	case 200:
-		return s.save(head, body, &final)
-	case 404:
-		s.c.close()
-		return fmt.Errorf("el resultado de la tarea %s ya no está en el servidor (venció o se borró)", st.ID)
+	r.wait = min(2*r.wait, reconnectMax)
+	return nil
+}
+
+// ok records a successful request: the next failure starts a new count.
+func (r *reconnector) ok() { r.since = time.Time{} }
+
+// connectionLost reports whether err means that the server could not be
+// reached or dropped the connection, as it does while restarting. A timeout is
+// not: it has already cost a long wait.
+func connectionLost(err error) bool {
+	for _, e := range []error{syscall.ECONNREFUSED, syscall.ECONNRESET, syscall.ECONNABORTED, syscall.EPIPE,
+		syscall.EHOSTUNREACH, syscall.ENETUNREACH, io.EOF, io.ErrUnexpectedEOF} {
+		if errors.Is(err, e) {
+			return true
+		}
 	}
-	return s.serverError(head, body)
+	return false
+}
+
+// rootCause returns the cause at the bottom of a chain of *Error.
+func rootCause(err error) error {
+	for {
+		var ce *Error
+		if !errors.As(err, &ce) || ce.Err == nil {
+			return err
+		}
+		err = ce.Err
+	}
 }
 
 // header is a request header template, cloned for each use because requests
@@ -204,31 +314,35 @@ func (s *session) follow(ctx context.Context, st taskStatus) (taskStatus, error)
 		st.State = stateQueued
 	}
 	s.disp.status(st.State, 0)
+	rc := s.reconnector()
 	for {
 		if err := sleep(ctx, wait); err != nil {
 			return st, err
 		}
 		wait = min(time.Duration(float64(wait)*pollGrowth), pollMax)
 		head, body, err := s.c.get(ctx, statusURL, h)
+		var now taskStatus
+		if err == nil {
+			switch head.Status {
+			case 200:
+				err = s.readJSON(body, &now)
+			case 404:
+				s.c.close()
+				s.disp.endLine()
+				return st, fmt.Errorf("la tarea %s no existe en el servidor (venció o se borró)", st.ID)
+			default:
+				s.disp.endLine()
+				return st, s.serverError(head, body)
+			}
+		}
 		if err != nil {
 			s.disp.endLine()
-			return st, err
+			if err := rc.again(ctx, err); err != nil {
+				return st, err
+			}
+			continue
 		}
-		switch head.Status {
-		case 200:
-		case 404:
-			s.c.close()
-			s.disp.endLine()
-			return st, fmt.Errorf("la tarea %s no existe en el servidor (venció o se borró)", st.ID)
-		default:
-			s.disp.endLine()
-			return st, s.serverError(head, body)
-		}
-		var now taskStatus
-		if err := s.readJSON(body, &now); err != nil {
-			s.disp.endLine()
-			return st, err
-		}
+		rc.ok()
 		s.disp.status(now.State, time.Since(start))
 		switch now.State {
 		case stateQueued, stateRunning:
