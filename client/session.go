@@ -28,11 +28,11 @@ const (
 	// syncTimeout is how long the synchronous mode waits for the processed
 	// image once the upload is complete.
 	syncTimeout = 10 * time.Minute
-	// maxUploads is how many times an upload is tried while the server
-	// answers 503 with Retry-After (queue full), and maxRetryWait the longest
-	// wait between two tries.
-	maxUploads   = 3
-	maxRetryWait = 30 * time.Second
+	// maxUploadRetries is how many times an upload is tried again while the
+	// server answers 503 with Retry-After (queue full): up to 1+3 tries in
+	// all. maxRetryWait is the longest wait between two tries.
+	maxUploadRetries = 3
+	maxRetryWait     = 30 * time.Second
 	// Once the task is accepted, a status poll or the download that fails
 	// because the server cannot be reached (it may be restarting, and its
 	// tasks survive that: SPEC §8) is tried again after reconnectMin, then
@@ -132,7 +132,7 @@ func (s *session) run(ctx context.Context) error {
 		}
 		s.disp.endUpload()
 		wait, ok := retryAfter(head)
-		if !ok || attempt == maxUploads {
+		if !ok || attempt > maxUploadRetries {
 			break
 		}
 		// The queue is full: the upload was not kept. Try again later.
