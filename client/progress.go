@@ -3,6 +3,7 @@ package client
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -33,8 +34,11 @@ type display struct {
 // minRedraw is the shortest interval between two redraws of the progress bar.
 const minRedraw = 100 * time.Millisecond
 
+// newDisplay returns a display writing to w. It redraws lines only when w is a
+// terminal that understands control sequences: TERM=dumb (Emacs shell buffers
+// and the like) gets plain lines.
 func newDisplay(w io.Writer) *display {
-	d := &display{w: w, tty: isTerminal(w), now: time.Now}
+	d := &display{w: w, tty: isTerminal(w) && os.Getenv("TERM") != "dumb", now: time.Now}
 	if d.tty {
 		d.width = terminalWidth(w)
 	}
