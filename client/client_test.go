@@ -187,6 +187,22 @@ func TestInputEndsBeforeAnswers(t *testing.T) {
 	}
 }
 
+// TestInvalidAnswerThenEnd: when the input ends after an answer that was
+// refused, the error names that answer instead of saying none was given.
+func TestInvalidAnswerThenEnd(t *testing.T) {
+	img := testImage(t, "video-001.png")
+	r := runClient(t, t.Context(), "abc\n", "-i", "127.0.0.1", img)
+	want := "procesa cliente: la respuesta «abc» no es válida como el puerto del servidor: el puerto debe ser un número entre 1 y 65535"
+	if r.code != exitFailure || !strings.Contains(r.stderr, want) || strings.Contains(r.stderr, "no se indicó") {
+		t.Errorf("estado %d, stderr %q; quería 1 y %q", r.code, r.stderr, want)
+	}
+	// An empty answer refused (the image has no default) is no answer.
+	r = runClient(t, t.Context(), "\n", "-i", "127.0.0.1", "-p", "8090")
+	if want := "no se indicó la ruta de la imagen"; r.code != exitFailure || !strings.Contains(r.stderr, want) {
+		t.Errorf("estado %d, stderr %q; quería 1 y %q", r.code, r.stderr, want)
+	}
+}
+
 func TestMissingFile(t *testing.T) {
 	srv := newFakeServer(t, "127.0.0.1:0")
 	srv.setHandle((&fakeTasks{}).handle)

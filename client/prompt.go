@@ -81,8 +81,22 @@ func askMissing(ctx context.Context, opts *Options, p *prompter) error {
 	return nil
 }
 
+// invalidAnswer is how ask reports an input that ended after an answer that
+// was not valid.
+type invalidAnswer struct {
+	answer string
+	err    error // why it was refused
+}
+
+func (e *invalidAnswer) Error() string { return e.err.Error() }
+
 // noAnswer explains that standard input ended before what was asked was given.
 func noAnswer(err error, what, how string) error {
+	var ia *invalidAnswer
+	if errors.As(err, &ia) {
+		return fmt.Errorf("la respuesta «%s» no es válida como %s: %v (use %s o respóndalo por la entrada estándar)",
+			clip(ia.answer), what, ia.err, how)
+	}
 	if errors.Is(err, io.EOF) {
 		return fmt.Errorf("no se indicó %s (use %s o respóndalo por la entrada estándar)", what, how)
 	}
@@ -90,20 +104,30 @@ func noAnswer(err error, what, how string) error {
 }
 
 // ask writes question and reads answers until accept takes one (returns nil).
-// It returns io.EOF if the input ends first, ctx.Err() if ctx is done first.
+// It returns io.EOF if the input ends first (an *invalidAnswer if the last
+// answer was refused), ctx.Err() if ctx is done first.
 func (p *prompter) ask(ctx context.Context, question string, accept func(string) error) error {
+	var refused *invalidAnswer
 	for {
 		fmt.Fprintf(p.out, "%s ", question)
 		line, err := p.readLine(ctx)
 		if err != nil {
 			fmt.Fprintln(p.out)
+			if err == io.EOF && refused != nil {
+				return refused
+			}
 			return err
 		}
-		err = accept(strings.TrimSpace(line))
+		answer := strings.TrimSpace(line)
+		err = accept(answer)
 		if err == nil {
 			return nil
 		}
 		fmt.Fprintf(p.errw, "  %v\n", err)
+		refused = nil
+		if answer != "" {
+			refused = &invalidAnswer{answer: answer, err: err}
+		}
 	}
 }
 
