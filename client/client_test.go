@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -427,6 +428,32 @@ func TestInterrupt(t *testing.T) {
 				t.Errorf("el directorio tiene %d entradas, quería solo foto.png (sin restos)", len(entries))
 			}
 		})
+	}
+}
+
+// TestSignalSetsExitStatus: an interruption caused by a signal exits with
+// 128 plus its number, as shells report a process killed by it.
+func TestSignalSetsExitStatus(t *testing.T) {
+	for _, tc := range []struct {
+		sig  syscall.Signal
+		code int
+	}{
+		{syscall.SIGINT, 130},
+		{syscall.SIGTERM, 143},
+	} {
+		ctx, cancel := context.WithCancelCause(t.Context())
+		pr, pw, err := os.Pipe() // an input that never ends
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.AfterFunc(50*time.Millisecond, func() { cancel(signalError{tc.sig}) })
+		var stdout, stderr bytes.Buffer
+		code := mainContext(ctx, nil, pr, &stdout, &stderr)
+		pw.Close()
+		pr.Close()
+		if code != tc.code {
+			t.Errorf("%v: estado %d, quería %d; stderr %q", tc.sig, code, tc.code, stderr.String())
+		}
 	}
 }
 

@@ -12,5 +12,6 @@
 // of the saved file.
 //
 // Exit status: 0 on success, 1 on any failure (missing file, server down, server
-// error), 2 on bad usage, 130 when interrupted (Ctrl-C or SIGTERM).
+// error), 2 on bad usage, 130 when interrupted with Ctrl-C (SIGINT), 143 with
+// SIGTERM.
 package client

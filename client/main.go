@@ -43,15 +43,48 @@ type Options struct {
 // Main runs "procesa cliente". args are the arguments after "cliente"; stdin
 // answers the questions; stdout gets the questions, the task id and the saved
 // file's name; stderr gets progress and errors. It returns the exit status: 0 on
-// success, 1 on failure, 2 on bad usage, 130 when interrupted by SIGINT or
-// SIGTERM.
+// success, 1 on failure, 2 on bad usage, 128 plus the signal's number when
+// interrupted: 130 for SIGINT (Ctrl-C), 143 for SIGTERM. A second signal has
+// its default effect, which ends the process at once.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		select {
+		case sig := <-sigs:
+			signal.Stop(sigs)
+			if s, ok := sig.(syscall.Signal); ok {
+				cancel(signalError{s})
+			} else {
+				cancel(nil)
+			}
+		case <-ctx.Done():
+		}
+	}()
 	return mainContext(ctx, args, stdin, stdout, stderr)
 }
 
-// mainContext is Main with the interruption coming from ctx.
+// signalError is the cause of the cancellation of Main's context: the signal
+// received.
+type signalError struct{ sig syscall.Signal }
+
+func (e signalError) Error() string { return "señal recibida: " + e.sig.String() }
+
+// interruptedStatus returns the exit status for a run ended by ctx: 128 plus
+// the number of the signal that was its cause, 130 (as for SIGINT) without one.
+func interruptedStatus(ctx context.Context) int {
+	var se signalError
+	if errors.As(context.Cause(ctx), &se) {
+		return 128 + int(se.sig)
+	}
+	return exitInterrupted
+}
+
+// mainContext is Main with the interruption coming from ctx; a signalError
+// cause of ctx sets the exit status.
 func mainContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	opts, err := parseArgs(args)
 	if errors.Is(err, flag.ErrHelp) {
@@ -87,7 +120,7 @@ func mainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 			msg += fmt.Sprintf(" (la tarea %s sigue en el servidor)", s.taskID)
 		}
 		disp.message(msg)
-		return exitInterrupted
+		return interruptedStatus(ctx)
 	default:
 		disp.message("procesa cliente: " + describe(err))
 		return exitFailure
@@ -119,7 +152,7 @@ Opciones:
   -h, --help             muestra esta ayuda
 
 Estado de salida: 0 si todo fue bien, 1 ante cualquier error, 2 si las opciones
-no son válidas, 130 si se interrumpe con Ctrl-C.
+no son válidas, 130 si se interrumpe con Ctrl-C (SIGINT), 143 con SIGTERM.
 
 Ejemplos:
   procesa cliente -i ::1 -p 8090 -e 0.5 foto.png     (guarda foto_procesada.jpg)

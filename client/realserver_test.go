@@ -325,40 +325,51 @@ func TestRealServerMissingFileAndDown(t *testing.T) {
 }
 
 // TestBinaryInterrupt runs "procesa cliente" as its own process against a
-// server that never answers and stops it with SIGINT, as Ctrl-C does.
+// server that never answers and stops it with SIGINT, as Ctrl-C does, or with
+// SIGTERM: the exit status is 128 plus the signal's number.
 func TestBinaryInterrupt(t *testing.T) {
 	bin := serverBinary(t)
-	srv := newFakeServer(t, "127.0.0.1:0")
-	hung := make(chan struct{}, 1)
-	srv.setHandle(func(r *fakeRequest) fakeResponse {
-		hung <- struct{}{}
-		return fakeResponse{Hang: true}
-	})
-	dir := t.TempDir()
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "cliente", "-i", "127.0.0.1", "-p", strconv.Itoa(srv.port), "--esperar",
-		testImage(t, "video-001.png"))
-	cmd.Dir = dir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-hung:
-	case <-ctx.Done():
-		cmd.Process.Kill()
-		cmd.Wait()
-		t.Fatalf("el cliente no llegó a subir la imagen; stderr %q", stderr.String())
-	}
-	cmd.Process.Signal(syscall.SIGINT)
-	err := cmd.Wait()
-	code := cmd.ProcessState.ExitCode()
-	if code != exitInterrupted || !strings.Contains(stderr.String(), "interrumpido") {
-		t.Errorf("estado %d (%v), stderr %q; quería 130 e «interrumpido»", code, err, stderr.String())
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
-		t.Errorf("quedaron %d archivos en el directorio de trabajo", len(entries))
+	for _, tc := range []struct {
+		sig  syscall.Signal
+		code int
+	}{
+		{syscall.SIGINT, 130},
+		{syscall.SIGTERM, 143},
+	} {
+		t.Run(tc.sig.String(), func(t *testing.T) {
+			srv := newFakeServer(t, "127.0.0.1:0")
+			hung := make(chan struct{}, 1)
+			srv.setHandle(func(r *fakeRequest) fakeResponse {
+				hung <- struct{}{}
+				return fakeResponse{Hang: true}
+			})
+			dir := t.TempDir()
+			ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, "cliente", "-i", "127.0.0.1", "-p", strconv.Itoa(srv.port), "--esperar",
+				testImage(t, "video-001.png"))
+			cmd.Dir = dir
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-hung:
+			case <-ctx.Done():
+				cmd.Process.Kill()
+				cmd.Wait()
+				t.Fatalf("el cliente no llegó a subir la imagen; stderr %q", stderr.String())
+			}
+			cmd.Process.Signal(tc.sig)
+			err := cmd.Wait()
+			code := cmd.ProcessState.ExitCode()
+			if code != tc.code || !strings.Contains(stderr.String(), "interrumpido") {
+				t.Errorf("estado %d (%v), stderr %q; quería %d e «interrumpido»", code, err, stderr.String(), tc.code)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Errorf("quedaron %d archivos en el directorio de trabajo", len(entries))
+			}
+		})
 	}
 }
