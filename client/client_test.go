@@ -1,11 +1,14 @@
 package client
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -523,5 +526,55 @@ func TestQueueFullIsRetried(t *testing.T) {
 				t.Errorf("%d subidas; quería %d", ups, tc.ups)
 			}
 		})
+	}
+}
+
+// TestNotProcesaServer points the client at python3's http.server, which
+// answers the upload with an HTML error page: the error shows the status line,
+// not the page.
+func TestNotProcesaServer(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("falta python3: no se puede probar contra http.server")
+	}
+	cmd := exec.Command(py, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", t.TempDir())
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Skipf("no se pudo iniciar python3 -m http.server: %v", err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	portc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if m := regexp.MustCompile(` port (\d+)`).FindStringSubmatch(sc.Text()); m != nil {
+				portc <- m[1]
+				break
+			}
+		}
+		io.Copy(io.Discard, out)
+	}()
+	var port string
+	select {
+	case port = <-portc:
+	case <-time.After(20 * time.Second):
+		t.Skip("python3 -m http.server no dijo su puerto en 20 s")
+	}
+	dir := t.TempDir()
+	img, _ := copyImage(t, "video-001.png", dir, "foto.png")
+	r := runClient(t, t.Context(), "", "-i", "127.0.0.1", "-p", port, "-o", dir, img)
+	last := r.stderr[strings.LastIndex(strings.TrimSuffix(r.stderr, "\n"), "\n")+1:]
+	if r.code != exitFailure || !strings.HasPrefix(last, "procesa cliente: el servidor respondió con el estado 501") {
+		t.Errorf("estado %d, stderr %q; quería 1 y el estado 501", r.code, r.stderr)
+	}
+	if strings.ContainsAny(last, "<>") || len(last) > 200 {
+		t.Errorf("el error repite la página del servidor: %q", last)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"strconv"
 	"syscall"
 )
 
@@ -42,17 +43,30 @@ func fail(err error, format string, args ...any) error {
 }
 
 // ServerError is an error answer from the server. Msg is the server's own
-// message (the "error" field of its JSON body, or its text), relayed as is.
+// message (the "error" field of its JSON body), relayed as is; an answer that
+// is not procesa's JSON has its reason phrase in Reason and, in Msg, at most
+// the start of the first line of its text.
 type ServerError struct {
 	Status int
+	Reason string
 	Msg    string
 }
 
 func (e *ServerError) Error() string {
-	if e.Msg == "" {
-		return fmt.Sprintf("el servidor respondió con el estado %d", e.Status)
+	return "el servidor respondió con el estado " + statusText(e.Status, e.Reason, e.Msg)
+}
+
+// statusText writes a status, its reason phrase and a message, each part
+// present only when not empty: "501 Unsupported method: texto".
+func statusText(status int, reason, msg string) string {
+	s := strconv.Itoa(status)
+	if reason != "" {
+		s += " " + reason
 	}
-	return fmt.Sprintf("el servidor respondió con el estado %d: %s", e.Status, e.Msg)
+	if msg != "" {
+		s += ": " + msg
+	}
+	return s
 }
 
 // taskError is a failure to follow or fetch a task that the server accepted

@@ -136,8 +136,9 @@ func (s *session) run(ctx context.Context) error {
 			break
 		}
 		// The queue is full: the upload was not kept. Try again later.
-		s.disp.message(fmt.Sprintf("el servidor está ocupado (%d: %s); se reintenta en %s",
-			head.Status, s.serverMessage(head, body), seconds(wait)))
+		reason, msg := s.serverMessage(head, body)
+		s.disp.message(fmt.Sprintf("el servidor está ocupado (%s); se reintenta en %s",
+			statusText(head.Status, reason, msg), seconds(wait)))
 		if err := sleep(ctx, wait); err != nil {
 			return err
 		}
@@ -412,19 +413,21 @@ func (s *session) readSmall(body io.Reader) ([]byte, error) {
 // serverError reads an error answer and returns it as a *ServerError carrying
 // the server's own message (see serverMessage).
 func (s *session) serverError(head *proto.ResponseHead, body io.Reader) error {
-	msg := s.serverMessage(head, body)
+	reason, msg := s.serverMessage(head, body)
 	if ra := head.Header.Get("Retry-After"); ra != "" && head.Status == 503 {
 		if _, err := strconv.Atoi(ra); err == nil {
 			msg += fmt.Sprintf(" (reintente en %s s)", ra)
 		}
 	}
-	return &ServerError{Status: head.Status, Msg: msg}
+	return &ServerError{Status: head.Status, Reason: reason, Msg: msg}
 }
 
-// serverMessage reads an error answer and returns the server's own message:
-// the "error" field of a JSON body, its "estado" field, the text of the body,
-// or the reason phrase.
-func (s *session) serverMessage(head *proto.ResponseHead, body io.Reader) string {
+// serverMessage reads an error answer and returns what to show of it. A
+// procesa server answers with JSON: its "error" field, or its "estado" field,
+// is the message and reason is empty. Any other answer is shown by its reason
+// phrase and, for a text that is not HTML, the start of its first line: a web
+// page is never repeated.
+func (s *session) serverMessage(head *proto.ResponseHead, body io.Reader) (reason, msg string) {
 	b, err := s.readSmall(body)
 	if err != nil {
 		b = nil
@@ -433,32 +436,46 @@ func (s *session) serverMessage(head *proto.ResponseHead, body io.Reader) string
 		Error string `json:"error"`
 		State string `json:"estado"`
 	}
-	msg := ""
 	if json.Unmarshal(b, &j) == nil && (j.Error != "" || j.State != "") {
 		msg = j.Error
 		if msg == "" {
 			msg = "la tarea está " + strings.ToLower(j.State)
 		}
-	} else {
-		msg = clip(strings.TrimSpace(string(b)))
+		return "", clip(msg)
 	}
-	if msg == "" {
-		msg = clip(head.Reason)
+	return clipTo(strings.TrimSpace(head.Reason), maxLineShown), firstLine(head, b)
+}
+
+// maxLineShown bounds what is shown of a reason phrase or of the first line of
+// a body that is not procesa's JSON.
+const maxLineShown = 80
+
+// firstLine returns the start of the first non-empty line of body, or "" for
+// an HTML page.
+func firstLine(head *proto.ResponseHead, body []byte) string {
+	text := strings.TrimSpace(string(body))
+	mt, _, _ := mime.ParseMediaType(head.Header.Get("Content-Type"))
+	if mt == "text/html" || mt == "application/xhtml+xml" || strings.HasPrefix(text, "<") {
+		return ""
 	}
-	return msg
+	line, _, _ := strings.Cut(text, "\n")
+	return clipTo(strings.TrimSpace(line), maxLineShown)
 }
 
 // clip makes text from the server safe to print: control characters become
 // spaces and it is cut at 300 characters.
-func clip(s string) string {
+func clip(s string) string { return clipTo(s, 300) }
+
+// clipTo is clip cutting at n characters.
+func clipTo(s string, n int) string {
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return ' '
 		}
 		return r
 	}, s)
-	if r := []rune(s); len(r) > 300 {
-		s = string(r[:300]) + "..."
+	if r := []rune(s); len(r) > n {
+		s = string(r[:n]) + "..."
 	}
 	return s
 }

@@ -90,12 +90,17 @@ func TestServerError(t *testing.T) {
 			"el servidor respondió con el estado 415: no es una imagen"},
 		{409, "Conflict", nil, `{"id_tarea":"x","estado":"En progreso"}`,
 			"el servidor respondió con el estado 409: la tarea está en progreso"},
-		{500, "Internal Server Error", nil, "algo\x1b[2Jfalló\n",
-			"el servidor respondió con el estado 500: algo [2Jfalló"},
-		{502, "Bad Gateway", nil, "", "el servidor respondió con el estado 502: Bad Gateway"},
+		{500, "Internal Server Error", nil, "algo\x1b[2Jfalló\nsegunda línea\n",
+			"el servidor respondió con el estado 500 Internal Server Error: algo [2Jfalló"},
+		{502, "Bad Gateway", nil, "", "el servidor respondió con el estado 502 Bad Gateway"},
 		{503, "Service Unavailable", proto.Header{{Name: "Retry-After", Value: "5"}}, `{"error":"cola llena"}`,
 			"el servidor respondió con el estado 503: cola llena (reintente en 5 s)"},
-		{400, "", nil, strings.Repeat("x", 400), "el servidor respondió con el estado 400: " + strings.Repeat("x", 300) + "..."},
+		{400, "", nil, strings.Repeat("x", 400), "el servidor respondió con el estado 400: " + strings.Repeat("x", 80) + "..."},
+		// Another HTTP server (python3 -m http.server): its page is not repeated.
+		{501, "Unsupported method ('POST')", proto.Header{{Name: "Content-Type", Value: "text/html;charset=utf-8"}},
+			"<!DOCTYPE HTML>\n<html lang=\"en\">\n<head>\n<title>Error response</title>\n</head>\n<body><h1>Error response</h1></body></html>\n",
+			"el servidor respondió con el estado 501 Unsupported method ('POST')"},
+		{404, "Not Found", nil, "\n  <html><body>404</body></html>", "el servidor respondió con el estado 404 Not Found"},
 	} {
 		s := &session{c: &conn{}}
 		head := &proto.ResponseHead{Status: tc.status, Reason: tc.reason, Header: tc.header}
