@@ -41,10 +41,12 @@ type conn struct {
 	linger  bool      // a reply went out: read what the client still sends before closing
 	applied time.Time // the read deadline last set on rwc by this goroutine
 
-	// The body being read: when its first read began (zero before), and
-	// how many bytes have come from the network since. See bodyDeadline.
-	bodyStart time.Time
-	bodyRead  int64
+	// The body being read: whether it has begun, how many bytes of it
+	// have come from the network, and how long the server has waited on
+	// the network for them. See bodyDeadline.
+	inBody     bool
+	bodyRead   int64
+	bodyWaited time.Duration
 }
 
 func (c *conn) wakeIfIdle() {
@@ -133,7 +135,7 @@ func (c *conn) serveRequest() bool {
 		c.body = bodyReader{c: c, r: proto.BodyReader(c.br, &c.req, s.MaxBody)}
 	}
 	c.req.Body = &c.body
-	c.bodyStart = time.Time{}
+	c.inBody = false
 	c.w = ResponseWriter{c: c, head: c.w.head[:0]}
 	s.Handler.ServeHTTP(&c.w, &c.req)
 	if !c.w.wrote {
@@ -229,50 +231,49 @@ func (r connReader) Read(p []byte) (int, error) {
 	if err := c.flush(); err != nil {
 		return 0, err
 	}
-	d := c.readBy
-	if d.IsZero() {
-		d = c.bodyDeadline()
+	if !c.readBy.IsZero() {
+		if !c.readBy.Equal(c.applied) {
+			c.rwc.SetReadDeadline(c.readBy)
+			c.applied = c.readBy
+		}
+		return c.rwc.Read(p)
 	}
-	if !d.Equal(c.applied) {
-		c.rwc.SetReadDeadline(d)
-		c.applied = d
-	}
+	// A body: each read gets the time bodyWait allows, and what the
+	// client makes the server wait is charged to it.
+	start := time.Now()
+	c.applied = start.Add(c.bodyWait())
+	c.rwc.SetReadDeadline(c.applied)
 	n, err := c.rwc.Read(p)
-	if c.readBy.IsZero() {
+	if c.inBody {
 		c.bodyRead += int64(n)
+		c.bodyWaited += time.Since(start)
 	}
 	return n, err
 }
 
-// startBody starts the clock of a body, at its first read.
+// startBody starts the accounts of a body, at its first read.
 func (c *conn) startBody() {
-	if c.bodyStart.IsZero() {
-		c.bodyStart, c.bodyRead = time.Now(), 0
+	if !c.inBody {
+		c.inBody, c.bodyRead, c.bodyWaited = true, 0, 0
 	}
 }
 
-// bodyDeadline is the deadline of the next read of a body: BodyTimeout
-// from now, but no later than the body's budget, which is BodyTimeout from
-// its start plus 1/MinBodyRate s for every byte that has come. A client
-// that keeps sending a byte now and then cannot hold the connection (and
-// the slot under MaxConns) forever; one that sends at MinBodyRate or
+// bodyWait is how long the next read of a body may wait for the client:
+// BodyTimeout, but no more than what is left of the body's budget. The
+// budget is BodyTimeout plus 1/MinBodyRate s for every byte that has come,
+// and the time the server spent waiting on the network for the body is
+// taken from it (time the server spent elsewhere, say writing to disk, is
+// not). A client that sends a byte now and then cannot hold the connection
+// (and its slot under MaxConns) forever; one that sends at MinBodyRate or
 // faster is never cut.
-func (c *conn) bodyDeadline() time.Time {
+func (c *conn) bodyWait() time.Duration {
 	s := c.s
-	now := time.Now()
-	d := now.Add(s.BodyTimeout)
-	if c.bodyStart.IsZero() {
-		return d
+	if !c.inBody {
+		return s.BodyTimeout
 	}
 	earned := time.Duration(float64(c.bodyRead) / float64(s.MinBodyRate) * float64(time.Second))
-	return minTime(d, c.bodyStart.Add(s.BodyTimeout+earned))
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
+	// At least a moment, so that bytes already there are still read.
+	return max(min(s.BodyTimeout, s.BodyTimeout+earned-c.bodyWaited), time.Millisecond)
 }
 
 // setReadDeadline sets the read deadline on rwc now, and makes it the one

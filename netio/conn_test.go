@@ -1,11 +1,14 @@
 package netio
 
 import (
+	"io"
 	"net"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"procesa/proto"
 )
 
 func TestKeepAlive(t *testing.T) {
@@ -375,15 +378,19 @@ func TestFlushBeforeWaiting(t *testing.T) {
 // not an internal error (500).
 func TestBodyResetByClient(t *testing.T) {
 	loopbacks(t, func(t *testing.T, host string) {
-		h := newTestHandler()
+		h := &resetHandler{reading: make(chan struct{}, 1), err: make(chan error, 1)}
 		addr := startServer(t, &Server{Handler: h}, host)
 		c := dial(t, addr)
-		c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nabc")
-		time.Sleep(50 * time.Millisecond) // the handler is reading the body
-		c.c.(*net.TCPConn).SetLinger(0)   // close with a reset
+		c.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nabc")
+		select {
+		case <-h.reading:
+		case <-time.After(ioWait):
+			t.Fatal("the handler did not start reading the body")
+		}
+		c.c.(*net.TCPConn).SetLinger(0) // close with a reset
 		c.c.Close()
 		select {
-		case err := <-h.bodyErr:
+		case err := <-h.err:
 			if status, _ := ReplyFor(err); status != 400 {
 				t.Errorf("ReplyFor(%v) = %d; want 400", err, status)
 			}
@@ -391,4 +398,19 @@ func TestBodyResetByClient(t *testing.T) {
 			t.Fatal("the handler's body read did not fail")
 		}
 	})
+}
+
+// resetHandler reads the first 3 bytes of the body, says so on reading,
+// and sends the error that ends its reading of the rest on err.
+type resetHandler struct {
+	reading chan struct{}
+	err     chan error
+}
+
+func (h *resetHandler) ServeHTTP(w *ResponseWriter, r *proto.Request) {
+	io.ReadFull(r.Body, make([]byte, 3))
+	h.reading <- struct{}{}
+	_, err := io.ReadAll(r.Body)
+	h.err <- err
+	w.Error(err)
 }

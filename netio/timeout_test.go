@@ -2,11 +2,15 @@ package netio
 
 import (
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"procesa/proto"
 )
 
 // short is the timeout the tests give the server; they wait up to ioWait
@@ -97,24 +101,26 @@ func TestBodyTimeout(t *testing.T) {
 }
 
 // TestSlowBody checks the body's minimum rate: a body that keeps coming at
-// more than MinBodyRate is not cut however long it takes, and one that
-// trickles in below it gets 408 soon after its first BodyTimeout, though
-// no single read ever waits BodyTimeout.
+// more than MinBodyRate is not cut however long it takes, one that trickles
+// in below it gets 408 soon after its first BodyTimeout, though no single
+// read ever waits BodyTimeout, and a server slow to read a body that came
+// at once does not charge the client for it.
 func TestSlowBody(t *testing.T) {
 	loopbacks(t, func(t *testing.T, host string) {
 		// A timeout long enough that a loaded machine's late wake-ups
 		// cannot look like a stall.
-		addr := startServer(t, &Server{Handler: newTestHandler(), BodyTimeout: time.Second, MinBodyRate: 100}, host)
+		const timeout = 2 * time.Second
+		addr := startServer(t, &Server{Handler: newTestHandler(), BodyTimeout: timeout, MinBodyRate: 100}, host)
 
 		t.Run("steady", func(t *testing.T) {
 			c := dial(t, addr)
 			chunk := strings.Repeat("a", 30)
-			c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 600\r\n\r\n")
-			for range 20 { // 200 B/s for 3 s, three times the BodyTimeout
+			c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 480\r\n\r\n")
+			for range 16 { // 200 B/s for 2.4 s, longer than the BodyTimeout
 				time.Sleep(150 * time.Millisecond)
 				c.send(chunk)
 			}
-			if r := c.read("POST"); r.StatusCode != 200 || len(r.body) != 600 {
+			if r := c.read("POST"); r.StatusCode != 200 || len(r.body) != 480 {
 				t.Errorf("steady body: %d, %d bytes", r.StatusCode, len(r.body))
 			}
 		})
@@ -142,7 +148,31 @@ func TestSlowBody(t *testing.T) {
 			}
 			wantClose(t, r, true)
 		})
+		t.Run("slow server", func(t *testing.T) {
+			slow := startServer(t, &Server{Handler: pausingHandler{timeout + 500*time.Millisecond},
+				BodyTimeout: timeout, MinBodyRate: 100}, host)
+			c := dial(t, slow)
+			c.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 20000\r\n\r\n" + strings.Repeat("c", 20000))
+			if r := c.read("POST"); r.StatusCode != 200 || r.body != "20000" {
+				t.Errorf("a body the server was slow to read: %d %q", r.StatusCode, r.body)
+			}
+		})
 	})
+}
+
+// pausingHandler reads the first bytes of the body, pauses, then reads the
+// rest and replies with how many bytes the body had.
+type pausingHandler struct{ pause time.Duration }
+
+func (h pausingHandler) ServeHTTP(w *ResponseWriter, r *proto.Request) {
+	n, _ := io.ReadFull(r.Body, make([]byte, 10))
+	time.Sleep(h.pause)
+	rest, err := io.ReadAll(r.Body)
+	if err != nil {
+		w.Error(err)
+		return
+	}
+	w.Send(200, textPlain, []byte(strconv.Itoa(n+len(rest))))
 }
 
 // TestSlowClientsDoNotDelayOthers keeps many connections dripping one byte
