@@ -102,36 +102,41 @@ var errNoTestImage = errors.New("no se encuentra la imagen de prueba de GOROOT")
 // openStatusStore opens a started store in dir holding one finished task,
 // and returns it with the task's id. The in-process fixture and the
 // isolated server processes of BenchmarkStatusIsolated both build it here.
-func openStatusStore(dir string) (store *tasks.Store, id string, err error) {
+func openStatusStore(dir string) (*tasks.Store, string, error) {
 	img, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "image", "testdata", "video-001.png"))
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: %v", errNoTestImage, err)
 	}
-	store, err = tasks.Open(tasks.Config{Dir: dir, Runner: copyRunner{}, Logger: discard})
+	store, err := tasks.Open(tasks.Config{Dir: dir, Runner: copyRunner{}, Logger: discard})
 	if err != nil {
 		return nil, "", err
 	}
 	store.Start()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	defer func() {
-		if err != nil {
-			store.Shutdown(ctx)
-		}
-	}()
+	id, err := addFinishedTask(ctx, store, img)
+	if err != nil {
+		store.Shutdown(ctx)
+		return nil, "", err
+	}
+	return store, id, nil
+}
+
+// addFinishedTask uploads img to store and waits for its task to finish.
+func addFinishedTask(ctx context.Context, store *tasks.Store, img []byte) (string, error) {
 	u, err := store.NewUpload()
 	if err != nil {
-		return nil, "", err
+		return "", err
 	}
 	u.Write(img)
 	t, err := u.Commit(nil, "jpg", "image/jpeg", false)
 	if err != nil {
-		return nil, "", err
+		return "", err
 	}
 	if t, err = store.Wait(ctx, t.ID); err != nil || t.State != tasks.Done {
-		return nil, "", fmt.Errorf("the task did not finish: %v %+v", err, t)
+		return "", fmt.Errorf("the task did not finish: %v %+v", err, t)
 	}
-	return store, t.ID, nil
+	return t.ID, nil
 }
 
 // serveProcesa serves store with the api Handler behind netio.Server on l,
