@@ -4,7 +4,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -105,12 +104,24 @@ func TestDirectory(t *testing.T) {
 	if status, _, _ := strings.Cut(resp, "\r\n"); !strings.HasPrefix(status, "HTTP/1.1 404 ") && !strings.HasPrefix(status, "HTTP/1.1 400 ") {
 		t.Errorf("GET en forma absoluta con ..: %q", status)
 	}
-	// HEAD creates no task: it describes the image GET would process.
-	resp = rawExchange(t, s.hostPort(), "HEAD /foto.jpg HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-	head, body, _ := strings.Cut(resp, "\r\n\r\n")
-	if !strings.HasPrefix(head, "HTTP/1.1 200 ") || !strings.Contains(head, "\r\nContent-Type: image/jpeg") ||
-		!strings.Contains(head, "\r\nContent-Length: "+strconv.Itoa(len(img))+"\r\n") || body != "" {
-		t.Errorf("HEAD /foto.jpg: %q", resp)
+	// HEAD creates no task: it tells what GET would answer.
+	for p, want := range map[string]string{
+		"/foto.jpg":                           "HTTP/1.1 202 Accepted\r\nContent-Type: application/json",
+		"/foto.jpg?esperar=1&formato=png":     "HTTP/1.1 200 OK\r\nContent-Type: image/png",
+		"/foto.jpg?esperar=1":                 "HTTP/1.1 200 OK\r\nContent-Type: image/jpeg",
+		"/foto.jpg?escala=100000":             "HTTP/1.1 413 ",
+		"/sub/dentro.jpg?ancho=10&escala=0.5": "HTTP/1.1 202 ",
+	} {
+		resp := rawExchange(t, s.hostPort(), "HEAD "+p+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		head, body, _ := strings.Cut(resp, "\r\n\r\n")
+		status, fields, _ := strings.Cut(head, "\r\n")
+		wantStatus, wantType, _ := strings.Cut(want, "\r\n")
+		if !strings.HasPrefix(status, wantStatus) || !strings.Contains(fields, wantType) || body != "" {
+			t.Errorf("HEAD %s: %q; want %q", p, resp, want)
+		}
+		if strings.HasPrefix(status, "HTTP/1.1 2") && strings.Contains(fields, "Content-Length") {
+			t.Errorf("HEAD %s: a Content-Length for content not made: %q", p, resp)
+		}
 	}
 	for p, want := range map[string]string{"/no-existe.jpg": " 404 ", "/foto.jpg?escala=0": " 400 ", "/../secreto.jpg": " 404 "} {
 		resp := rawExchange(t, s.hostPort(), "HEAD "+p+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
@@ -124,8 +135,9 @@ func TestDirectory(t *testing.T) {
 		t.Errorf("hay %d registros de tareas, se esperaban 6: %v", len(records), names(records))
 	}
 	m := parseMetrics(t, string(get(t, base+"/metricas").body))
-	if v := m.values[`procesa_solicitudes_total{ruta="directorio",codigo="202"}`]; v != 6 {
-		t.Errorf(`procesa_solicitudes_total{ruta="directorio",codigo="202"} = %v, se esperaba 6`, v)
+	// The six GETs and the two HEADs answered 202 (which made no task).
+	if v := m.values[`procesa_solicitudes_total{ruta="directorio",codigo="202"}`]; v != 8 {
+		t.Errorf(`procesa_solicitudes_total{ruta="directorio",codigo="202"} = %v, se esperaba 8`, v)
 	}
 	// esperar=1 answers with the image itself.
 	r := get(t, base+"/sub/dentro.jpg?esperar=1&formato=png&ancho=15")

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"procesa/imgproc"
 	"procesa/netio"
 	"procesa/proto"
 )
@@ -138,23 +137,38 @@ func (h *Handler) directory(w *netio.ResponseWriter, r *proto.Request) int {
 }
 
 // headDirectory answers HEAD /<nombre>. HEAD must not change anything, so
-// it creates no task: it tells whether GET would find an image there, with
-// the same 400, 404 or 415 GET would give, and otherwise 200 with the
-// image's own type and size.
+// it creates no task: it tells from the image's header what GET would
+// answer. That is the same 400, 413, 415, 422 or 503, or else GET's status
+// and type (202 and JSON; with esperar=1, 200 and the output's type), with
+// no Content-Length: that content would exist only once made.
 func (h *Handler) headDirectory(w *netio.ResponseWriter, r *proto.Request, f io.Reader, size int64) int {
 	q, err := parseQuery(r.RawQuery)
-	if err == nil {
-		_, _, err = parseOptions(q, h.cfg.Defaults)
-	}
 	if err != nil {
 		return replyError(w, err)
 	}
-	var sig [16]byte
-	n, _ := io.ReadFull(f, sig[:])
-	format := imgproc.Sniff(sig[:n])
-	if format == "" {
-		return replyError(w, errNotImage)
+	opts, wait, err := parseOptions(q, h.cfg.Defaults)
+	if err != nil {
+		return replyError(w, err)
 	}
-	w.SendReader(200, proto.Header{{Name: "Content-Type", Value: "image/" + format}}, size, nil)
-	return 200
+	if h.cfg.Store.Full() {
+		w.ErrorStatus(503, errQueueFull.msg, proto.Header{retryAfter})
+		return 503
+	}
+	head, err := io.ReadAll(io.LimitReader(f, 256<<10))
+	if err != nil {
+		return replyError(w, errStore)
+	}
+	whole := func() ([]byte, error) {
+		rest, err := io.ReadAll(f)
+		return append(head, rest...), err
+	}
+	if err := checkImage(head, size, opts, whole); err != nil {
+		return replyError(w, err)
+	}
+	if wait {
+		w.SendReader(200, proto.Header{{Name: "Content-Type", Value: opts.ContentType()}}, -1, nil)
+		return 200
+	}
+	w.SendReader(202, proto.Header{jsonType}, -1, nil)
+	return 202
 }

@@ -22,6 +22,9 @@ import (
 // the queue, then at most the worker's time limit.
 const syncWaitLimit = 10 * time.Minute
 
+// retryAfter goes with a 503 for a full queue.
+var retryAfter = proto.Field{Name: "Retry-After", Value: "5"}
+
 var (
 	errQueueFull  = &apiError{503, "la cola de tareas está llena; inténtelo más tarde"}
 	errEmptyBody  = &apiError{400, "falta la imagen: el cuerpo está vacío"}
@@ -57,7 +60,7 @@ func (h *Handler) upload(w *netio.ResponseWriter, r *proto.Request, body io.Read
 	if h.cfg.Store.Full() {
 		// Refused before reading a byte, so curl's Expect: 100-continue
 		// gets the answer at once.
-		w.ErrorStatus(503, errQueueFull.msg, proto.Header{{Name: "Retry-After", Value: "5"}})
+		w.ErrorStatus(503, errQueueFull.msg, proto.Header{retryAfter})
 		return 503
 	}
 	src := &sourceReader{r: body}
@@ -74,7 +77,7 @@ func (h *Handler) upload(w *netio.ResponseWriter, r *proto.Request, body io.Read
 	t, err := h.accept(body, src, opts, wait)
 	switch {
 	case errors.Is(err, tasks.ErrQueueFull):
-		w.ErrorStatus(503, errQueueFull.msg, proto.Header{{Name: "Retry-After", Value: "5"}})
+		w.ErrorStatus(503, errQueueFull.msg, proto.Header{retryAfter})
 		return 503
 	case err != nil:
 		return replyError(w, err)
@@ -218,21 +221,8 @@ func (h *Handler) accept(body io.Reader, src *sourceReader, opts imgproc.Options
 		return tasks.Task{}, errEmptyBody
 	}
 	head, _ := up.Head(false)
-	if imgproc.Sniff(head) == "" {
-		return tasks.Task{}, errNotImage
-	}
-	if _, err := imgproc.Check(head, opts); err != nil {
-		if up.Size() == int64(len(head)) {
-			return tasks.Task{}, err
-		}
-		// The header may lie beyond the first bytes (big EXIF or ICC data).
-		whole, rerr := up.Head(true)
-		if rerr != nil {
-			return tasks.Task{}, errStore
-		}
-		if _, err := imgproc.Check(whole, opts); err != nil {
-			return tasks.Task{}, err
-		}
+	if err := checkImage(head, up.Size(), opts, func() ([]byte, error) { return up.Head(true) }); err != nil {
+		return tasks.Task{}, err
 	}
 	o, _ := json.Marshal(opts)
 	t, err := up.Commit(o, opts.Ext(), opts.ContentType(), sync)
@@ -242,6 +232,26 @@ func (h *Handler) accept(body io.Reader, src *sourceReader, opts imgproc.Options
 	}
 	committed = err == nil
 	return t, err
+}
+
+// checkImage checks that head, the first bytes of an image of size bytes,
+// is an image we read within the limits of opts (415, 413, 422...). whole
+// returns all the bytes, for a header that lies beyond head (big EXIF or
+// ICC data).
+func checkImage(head []byte, size int64, opts imgproc.Options, whole func() ([]byte, error)) error {
+	if imgproc.Sniff(head) == "" {
+		return errNotImage
+	}
+	_, err := imgproc.Check(head, opts)
+	if err == nil || size == int64(len(head)) {
+		return err
+	}
+	all, rerr := whole()
+	if rerr != nil {
+		return errStore
+	}
+	_, err = imgproc.Check(all, opts)
+	return err
 }
 
 // sendWhenDone waits for the task and replies with its result, or with
