@@ -329,6 +329,8 @@ func TestProtocolStatuses(t *testing.T) {
 		{"GET /salud HTTP/1.0\n\n", "200", nil},
 		{"GET /salud HTTP/1.1\nHost: x\nConnection: close\n\n", "200", []string{"Connection: close"}},
 		{"GET /no-existe HTTP/1.1\r\nHost: x\r\n\r\n", "404", nil},
+		{"GET /%% HTTP/1.0\r\n\r\n", "400", nil}, // once a crash of the whole server
+		{"GET /salud HTTP/1.0\r\n\r\n", "200", nil},
 	} {
 		resp := rawExchange(t, addr, c.req)
 		head, body, _ := strings.Cut(resp, "\r\n\r\n")

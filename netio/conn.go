@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime/debug"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -59,6 +60,13 @@ func (c *conn) wakeIfIdle() {
 // Handler answer, and decide whether the connection lives on.
 func (c *conn) serve() {
 	s := c.s
+	defer func() {
+		// A bug that a request can reach must cost that connection, never
+		// the server and every connection and task in it.
+		if v := recover(); v != nil {
+			s.Logger.Error("error interno al servir una conexión; se cierra", "pánico", v, "pila", string(debug.Stack()))
+		}
+	}()
 	defer s.untrack(c)
 	defer c.close()
 	c.br = bufio.NewReaderSize(connReader{c}, 4<<10)

@@ -414,3 +414,21 @@ func (h *resetHandler) ServeHTTP(w *ResponseWriter, r *proto.Request) {
 	h.err <- err
 	w.Error(err)
 }
+
+// TestHandlerPanic checks that a panic while serving a request costs that
+// connection only: the server goes on serving the others.
+func TestHandlerPanic(t *testing.T) {
+	loopbacks(t, func(t *testing.T, host string) {
+		addr := startServer(t, &Server{Handler: newTestHandler()}, host)
+		c := dial(t, addr)
+		c.send("GET /panic HTTP/1.1\r\nHost: x\r\n\r\n")
+		if _, err := c.tryRead("GET"); err == nil {
+			t.Error("a reply came from a handler that panicked")
+		}
+		c2 := dial(t, addr)
+		c2.send("GET /after HTTP/1.1\r\nHost: x\r\n\r\n")
+		if r := c2.read("GET"); r.StatusCode != 200 || r.body != "GET /after" {
+			t.Errorf("after a panic: %d %q", r.StatusCode, r.body)
+		}
+	})
+}

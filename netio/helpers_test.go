@@ -28,6 +28,7 @@ const ioWait = 5 * time.Second
 //	/refuse   replies 403 without reading the body
 //	/block    signals entered, waits for release, then replies
 //	/silent   never replies
+//	/panic    panics
 //	anything  replies "<METHOD> <target>" as text/plain
 type testHandler struct {
 	bodyErr chan error
@@ -65,6 +66,8 @@ func (h *testHandler) ServeHTTP(w *ResponseWriter, r *proto.Request) {
 		<-h.release
 		w.Send(200, textPlain, []byte("listo"))
 	case "/silent":
+	case "/panic":
+		panic("a bug reached by a request")
 	default:
 		w.Send(200, textPlain, []byte(r.Method+" "+r.Target))
 	}

@@ -214,7 +214,7 @@ func unescapePath(p string) (string, error) {
 	if n == 0 {
 		return p, nil
 	}
-	b := make([]byte, 0, len(p)-2*n)
+	b := make([]byte, 0, len(p)) // not len(p)-2*n: "%%" is not an escape
 	for i := 0; i < len(p); i++ {
 		c := p[i]
 		if c == '%' {
