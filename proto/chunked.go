@@ -148,21 +148,79 @@ func parseChunkSize(line []byte) (int64, error) {
 	if i == 0 {
 		return 0, errBadChunked
 	}
-	rest := line[i:]
-	for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
-		rest = rest[1:]
-	}
-	if len(rest) > 0 {
-		if rest[0] != ';' {
-			return 0, errBadChunked
-		}
-		for _, b := range rest {
-			if !validValueByte(b) {
-				return 0, errBadChunked
-			}
-		}
+	if !validChunkExt(line[i:]) {
+		return 0, errBadChunked
 	}
 	return n, nil
+}
+
+// validChunkExt reports whether ext is a well-formed chunk-ext (RFC 9112
+// §7.1.1): any number of BWS ";" BWS name [BWS "=" BWS value], the name a
+// token and the value a token or a quoted string (checked only for valid
+// bytes). Whitespace not followed by ";" is not.
+func validChunkExt(ext []byte) bool {
+	skipBWS := func() {
+		for len(ext) > 0 && (ext[0] == ' ' || ext[0] == '\t') {
+			ext = ext[1:]
+		}
+	}
+	for {
+		skipBWS()
+		if len(ext) == 0 {
+			return true
+		}
+		if ext[0] != ';' {
+			return false
+		}
+		ext = ext[1:]
+		skipBWS()
+		n := 0
+		for n < len(ext) && tchar[ext[n]] {
+			n++
+		}
+		if n == 0 {
+			return false
+		}
+		ext = ext[n:]
+		skipBWS()
+		if len(ext) == 0 || ext[0] == ';' {
+			continue
+		}
+		if ext[0] != '=' {
+			return false
+		}
+		ext = ext[1:]
+		skipBWS()
+		if n = chunkExtValue(ext); n == 0 {
+			return false
+		}
+		ext = ext[n:]
+	}
+}
+
+// chunkExtValue returns the length of the token or quoted string that ext
+// starts with, or 0 if it starts with neither.
+func chunkExtValue(ext []byte) int {
+	if len(ext) > 0 && ext[0] == '"' {
+		for i := 1; i < len(ext); i++ {
+			switch c := ext[i]; {
+			case c == '"':
+				return i + 1
+			case c == '\\':
+				if i++; i == len(ext) || !validValueByte(ext[i]) {
+					return 0
+				}
+			case !validValueByte(c):
+				return 0
+			}
+		}
+		return 0 // unterminated
+	}
+	n := 0
+	for n < len(ext) && tchar[ext[n]] {
+		n++
+	}
+	return n
 }
 
 // skipTrailers reads and discards the trailer section, up to its empty line.
@@ -180,10 +238,10 @@ func (c *chunkedReader) skipTrailers() error {
 		if used > MaxHeaderBytes || fields == MaxHeaderFields {
 			return errBadChunked
 		}
-		for _, b := range line {
-			if !validValueByte(b) {
-				return errBadChunked
-			}
+		// Trailers are field lines: what is not one (a request that
+		// came too early, say) is an error, not a trailer.
+		if _, _, _, err := parseFieldLine(line); err != nil {
+			return errBadChunked
 		}
 	}
 }

@@ -41,6 +41,7 @@ func TestChunkedReader(t *testing.T) {
 		{"5 ;x\r\nhello\r\n0\t\r\n\r\n", "hello", nil},
 		{"5\r\nhello\r\n0\r\nTrailer: x\r\nOther: y\n\r\n", "hello", nil},
 		{"5;e=\"quoted \xff\"\r\nhello\r\n0\r\n\r\n", "hello", nil},
+		{"5 ; a = b ;c=\"d\\\"e\"\r\nhello\r\n0\r\n\r\n", "hello", nil},
 
 		{"", "", io.ErrUnexpectedEOF},
 		{"5", "", io.ErrUnexpectedEOF},
@@ -67,6 +68,18 @@ func TestChunkedReader(t *testing.T) {
 		{"ffffffffffffffffff\r\n", "", errBadChunked},
 		{"5;" + strings.Repeat("x", maxChunkLine) + "\r\nhello\r\n0\r\n\r\n", "", errBadChunked},
 		{"5\r\nhello\r\n0\r\nBad\rTrailer\r\n\r\n", "hello", errBadChunked},
+		{"5;=\r\nhello\r\n0\r\n\r\n", "", errBadChunked},
+		{"5;a=\r\nhello\r\n0\r\n\r\n", "", errBadChunked},
+		{"5;a b\r\nhello\r\n0\r\n\r\n", "", errBadChunked},
+		{"5;\"a\"\r\nhello\r\n0\r\n\r\n", "", errBadChunked},
+		{"5;a=\"open\r\nhello\r\n0\r\n\r\n", "", errBadChunked},
+		{"5\r\nhello\r\n0\r\nnocolon\r\n\r\n", "hello", errBadChunked},
+		{"5\r\nhello\r\n0\r\nX : y\r\n\r\n", "hello", errBadChunked},
+		{"5\r\nhello\r\n0\r\n: v\r\n\r\n", "hello", errBadChunked},
+		{"5\r\nhello\r\n0\r\nX(y): v\r\n\r\n", "hello", errBadChunked},
+		{"5\r\nhello\r\n0\r\nX: a\r\n b\r\n\r\n", "hello", errBadChunked},
+		// The final CRLF left out: the next request is no trailer.
+		{"5\r\nhello\r\n0\r\nGET /salud HTTP/1.1\r\nHost: a\r\n\r\n", "hello", errBadChunked},
 		{"5\r\nhello\r\n0\r\n" + strings.Repeat("T: x\r\n", MaxHeaderFields+1) + "\r\n", "hello", errBadChunked},
 		{"5\r\nhello\r\n0\r\nT: " + strings.Repeat("x", MaxHeaderBytes) + "\r\n\r\n", "hello", errBadChunked},
 	}

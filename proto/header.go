@@ -260,44 +260,55 @@ func (h *headReader) readFields(br *bufio.Reader) error {
 		if used > MaxHeaderBytes || len(h.spans) == MaxHeaderFields {
 			return errHeaderTooLarge
 		}
-		line = line[:n]
-		if line[0] == ' ' || line[0] == '\t' {
-			return errObsFold
-		}
-		colon := -1
-		for i, c := range line {
-			if c == ':' {
-				colon = i
-				break
-			}
-			if !tchar[c] {
-				if c == '\r' {
-					return errBareCR
-				}
-				return errBadField
-			}
-		}
-		if colon <= 0 {
-			return errBadField
-		}
-		vs, ve := colon+1, n
-		for vs < ve && (line[vs] == ' ' || line[vs] == '\t') {
-			vs++
-		}
-		for ve > vs && (line[ve-1] == ' ' || line[ve-1] == '\t') {
-			ve--
-		}
-		for _, c := range line[vs:ve] {
-			if !validValueByte(c) {
-				if c == '\r' {
-					return errBareCR
-				}
-				return errBadField
-			}
+		colon, vs, ve, err := parseFieldLine(line[:n])
+		if err != nil {
+			return err
 		}
 		s := int32(start)
 		h.spans = append(h.spans, span{s, s + int32(colon), s + int32(vs), s + int32(ve)})
 	}
+}
+
+// parseFieldLine checks one field line, without its line end, against
+// RFC 9112 §5: a token, a colon right after it, and a value of valid bytes.
+// It returns where the colon is and where the value, stripped of the
+// surrounding whitespace, begins and ends.
+func parseFieldLine(line []byte) (colon, vs, ve int, err error) {
+	if line[0] == ' ' || line[0] == '\t' {
+		return 0, 0, 0, errObsFold
+	}
+	colon = -1
+	for i, c := range line {
+		if c == ':' {
+			colon = i
+			break
+		}
+		if !tchar[c] {
+			if c == '\r' {
+				return 0, 0, 0, errBareCR
+			}
+			return 0, 0, 0, errBadField
+		}
+	}
+	if colon <= 0 {
+		return 0, 0, 0, errBadField
+	}
+	vs, ve = colon+1, len(line)
+	for vs < ve && (line[vs] == ' ' || line[vs] == '\t') {
+		vs++
+	}
+	for ve > vs && (line[ve-1] == ' ' || line[ve-1] == '\t') {
+		ve--
+	}
+	for _, c := range line[vs:ve] {
+		if !validValueByte(c) {
+			if c == '\r' {
+				return 0, 0, 0, errBareCR
+			}
+			return 0, 0, 0, errBadField
+		}
+	}
+	return colon, vs, ve, nil
 }
 
 // fields converts the recorded spans to h's fields, slicing them out of s

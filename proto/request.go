@@ -57,6 +57,12 @@ func ReadRequest(br *bufio.Reader, r *Request) error {
 	// Request line, after skipping a few empty lines.
 	var lineLen int
 	for blank := 0; ; blank++ {
+		// A request line starts with a method, a token: anything else (a
+		// TLS handshake, say) is refused at once, not after a line end
+		// that may never come.
+		if b, err := br.Peek(1); err == nil && !tchar[b[0]] && b[0] != '\r' && b[0] != '\n' {
+			return errBadRequestLine
+		}
 		var err error
 		h.buf, err = appendLine(br, h.buf[:0], MaxRequestLine+2)
 		if err != nil {
@@ -334,7 +340,7 @@ func validHost(h string) bool {
 // Connection and Expect.
 func (r *Request) applyFields() error {
 	hosts := 0
-	var te bool
+	var te, unknownCoding bool
 	var keepAlive, closeTok bool
 	for _, f := range r.Header {
 		switch len(f.Name) {
@@ -387,10 +393,11 @@ func (r *Request) applyFields() error {
 			}
 		case 17:
 			if equalFold(f.Name, "transfer-encoding") {
-				if err := r.addTransferEncoding(f.Value); err != nil {
+				unknown, err := r.addTransferEncoding(f.Value)
+				if err != nil {
 					return err
 				}
-				te = true
+				te, unknownCoding = true, unknownCoding || unknown
 			}
 		}
 	}
@@ -402,7 +409,10 @@ func (r *Request) applyFields() error {
 			return errTEinHTTP10
 		}
 		if r.ContentLength >= 0 {
-			return errLengthAndTE
+			return errLengthAndTE // whatever the coding: the smuggling guard
+		}
+		if unknownCoding {
+			return errUnknownCoding
 		}
 		if !r.Chunked {
 			return errBadTE
@@ -417,9 +427,11 @@ func (r *Request) applyFields() error {
 }
 
 // addTransferEncoding applies one Transfer-Encoding field value. A coding
-// after "chunked" (in this or an earlier field) or a second "chunked" is 400,
-// any coding other than "chunked" is 501.
-func (r *Request) addTransferEncoding(v string) error {
+// after "chunked" (in this or an earlier field), a second "chunked" or
+// something that is no coding is 400; it reports whether the value names a
+// coding other than "chunked", which is 501 once the other fields have had
+// their say.
+func (r *Request) addTransferEncoding(v string) (unknown bool, err error) {
 	for v != "" {
 		var e string
 		e, v = nextElem(v)
@@ -427,17 +439,18 @@ func (r *Request) addTransferEncoding(v string) error {
 			continue
 		}
 		if r.Chunked {
-			return errBadTE // chunked must be the last coding, and only once
+			return false, errBadTE // chunked must be the last coding, and only once
 		}
 		if !equalFold(e, "chunked") {
 			if !isCoding(e) {
-				return errBadTE
+				return false, errBadTE
 			}
-			return errUnknownCoding
+			unknown = true
+			continue
 		}
 		r.Chunked = true
 	}
-	return nil
+	return unknown, nil
 }
 
 // isCoding reports whether e looks like a transfer-coding: a token, possibly

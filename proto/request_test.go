@@ -165,6 +165,10 @@ func TestReadRequestStatus(t *testing.T) {
 		{"gzip", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: gzip\r\n\r\n", 501},
 		{"gzip, chunked", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: gzip, chunked\r\n\r\n", 501},
 		{"gzip then chunked fields", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n", 501},
+		{"identity", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: identity\r\n\r\n", 501},
+		// Both framings at once is 400 whatever the coding (SPEC §3).
+		{"identity and Content-Length", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: identity\r\nContent-Length: 5\r\n\r\nhello", 400},
+		{"Content-Length and gzip", "POST / HTTP/1.1\r\n" + host + "Content-Length: 5\r\nTransfer-Encoding: gzip\r\n\r\nhello", 400},
 		{"chunked, gzip", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked, gzip\r\n\r\n", 400},
 		{"chunked twice", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked, chunked\r\n\r\n", 400},
 		{"chunked in two fields", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", 400},
@@ -211,9 +215,10 @@ func TestReadRequestEOF(t *testing.T) {
 	}
 }
 
-// TestOverlongHeadWithoutEnd checks that a line over its limit is refused
-// as soon as the bytes over the limit have arrived, while the connection
-// stays open: not when a buffer happens to fill, nor after a timeout.
+// TestOverlongHeadWithoutEnd checks that a line over its limit, or one
+// that cannot start a request, is refused as soon as the bytes that show it
+// have arrived, while the connection stays open: not when a buffer happens
+// to fill, nor after a timeout.
 func TestOverlongHeadWithoutEnd(t *testing.T) {
 	for _, tt := range []struct {
 		name, in string
@@ -221,6 +226,8 @@ func TestOverlongHeadWithoutEnd(t *testing.T) {
 	}{
 		{"request line", "GET /" + strings.Repeat("a", MaxRequestLine), 414},
 		{"header field", "GET / HTTP/1.1\r\nX: " + strings.Repeat("b", MaxHeaderBytes), 431},
+		{"TLS handshake", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 400},
+		{"after empty lines", "\r\n\r\n\x16\x03\x01", 400},
 	} {
 		pr, pw := io.Pipe()
 		go pw.Write([]byte(tt.in)) // and never close
