@@ -69,6 +69,13 @@ func TestWantsText(t *testing.T) {
 		"application/json, text/plain;q=0.5": false,
 		"TEXT/PLAIN":                         true,
 		"Text/Plain; Charset=UTF-8":          true,
+		"text/plain;q=0":                     false,
+		"text/plain; q=0.0, */*":             false,
+		"text/plain, application/json;q=0.9": true,
+		"application/json;q=0.5, text/plain": true,
+		"text/plain;q=0.5, application/json": false,
+		"text/*":                             false,
+		"text/plainx":                        false,
 	} {
 		if got := wantsText(accept); got != want {
 			t.Errorf("wantsText(%q) = %v; want %v", accept, got, want)

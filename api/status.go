@@ -42,13 +42,34 @@ func (h *Handler) buffer() *[]byte {
 	return &b
 }
 
-// wantsText reports whether an Accept value prefers text/plain to JSON.
+// wantsText reports whether an Accept value prefers text/plain to JSON:
+// it lists text/plain with a weight above 0 and above that of
+// application/json, if listed (RFC 9110 §12.5.1). Media types compare
+// case-insensitively; anything else in the list does not count.
 func wantsText(accept string) bool {
-	if accept == "" {
-		return false
+	text, json := -1.0, -1.0
+	for accept != "" {
+		var elem string
+		elem, accept, _ = strings.Cut(accept, ",")
+		media, params, _ := strings.Cut(elem, ";")
+		q := 1.0
+		for params != "" {
+			var p string
+			p, params, _ = strings.Cut(params, ";")
+			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f >= 0 && f <= 1 {
+					q = f
+				}
+			}
+		}
+		switch media = strings.TrimSpace(media); {
+		case strings.EqualFold(media, "text/plain"):
+			text = max(text, q)
+		case strings.EqualFold(media, "application/json"):
+			json = max(json, q)
+		}
 	}
-	accept = strings.ToLower(accept) // media types are case-insensitive
-	return strings.Contains(accept, "text/plain") && !strings.Contains(accept, "json")
+	return text > 0 && text > json
 }
 
 func appendNotFound(b []byte, id string) []byte {
