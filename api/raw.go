@@ -13,7 +13,7 @@ import (
 // without HTTP, is processed at once with the server's defaults, and the
 // result bytes go back; a failure is one line "ERROR <motivo>\n".
 func (h *Handler) ServeRaw(ctx context.Context, body io.Reader, w io.Writer) {
-	status := 200
+	status := 500 // until it is known: a panic below counts as 500
 	defer func() { h.metrics.request(routeRaw, status) }()
 	fail := func(code int, msg string) {
 		status = code
@@ -45,5 +45,6 @@ func (h *Handler) ServeRaw(ctx context.Context, body io.Reader, w io.Writer) {
 		return
 	}
 	defer f.Close()
+	status = 200
 	io.Copy(w, f)
 }

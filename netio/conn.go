@@ -48,6 +48,9 @@ type conn struct {
 	inBody     bool
 	bodyRead   int64
 	bodyWaited time.Duration
+
+	replying bool            // a reply's head is in bw and the reply is not finished
+	raw      *deadlineWriter // in raw mode: where the result goes
 }
 
 func (c *conn) wakeIfIdle() {
@@ -65,10 +68,11 @@ func (c *conn) serve() {
 		// the server and every connection and task in it.
 		if v := recover(); v != nil {
 			s.Logger.Error("error interno al servir una conexión; se cierra", "pánico", v, "pila", string(debug.Stack()))
+			c.afterPanic()
 		}
+		c.close()
+		s.untrack(c)
 	}()
-	defer s.untrack(c)
-	defer c.close()
 	c.br = bufio.NewReaderSize(connReader{c}, 4<<10)
 	c.bw = bufio.NewWriterSize(connWriter{c}, 4<<10)
 
@@ -132,6 +136,23 @@ func (c *conn) serve() {
 			return
 		}
 	}
+}
+
+// afterPanic sends what a client can still use after a panic while its
+// connection was served: the whole replies held back for pipelined requests
+// (not a reply cut short), or, in raw mode before any result byte, the
+// "ERROR" line. The connection is then closed, lingering.
+func (c *conn) afterPanic() {
+	if c.bw == nil {
+		return
+	}
+	if c.raw != nil && c.raw.n == 0 {
+		c.bw.WriteString("ERROR error interno del servidor\n")
+	}
+	if !c.replying || c.raw != nil {
+		c.bw.Flush()
+	}
+	c.linger = true
 }
 
 // serveRequest runs the Handler for c.req and reports whether the
@@ -221,6 +242,7 @@ func (c *conn) serveRaw() {
 	ctx, cancel := context.WithCancel(s.abandon)
 	defer cancel()
 	w := &deadlineWriter{c: c}
+	c.raw = w
 	s.Raw.ServeRaw(ctx, body, w)
 	w.flush()
 	// The handler may have stopped reading early (an image over MaxBody):
@@ -389,6 +411,7 @@ func (r *rawBody) Read(p []byte) (int, error) {
 // the network get BodyTimeout each to make progress (connWriter).
 type deadlineWriter struct {
 	c   *conn
+	n   int64 // bytes written
 	err error
 }
 
@@ -397,6 +420,7 @@ func (w *deadlineWriter) Write(p []byte) (int, error) {
 		return 0, w.err
 	}
 	n, err := w.c.bw.Write(p)
+	w.n += int64(n)
 	w.err = err
 	return n, err
 }

@@ -1,6 +1,7 @@
 package netio
 
 import (
+	"context"
 	"io"
 	"net"
 	"strconv"
@@ -416,19 +417,40 @@ func (h *resetHandler) ServeHTTP(w *ResponseWriter, r *proto.Request) {
 }
 
 // TestHandlerPanic checks that a panic while serving a request costs that
-// connection only: the server goes on serving the others.
+// connection only: the replies before it still reach the client, and the
+// server goes on serving the others.
 func TestHandlerPanic(t *testing.T) {
 	loopbacks(t, func(t *testing.T, host string) {
-		addr := startServer(t, &Server{Handler: newTestHandler()}, host)
+		addr := startServer(t, &Server{Handler: newTestHandler(), Raw: panickingRaw{}}, host)
 		c := dial(t, addr)
-		c.send("GET /panic HTTP/1.1\r\nHost: x\r\n\r\n")
+		// Pipelined: the reply to /a waits in the buffer for /panic's.
+		c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /panic HTTP/1.1\r\nHost: x\r\n\r\n")
+		if r := c.read("GET"); r.StatusCode != 200 || r.body != "GET /a" {
+			t.Errorf("the reply before the panic: %d %q", r.StatusCode, r.body)
+		}
 		if _, err := c.tryRead("GET"); err == nil {
 			t.Error("a reply came from a handler that panicked")
 		}
+
+		raw := dial(t, addr)
+		raw.send("\x89PNG\r\n\x1a\n")
+		raw.c.(*net.TCPConn).CloseWrite()
+		if l := raw.line(); l != "ERROR error interno del servidor\n" {
+			t.Errorf("raw mode after a panic: %q", l)
+		}
+
 		c2 := dial(t, addr)
 		c2.send("GET /after HTTP/1.1\r\nHost: x\r\n\r\n")
 		if r := c2.read("GET"); r.StatusCode != 200 || r.body != "GET /after" {
 			t.Errorf("after a panic: %d %q", r.StatusCode, r.body)
 		}
 	})
+}
+
+// panickingRaw is a RawHandler that reads the upload and panics.
+type panickingRaw struct{}
+
+func (panickingRaw) ServeRaw(ctx context.Context, body io.Reader, w io.Writer) {
+	io.ReadAll(body)
+	panic("a bug reached by a raw upload")
 }

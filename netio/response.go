@@ -127,6 +127,7 @@ func (w *ResponseWriter) start(status int, h proto.Header, size int64) bool {
 		resp.ContentLength = -1
 	}
 	w.head = resp.AppendHead(w.head[:0], time.Now())
+	c.replying = true
 	w.write(w.head)
 	return true
 }
@@ -144,6 +145,7 @@ func (w *ResponseWriter) write(p []byte) (int, error) {
 // waiting, in which case its reply goes out in the same write.
 func (w *ResponseWriter) finish() error {
 	c := w.c
+	c.replying = false
 	if w.err == nil && (w.close || !c.body.done || c.br.Buffered() == 0) {
 		w.err = c.bw.Flush()
 	}
