@@ -366,41 +366,84 @@ func BenchmarkStatus(b *testing.B) {
 }
 
 func benchStatus(b *testing.B, depth int) {
-	// Short rounds, alternated, so that the load other processes put on
-	// the machine falls on both servers alike.
-	const clients, perRound = 64, 4096
 	f := newStatusFixture(b)
-	req := []byte("GET /estado/" + f.id + " HTTP/1.1\r\nHost: x\r\n\r\n")
-	pc := dialLoad(b, f.procesa, clients)
-	hc := dialLoad(b, f.nethttp, clients)
+	r := compareStatus(b, depth,
+		statusTarget{addr: f.procesa, id: f.id},
+		statusTarget{addr: f.nethttp, id: f.id}, nil)
+	r.reportRate(b)
+}
+
+// statusTarget is one server under the status benchmark: where to dial, the
+// id of its finished task, and, if set, how to read the CPU time it has
+// used so far.
+type statusTarget struct {
+	addr, id string
+	cpu      func() time.Duration
+}
+
+// statusRun is what compareStatus measured: n requests to each server, and
+// per server (procesa, then net/http) the wall time they took and, where
+// the target could tell, the CPU time it spent; gen is the CPU time of the
+// load generator, where measured.
+type statusRun struct {
+	n         float64
+	wall, cpu [2]time.Duration
+	gen       time.Duration
+}
+
+// compareStatus serves GET /estado/<id> from procesa and nethttp to 64
+// keep-alive clients each, depth requests in flight per connection, in
+// short alternated rounds, so that the load other processes put on the
+// machine falls on both servers alike and neither always follows the
+// other's garbage. gen, if set, reads the load generator's CPU time.
+func compareStatus(b *testing.B, depth int, procesa, nethttp statusTarget, gen func() time.Duration) statusRun {
+	const clients, perRound = 64, 4096
+	targets := [2]statusTarget{procesa, nethttp}
+	var conns [2][]*loadConn
+	var reqs [2][]byte
+	for i, t := range targets {
+		reqs[i] = []byte("GET /estado/" + t.id + " HTTP/1.1\r\nHost: x\r\n\r\n")
+		conns[i] = dialLoad(b, t.addr, clients)
+	}
 	// Warm both up: connections accepted, buffers and pools filled.
-	load(b, pc, req, 4*clients*depth, depth)
-	load(b, hc, req, 4*clients*depth, depth)
+	for i := range targets {
+		load(b, conns[i], reqs[i], 4*clients*depth, depth)
+	}
 
 	rounds := max(6, (b.N+perRound-1)/perRound)
 	per := max(b.N/rounds, depth)
 	per -= per % depth
-	var dp, dh time.Duration
+	var r statusRun
+	cpu := func(f func() time.Duration) time.Duration {
+		if f == nil {
+			return 0
+		}
+		return f()
+	}
 	b.ResetTimer()
-	for r := range rounds {
-		// Alternate which goes first, so that neither always follows the
-		// other's garbage.
-		if r%2 == 0 {
-			dp += load(b, pc, req, per, depth)
-			dh += load(b, hc, req, per, depth)
-		} else {
-			dh += load(b, hc, req, per, depth)
-			dp += load(b, pc, req, per, depth)
+	for round := range rounds {
+		for k := range 2 {
+			i := (round + k) % 2 // alternate which goes first
+			c0, g0 := cpu(targets[i].cpu), cpu(gen)
+			r.wall[i] += load(b, conns[i], reqs[i], per, depth)
+			r.cpu[i] += cpu(targets[i].cpu) - c0
+			r.gen += cpu(gen) - g0
 		}
 	}
 	b.StopTimer()
-	n := float64(per * rounds)
-	procesaRPS := n / dp.Seconds()
-	nethttpRPS := n / dh.Seconds()
+	r.n = float64(per * rounds)
+	return r
+}
+
+// reportRate reports both servers' requests per second, their ratio, and
+// procesa's time per request as ns/op.
+func (r statusRun) reportRate(b *testing.B) {
+	procesaRPS := r.n / r.wall[0].Seconds()
+	nethttpRPS := r.n / r.wall[1].Seconds()
 	b.ReportMetric(procesaRPS, "procesa-req/s")
 	b.ReportMetric(nethttpRPS, "nethttp-req/s")
 	b.ReportMetric(procesaRPS/nethttpRPS, "ratio")
-	b.ReportMetric(float64(dp.Nanoseconds())/n, "ns/op") // procesa's time per request
+	b.ReportMetric(float64(r.wall[0].Nanoseconds())/r.n, "ns/op")
 }
 
 // BenchmarkStatusIsolated measures what each server itself costs per
@@ -418,51 +461,17 @@ func BenchmarkStatusIsolated(b *testing.B) {
 }
 
 func benchStatusIsolated(b *testing.B, depth int) {
-	const clients, perRound = 64, 4096
-	p := startStatusServer(b, "procesa")
-	h := startStatusServer(b, "nethttp")
-	preq := []byte("GET /estado/" + p.id + " HTTP/1.1\r\nHost: x\r\n\r\n")
-	hreq := []byte("GET /estado/" + h.id + " HTTP/1.1\r\nHost: x\r\n\r\n")
-	pc := dialLoad(b, p.addr, clients)
-	hc := dialLoad(b, h.addr, clients)
-	load(b, pc, preq, 4*clients*depth, depth)
-	load(b, hc, hreq, 4*clients*depth, depth)
-
-	rounds := max(6, (b.N+perRound-1)/perRound)
-	per := max(b.N/rounds, depth)
-	per -= per % depth
-	var dp, dh, cp, ch, cg time.Duration
+	target := func(which string) statusTarget {
+		srv := startStatusServer(b, which)
+		return statusTarget{addr: srv.addr, id: srv.id, cpu: func() time.Duration { return srv.cpu(b) }}
+	}
 	// The load generator is this process: what it costs per request is
 	// what dilutes the requests-per-second ratio.
 	gen := &statusServer{pid: os.Getpid()}
-	// round measures one round of srv: its wall time and its CPU time,
-	// and the generator's CPU time.
-	round := func(srv *statusServer, conns []*loadConn, req []byte, wall, cpu *time.Duration) {
-		c0, g0 := srv.cpu(b), gen.cpu(b)
-		*wall += load(b, conns, req, per, depth)
-		*cpu += srv.cpu(b) - c0
-		cg += gen.cpu(b) - g0
-	}
-	b.ResetTimer()
-	for r := range rounds {
-		if r%2 == 0 {
-			round(p, pc, preq, &dp, &cp)
-			round(h, hc, hreq, &dh, &ch)
-		} else {
-			round(h, hc, hreq, &dh, &ch)
-			round(p, pc, preq, &dp, &cp)
-		}
-	}
-	b.StopTimer()
-	n := float64(per * rounds)
-	procesaRPS := n / dp.Seconds()
-	nethttpRPS := n / dh.Seconds()
-	b.ReportMetric(procesaRPS, "procesa-req/s")
-	b.ReportMetric(nethttpRPS, "nethttp-req/s")
-	b.ReportMetric(procesaRPS/nethttpRPS, "ratio")
-	b.ReportMetric(float64(cp.Microseconds())/n, "procesa-cpu-µs/req")
-	b.ReportMetric(float64(ch.Microseconds())/n, "nethttp-cpu-µs/req")
-	b.ReportMetric(float64(ch)/float64(cp), "cpu-ratio")
-	b.ReportMetric(float64(cg.Microseconds())/(2*n), "loadgen-cpu-µs/req")
-	b.ReportMetric(float64(dp.Nanoseconds())/n, "ns/op") // procesa's time per request
+	r := compareStatus(b, depth, target("procesa"), target("nethttp"), func() time.Duration { return gen.cpu(b) })
+	r.reportRate(b)
+	b.ReportMetric(float64(r.cpu[0].Microseconds())/r.n, "procesa-cpu-µs/req")
+	b.ReportMetric(float64(r.cpu[1].Microseconds())/r.n, "nethttp-cpu-µs/req")
+	b.ReportMetric(float64(r.cpu[1])/float64(r.cpu[0]), "cpu-ratio")
+	b.ReportMetric(float64(r.gen.Microseconds())/(2*r.n), "loadgen-cpu-µs/req")
 }

@@ -57,7 +57,7 @@ var (
 //     s.refuse()") for the connection the previous call returned.
 //  2. Then the test waits until no goroutine is running netio's
 //     (*conn).serve or (*Server).refuse. The recover and its log call are
-//     the first deferred call of (*conn).serve, so when its goroutine is
+//     in the deferred call of (*conn).serve, so when its goroutine is
 //     gone, the record, if any, has been kept.
 //
 // So every record seen after an input was made while serving that input,
