@@ -114,29 +114,15 @@ func openStatusStore(dir string) (*tasks.Store, string, error) {
 	store.Start()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	id, err := addFinishedTask(ctx, store, img)
+	t, err := addTask(ctx, store, img)
+	if err == nil && t.State != tasks.Done {
+		err = fmt.Errorf("the task did not finish: %+v", t)
+	}
 	if err != nil {
 		store.Shutdown(ctx)
 		return nil, "", err
 	}
-	return store, id, nil
-}
-
-// addFinishedTask uploads img to store and waits for its task to finish.
-func addFinishedTask(ctx context.Context, store *tasks.Store, img []byte) (string, error) {
-	u, err := store.NewUpload()
-	if err != nil {
-		return "", err
-	}
-	u.Write(img)
-	t, err := u.Commit(nil, "jpg", "image/jpeg", false)
-	if err != nil {
-		return "", err
-	}
-	if t, err = store.Wait(ctx, t.ID); err != nil || t.State != tasks.Done {
-		return "", fmt.Errorf("the task did not finish: %v %+v", err, t)
-	}
-	return t.ID, nil
+	return store, t.ID, nil
 }
 
 // serveProcesa serves store with the api Handler behind netio.Server on l,

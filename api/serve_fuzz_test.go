@@ -272,8 +272,8 @@ func startFuzzServer(f *testing.F) *fuzzServer {
 		time.Sleep(time.Millisecond)
 	}
 	srv.replacer = [3][2][]byte{
-		{tokenDone, []byte(done)},
-		{tokenFailed, []byte(failed)},
+		{tokenDone, []byte(done.ID)},
+		{tokenFailed, []byte(failed.ID)},
 		{tokenRunning, []byte(running.ID)},
 	}
 	return srv
@@ -281,20 +281,20 @@ func startFuzzServer(f *testing.F) *fuzzServer {
 
 // addTask uploads img to store and waits for its task to end: done or,
 // for bytes that are no image, failed.
-func addTask(ctx context.Context, store *tasks.Store, img []byte) (string, error) {
+func addTask(ctx context.Context, store *tasks.Store, img []byte) (tasks.Task, error) {
 	u, err := store.NewUpload()
 	if err != nil {
-		return "", err
+		return tasks.Task{}, err
 	}
 	u.Write(img)
 	t, err := u.Commit(nil, "png", "image/png", false)
 	if err != nil {
-		return "", err
+		return tasks.Task{}, err
 	}
 	if t, err = store.Wait(ctx, t.ID); err != nil || (t.State != tasks.Done && t.State != tasks.Failed) {
-		return "", fmt.Errorf("the task did not end: %v %+v", err, t)
+		return tasks.Task{}, fmt.Errorf("the task did not end: %v %+v", err, t)
 	}
-	return t.ID, nil
+	return t, nil
 }
 
 // serve sends in as one connection, reads the whole reply, and fails if
