@@ -8,6 +8,7 @@ import (
 
 	"procesa/netio"
 	"procesa/proto"
+	"procesa/tasks"
 )
 
 var textType = proto.Field{Name: "Content-Type", Value: "text/plain; charset=utf-8"}
@@ -175,7 +176,7 @@ func (h *Handler) headDirectory(w *netio.ResponseWriter, r *proto.Request, f io.
 		w.ErrorStatus(503, errQueueFull.msg, proto.Header{retryAfter})
 		return 503
 	}
-	head, err := io.ReadAll(io.LimitReader(f, 256<<10))
+	head, err := io.ReadAll(io.LimitReader(f, tasks.HeadSize)) // as much as an upload gives checkImage
 	if err != nil {
 		return replyError(w, errStore)
 	}

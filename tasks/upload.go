@@ -9,9 +9,9 @@ import (
 	"github.com/google/uuid"
 )
 
-// headSize is how much of an upload is kept in memory for sniffing and for
+// HeadSize is how much of an upload is kept in memory for sniffing and for
 // reading the image header.
-const headSize = 256 << 10
+const HeadSize = 256 << 10
 
 // Upload is an upload being received: its bytes go to a temporary file,
 // and its first bytes are kept in memory too. Write it, then Commit or
@@ -41,7 +41,7 @@ func (u *Upload) ID() string { return u.id }
 func (u *Upload) Size() int64 { return u.n }
 
 func (u *Upload) Write(p []byte) (int, error) {
-	if room := headSize - len(u.head); room > 0 {
+	if room := HeadSize - len(u.head); room > 0 {
 		u.head = append(u.head, p[:min(room, len(p))]...)
 	}
 	n, err := u.f.Write(p)
