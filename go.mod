@@ -3,7 +3,7 @@ module procesa
 go 1.26.0
 
 require (
-	github.com/google/uuid v1.6.0 // indirect
-	golang.org/x/image v0.48.0 // indirect
-	golang.org/x/sys v0.50.0 // indirect
+	github.com/google/uuid v1.6.0
+	golang.org/x/image v0.48.0
+	golang.org/x/sys v0.50.0
 )

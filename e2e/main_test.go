@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // End-to-end tests: TestMain builds the procesa binary once, and each test
 // starts it as a real process on real sockets, talks to it with net/http,
@@ -15,6 +15,7 @@ import (
 	"image"
 	"image/color"
 	_ "image/gif"
+	_ "image/jpeg"
 	_ "image/png"
 	"io"
 	"net"
@@ -64,7 +65,7 @@ func TestMain(m *testing.M) {
 	} else {
 		env = append(env, "CGO_ENABLED=0")
 	}
-	cmd := exec.Command("go", append(args, ".", "./scripts/imagen-grande")...)
+	cmd := exec.Command("go", append(args, "..", "../scripts/imagen-grande")...)
 	cmd.Env = env
 	if out, err := cmd.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
