@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // The Spanish words for the errors of the system that reach a user: on the

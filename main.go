@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command procesa is a small image-processing server: a client uploads an
 // image, a worker process turns it gray and scales it, and the client
 // fetches the result. "procesa cliente" is the client.
@@ -10,6 +12,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,6 +31,7 @@ import (
 	"procesa/imgproc"
 	"procesa/netio"
 	"procesa/pool"
+	"procesa/proto"
 	"procesa/tasks"
 )
 
@@ -49,7 +53,7 @@ func main() {
 func runWorker() int {
 	conn, err := pool.WorkerConn()
 	if err == nil {
-		err = imgproc.ServeWorker(conn)
+		err = pool.Serve(conn, processJob)
 	}
 	if err == nil || serverHungUp(err) {
 		// The server closed the socket, which is how it stops a worker,
@@ -58,6 +62,32 @@ func runWorker() int {
 	}
 	fmt.Fprintln(os.Stderr, "procesa (proceso de trabajo):", workerErrText(err))
 	return 1
+}
+
+// processJob does one job in a worker process: imgproc processes the image
+// from file to file, and the outcome becomes the Result frame. A failure
+// that is the server's fault (a file it cannot read or write, a bug) is
+// logged here, with its cause, before it goes back as a 500.
+func processJob(job proto.Job) proto.Result {
+	opts := imgproc.DefaultOptions()
+	if len(job.Options) > 0 {
+		if err := json.Unmarshal(job.Options, &opts); err != nil {
+			slog.Error("opciones de tarea no válidas", "tarea", job.ID, "error", err)
+			return proto.Result{ID: job.ID, Status: 500, Error: "las opciones de la tarea no son válidas"}
+		}
+	}
+	info, size, err := imgproc.ProcessFile(job.Input, job.Output, opts)
+	if err != nil {
+		var ie *imgproc.Error
+		if !errors.As(err, &ie) {
+			ie = &imgproc.Error{Kind: imgproc.KindIO, Msg: "error interno al procesar la imagen", Err: err}
+		}
+		if ie.Kind == imgproc.KindIO {
+			slog.Error(ie.Msg, "tarea", job.ID, "error", ie.Err)
+		}
+		return proto.Result{ID: job.ID, Status: ie.Status(), Error: ie.Msg}
+	}
+	return proto.Result{ID: job.ID, Format: info.Format, Width: info.OutWidth, Height: info.OutHeight, Bytes: size}
 }
 
 // runServer runs the server until SIGINT or SIGTERM and returns the exit

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -16,7 +15,7 @@ import (
 // must refuse it from its metadata alone.
 func TestFIFOImageIsRefusedWithoutOpening(t *testing.T) {
 	fifo := filepath.Join(t.TempDir(), "f.png")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+	if err := mkfifo(fifo); err != nil {
 		t.Skipf("no se puede crear una FIFO aquí: %v", err)
 	}
 	srv := newFakeServer(t, "127.0.0.1:0")
@@ -66,7 +65,7 @@ func TestOutputIsCheckedBeforeUpload(t *testing.T) {
 	if err := os.Link(img, filepath.Join(dir, "enlace.png")); err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Mkfifo("fifo.jpg", 0o600); err != nil {
+	if err := mkfifo("fifo.jpg"); err != nil {
 		t.Skipf("no se puede crear una FIFO aquí: %v", err)
 	}
 	srv := newFakeServer(t, "127.0.0.1:0")

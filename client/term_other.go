@@ -1,11 +1,11 @@
-//go:build !linux
+//go:build !unix && !windows
 
 package client
 
 import "io"
 
-// isTerminal reports whether w is a terminal; outside Linux the client assumes
-// it is not and prints plain lines.
+// isTerminal reports whether w is a terminal; on systems without termios or
+// a console API the client assumes it is not and prints plain lines.
 func isTerminal(w io.Writer) bool { return false }
 
 // terminalWidth returns 0: unknown.

@@ -203,6 +203,12 @@ var listenRE = regexp.MustCompile(`^escuchando en http://(\S+)$`)
 // server gets SIGTERM and must exit with status 0.
 func startServer(t *testing.T, args ...string) *server {
 	t.Helper()
+	return startServerBin(t, binPath, args...)
+}
+
+// startServerBin is startServer with another build of procesa.
+func startServerBin(t *testing.T, bin string, args ...string) *server {
+	t.Helper()
 	has := func(names ...string) bool {
 		for _, a := range args {
 			for _, n := range names {
@@ -232,7 +238,7 @@ func startServer(t *testing.T, args ...string) *server {
 		s.data = t.TempDir()
 		args = append(args, "--datos", s.data)
 	}
-	s.cmd = exec.Command(binPath, args...)
+	s.cmd = exec.Command(bin, args...)
 	pr, pw := io.Pipe()
 	s.cmd.Stdout = io.MultiWriter(s.out, s.std, pw)
 	s.cmd.Stderr = io.MultiWriter(s.out, s.errs)

@@ -378,7 +378,7 @@ func TestWorkerErrorsInSpanish(t *testing.T) {
 		return errOut.String(), cmd.ProcessState.ExitCode()
 	}
 
-	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,9 @@ const (
 	KindTooLarge
 	// KindDecode is a corrupt or unprocessable image (422).
 	KindDecode
+	// KindIO is a failure of the server rather than of the image: a file
+	// that could not be read or written, or a bug (500).
+	KindIO
 )
 
 // String returns the kind's name, for logs.
@@ -26,24 +29,31 @@ func (k Kind) String() string {
 		return "too-large"
 	case KindDecode:
 		return "decode"
+	case KindIO:
+		return "io"
 	}
 	return "unknown"
 }
 
 // Error is the only error type this package returns. Msg is a fixed Spanish
 // sentence that never echoes input bytes; Param names the offending
-// parameter ("escala", "calidad"...) when Kind is KindParam.
+// parameter ("escala", "calidad"...) when Kind is KindParam. Err is the
+// underlying cause of a KindIO error, for the log only.
 type Error struct {
 	Kind  Kind
 	Msg   string
 	Param string
+	Err   error
 }
 
 // Error returns Msg.
 func (e *Error) Error() string { return e.Msg }
 
+// Unwrap returns the cause, if any.
+func (e *Error) Unwrap() error { return e.Err }
+
 // Status returns the HTTP status code for the error's Kind: 400, 415, 413 or
-// 422 (500 for an unknown Kind).
+// 422 (500 for KindIO).
 func (e *Error) Status() int {
 	switch e.Kind {
 	case KindParam:

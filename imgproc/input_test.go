@@ -12,8 +12,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
-
-	"procesa/proto"
 )
 
 func TestJPEGHeadersEnd(t *testing.T) {
@@ -126,7 +124,7 @@ func incompressible(w, h int) *image.RGBA {
 }
 
 // TestOpenInput checks which inputs the worker leaves in their file, and
-// that RunJob writes the same output for them as Process on the bytes.
+// that ProcessFile writes the same output for them as Process on the bytes.
 func TestOpenInput(t *testing.T) {
 	dir := t.TempDir()
 	big := incompressible(1000, 800)
@@ -177,9 +175,8 @@ func TestOpenInput(t *testing.T) {
 		o := DefaultOptions()
 		o.Scale = 0.3
 		out := filepath.Join(dir, tt.name+".out")
-		res := RunJob(proto.Job{ID: tt.name, Input: path, Output: out, Options: optionsJSON(t, o)})
-		if res.Error != "" {
-			t.Fatalf("%s: RunJob: %+v", tt.name, res)
+		if _, _, err := ProcessFile(path, out, o); err != nil {
+			t.Fatalf("%s: ProcessFile: %v", tt.name, err)
 		}
 		got, err := os.ReadFile(out)
 		if err != nil {
@@ -190,13 +187,13 @@ func TestOpenInput(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got, want.Bytes()) {
-			t.Errorf("%s: RunJob output (%d bytes) differs from Process output (%d bytes)", tt.name, len(got), want.Len())
+			t.Errorf("%s: ProcessFile output (%d bytes) differs from Process output (%d bytes)", tt.name, len(got), want.Len())
 		}
 	}
 }
 
 // TestInputFileKeepsReadErrors checks that a failed read is kept for
-// RunJob, and the end of the file is not.
+// ProcessFile, and the end of the file is not.
 func TestInputFileKeepsReadErrors(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "f")
 	if err := os.WriteFile(path, []byte("abc"), 0o644); err != nil {

@@ -11,25 +11,15 @@ import (
 
 // Listen opens the listening sockets for host and port.
 //
-//   - "::" (or "") gives one IPv6 socket with IPV6_V6ONLY off, which takes
-//     IPv4 connections too; on a host without IPv6 it falls back to 0.0.0.0.
+//   - "::" (or "") listens on every address, IPv6 and IPv4: one dual-stack
+//     socket where the system has them (see listenWildcard); on a host
+//     without IPv6, 0.0.0.0.
 //   - An IPv4 literal listens on IPv4 only, an IPv6 literal on IPv6 only.
 //   - A host name listens on every address it resolves to, all on the same
 //     port (with port 0, the one the kernel picked for the first).
 func Listen(ctx context.Context, host string, port int) ([]net.Listener, error) {
 	if host == "" || host == "::" || host == "[::]" {
-		l, err := listenOne(ctx, "tcp6", net.IPv6unspecified, port, false)
-		if err == nil {
-			return []net.Listener{l}, nil
-		}
-		if !noIPv6(err) {
-			return nil, err
-		}
-		l, err = listenOne(ctx, "tcp4", net.IPv4zero, port, false)
-		if err != nil {
-			return nil, err
-		}
-		return []net.Listener{l}, nil
+		return listenWildcard(ctx, port)
 	}
 	ips, err := resolve(ctx, host)
 	if err != nil {

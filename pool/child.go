@@ -3,8 +3,13 @@ package pool
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
+	"runtime/debug"
+	"sync/atomic"
+
+	"procesa/proto"
 )
 
 // EnvWorker is the environment variable that marks a worker process; the
@@ -31,4 +36,77 @@ func WorkerConn() (net.Conn, error) {
 		return nil, fmt.Errorf("abriendo el socket del proceso de trabajo: %w", err)
 	}
 	return c, nil
+}
+
+// hangUp ends the worker when its server is gone in the middle of a job; a
+// variable only so that tests can observe it instead of exiting.
+var hangUp = func() { os.Exit(0) }
+
+// Serve runs the worker side of the protocol on conn: it sends a Hello, then
+// answers each Job frame with the Result that run returns, one job at a
+// time. Between jobs it gives memory back to the system, so that an idle
+// worker does not sit on a big image's pages.
+//
+// It returns nil when conn reaches end of file between jobs (the server
+// closed its end, which is how it stops a worker), and an error when conn
+// fails or the server breaks the protocol.
+//
+// A worker must never outlive its server. Linux and FreeBSD kill it with
+// PR_SET_PDEATHSIG (see sysProcAttr); elsewhere, and as a second line
+// everywhere, a goroutine keeps reading conn while a job runs, and if the
+// server hangs up then (its death closes its end), the process exits at
+// once: nobody is left to take the result.
+func Serve(conn io.ReadWriter, run func(proto.Job) proto.Result) error {
+	hello := proto.Hello{Version: proto.FrameVersion, PID: os.Getpid()}
+	if err := proto.WriteMessage(conn, proto.FrameHello, hello); err != nil {
+		return fmt.Errorf("enviando el saludo: %w", err)
+	}
+	jobs := make(chan proto.Job)
+	failed := make(chan error, 1)
+	var busy atomic.Bool
+	go func() {
+		buf := make([]byte, 0, 4096)
+		for {
+			job, err := readJob(conn, buf)
+			if err != nil {
+				if busy.Load() {
+					hangUp()
+				}
+				failed <- err
+				return
+			}
+			busy.Store(true) // before the job is taken: no window to miss
+			jobs <- job
+		}
+	}()
+	for {
+		select {
+		case err := <-failed:
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		case job := <-jobs:
+			res := run(job)
+			busy.Store(false)
+			if err := proto.WriteMessage(conn, proto.FrameResult, res); err != nil {
+				return fmt.Errorf("enviando el resultado: %w", err)
+			}
+			debug.FreeOSMemory()
+		}
+	}
+}
+
+// readJob reads the next frame, which must be a Job. It returns io.EOF when
+// conn ends cleanly before a frame.
+func readJob(conn io.Reader, buf []byte) (proto.Job, error) {
+	var job proto.Job
+	typ, payload, err := proto.ReadFrame(conn, buf)
+	if err == io.EOF {
+		return job, err
+	}
+	if err != nil {
+		return job, fmt.Errorf("leyendo una tarea: %w", err)
+	}
+	return job, proto.DecodeMessage(typ, payload, proto.FrameJob, &job)
 }

@@ -13,15 +13,17 @@
 // its current job, which fails with a *TaskError carrying a Spanish reason;
 // a replacement is started, with back-off if workers keep dying quickly.
 //
-// The child side is small (child.go): IsWorker tells main to run the worker
-// loop instead of the server, and WorkerConn returns the worker's end of the
-// socket. The loop itself lives with the image code (imgproc.ServeWorker).
+// The child side is child.go: IsWorker tells main to run the worker loop
+// instead of the server, WorkerConn returns the worker's end of the socket,
+// and Serve is the loop itself, calling a function for each job (main gives
+// it one that runs imgproc), so the image code knows nothing of frames.
 //
-// Liveness: every worker gets PR_SET_PDEATHSIG = SIGKILL, so it dies with the
-// server. Linux sends that signal when the *thread* that started the child
-// exits, so each worker is started and waited for by a goroutine locked to
-// its OS thread for the child's whole life. Independently, a worker whose
-// socket reaches end of file exits. Workers run in their own process group,
+// Liveness: on Linux and FreeBSD every worker gets a parent-death signal
+// (SIGKILL), so it dies with the server. Linux sends that signal when the
+// *thread* that started the child exits, so each worker is started and
+// waited for by a goroutine locked to its OS thread for the child's whole
+// life. Everywhere, and alone where there is no such signal, a worker whose
+// socket reaches end of file exits, at once even in the middle of a job. Workers run in their own process group,
 // so a Ctrl-C on the terminal reaches only the server, which can then finish
 // the tasks in flight before stopping them.
 package pool

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -46,8 +45,8 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// fakeWorker is the worker loop of the tests. It understands these
-// job inputs:
+// fakeWorker is the worker of the tests: Serve with a job function that
+// understands these job inputs:
 //
 //	echo            answer at once
 //	sleep DURATION  answer after DURATION
@@ -69,19 +68,7 @@ func fakeWorker() int {
 		return 1
 	}
 	pid := os.Getpid()
-	if err := proto.WriteMessage(conn, proto.FrameHello, proto.Hello{Version: proto.FrameVersion, PID: pid}); err != nil {
-		fmt.Fprintln(os.Stderr, "fake worker:", err)
-		return 1
-	}
-	for {
-		var job proto.Job
-		if err := proto.ReadMessage(conn, proto.FrameJob, &job); err != nil {
-			if err == io.EOF {
-				return 0
-			}
-			fmt.Fprintln(os.Stderr, "fake worker:", err)
-			return 1
-		}
+	err = Serve(conn, func(job proto.Job) proto.Result {
 		res := proto.Result{ID: job.ID, Bytes: int64(pid)}
 		verb, arg, _ := strings.Cut(job.Input, " ")
 		switch verb {
@@ -101,17 +88,18 @@ func fakeWorker() int {
 			res = proto.Result{ID: job.ID, Status: 422, Error: "la imagen está dañada"}
 		case "garbage":
 			conn.Write([]byte("this is not a frame at all"))
-			continue
 		case "wrongid":
 			res.ID = "other-" + job.ID
 		default:
 			res = proto.Result{ID: job.ID, Status: 500, Error: "orden desconocida: " + verb}
 		}
-		if err := proto.WriteMessage(conn, proto.FrameResult, res); err != nil {
-			fmt.Fprintln(os.Stderr, "fake worker:", err)
-			return 1
-		}
+		return res
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fake worker:", err)
+		return 1
 	}
+	return 0
 }
 
 // poolParent is the helper server of TestParentDeathKillsWorkers.

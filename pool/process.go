@@ -9,8 +9,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"procesa/proto"
 )
 
@@ -47,7 +45,7 @@ type process struct {
 // socketpair and returns once the process runs. The worker's stdout and
 // stderr are the server's stderr, so a panic in a worker shows in the logs.
 func startProcess(exe string, args []string) (*process, error) {
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	fds, err := socketpair()
 	if err != nil {
 		return nil, fmt.Errorf("creando el socketpair: %w", err)
 	}

@@ -1,3 +1,5 @@
+//go:build unix
+
 package netio
 
 import (
@@ -9,6 +11,8 @@ import (
 
 // control returns a net.ListenConfig.Control function that sets IPV6_V6ONLY
 // on IPv6 sockets: on for an IPv6 literal, off for the dual-stack "::".
+// Every Unix-like system has the option; only OpenBSD refuses to turn it
+// off, which listenWildcard accounts for.
 func control(v6only bool) func(network, address string, c syscall.RawConn) error {
 	return func(network, address string, c syscall.RawConn) error {
 		if network != "tcp6" {

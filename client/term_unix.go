@@ -1,3 +1,5 @@
+//go:build unix
+
 package client
 
 import (
@@ -7,13 +9,15 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// isTerminal reports whether w is an *os.File open on a terminal.
+// isTerminal reports whether w is an *os.File open on a terminal: one whose
+// terminal attributes can be read (ioctlReadTermios names that request on
+// each system).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
 	}
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	_, err := unix.IoctlGetTermios(int(f.Fd()), ioctlReadTermios)
 	return err == nil
 }
 

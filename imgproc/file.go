@@ -1,0 +1,177 @@
+package imgproc
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"sync"
+)
+
+// Failures of ProcessFile that are the server's fault, not the image's
+// (KindIO, 500).
+var (
+	errReadInput = &Error{Kind: KindIO, Msg: "no se pudo leer la imagen subida"}
+	errWrite     = &Error{Kind: KindIO, Msg: "no se pudo escribir la imagen resultante"}
+	errInternal  = &Error{Kind: KindIO, Msg: "error interno al procesar la imagen"}
+)
+
+// ioError returns a copy of e carrying cause, for the log.
+func ioError(e *Error, cause error) *Error {
+	c := *e
+	c.Err = cause
+	return &c
+}
+
+// ProcessFile processes the image in the file input with opts into the
+// file output, created (or truncated), written, synced and closed. It is
+// what a worker process does for one job.
+//
+// On failure no output file is left behind, and the error is an *Error: the
+// image's fault (400, 413, 415, 422) or, as KindIO (500), a file that could
+// not be read or written or a panic in the pipeline, whose cause is in
+// Error.Err.
+func ProcessFile(input, output string, opts Options) (info Info, size int64, err error) {
+	in, file, err := openInput(input)
+	if err != nil {
+		return Info{}, 0, ioError(errReadInput, err)
+	}
+	if file != nil {
+		defer file.f.Close()
+	}
+
+	f, err := os.OpenFile(output, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return Info{}, 0, ioError(errWrite, err)
+	}
+	closed := false
+	defer func() { // on any failure, leave no output behind
+		if err != nil {
+			if !closed {
+				f.Close()
+			}
+			os.Remove(output)
+		}
+	}()
+	defer func() {
+		if v := recover(); v != nil {
+			err = ioError(errInternal, fmt.Errorf("pánico: %v\n%s", v, debug.Stack()))
+		}
+	}()
+
+	cw := &countingWriter{w: f}
+	bw := bufio.NewWriterSize(cw, 64<<10)
+	info, err = processInput(in, bw, opts)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cw.err != nil {
+		return Info{}, 0, ioError(errWrite, cw.err)
+	}
+	if rerr := file.err(); rerr != nil {
+		return Info{}, 0, ioError(errReadInput, rerr)
+	}
+	if err != nil {
+		if _, ok := err.(*Error); ok {
+			return Info{}, 0, err
+		}
+		return Info{}, 0, ioError(errInternal, err)
+	}
+	if err = f.Sync(); err != nil {
+		return Info{}, 0, ioError(errWrite, err)
+	}
+	err = f.Close()
+	closed = true
+	if err != nil {
+		return Info{}, 0, ioError(errWrite, err)
+	}
+	return info, cw.n, nil
+}
+
+// Inputs from fileDirect bytes on that are JPEG streams whose headers fit in
+// their first jpegHeadMax bytes are decoded straight from their file.
+const (
+	fileDirect  = 1 << 20
+	jpegHeadMax = 256 << 10
+)
+
+// openInput reads the image at path. A large JPEG is left in its file, of
+// which only the headers are read: the decoder reads the rest as it needs
+// it, and never holds the whole of a progressive one (the file is then
+// returned, to be closed). Anything else is read whole.
+func openInput(path string) (input, *inputFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return input{}, nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return input{}, nil, err
+	}
+	size := st.Size()
+	if st.Mode().IsRegular() && size >= fileDirect {
+		head := make([]byte, min(size, jpegHeadMax))
+		if _, err := f.ReadAt(head, 0); err != nil {
+			f.Close()
+			return input{}, nil, err
+		}
+		if n := jpegHeadersEnd(head); n > 0 {
+			file := &inputFile{f: f}
+			return input{data: head[:n:n], file: file, size: size}, file, nil
+		}
+	}
+	f.Close()
+	b, err := os.ReadFile(path) // into a buffer of the file's size
+	return input{data: b}, nil, err
+}
+
+// inputFile reads an input file at offsets, from any goroutine, and keeps
+// the first error other than io.EOF: the pipeline would report it as a
+// damaged image, the worker as a failure to read the upload.
+type inputFile struct {
+	f     *os.File
+	mu    sync.Mutex
+	first error
+}
+
+func (r *inputFile) ReadAt(p []byte, off int64) (int, error) {
+	n, err := r.f.ReadAt(p, off)
+	if err != nil && err != io.EOF {
+		r.mu.Lock()
+		if r.first == nil {
+			r.first = err
+		}
+		r.mu.Unlock()
+	}
+	return n, err
+}
+
+// err returns the first read error; r may be nil.
+func (r *inputFile) err() error {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.first
+}
+
+// countingWriter counts the bytes written to w and keeps w's first error,
+// which Process would otherwise report as an encoding error.
+type countingWriter struct {
+	w   io.Writer
+	n   int64
+	err error
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	c.err = err
+	return n, err
+}
