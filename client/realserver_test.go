@@ -87,6 +87,13 @@ type realServer struct {
 // test ends.
 func startServer(t *testing.T, ip string) *realServer {
 	t.Helper()
+	return startServerWorkers(t, ip, 1)
+}
+
+// startServerWorkers is startServer with the given number of worker
+// processes (-w).
+func startServerWorkers(t *testing.T, ip string, workers int) *realServer {
+	t.Helper()
 	bin := serverBinary(t)
 	if ip == "::1" {
 		if ln, err := net.Listen("tcp", "[::1]:0"); err != nil {
@@ -95,7 +102,7 @@ func startServer(t *testing.T, ip string) *realServer {
 			ln.Close()
 		}
 	}
-	cmd := exec.Command(bin, "-p", "0", "--datos", t.TempDir(), "-w", "1", "-i", ip)
+	cmd := exec.Command(bin, "-p", "0", "--datos", t.TempDir(), "-w", strconv.Itoa(workers), "-i", ip)
 	out := &syncBuffer{}
 	pr, pw := io.Pipe()
 	cmd.Stdout = io.MultiWriter(out, pw)

@@ -54,9 +54,14 @@ const (
 // session is one run of the client: upload, follow, download, save.
 type session struct {
 	opts   Options
-	stdout io.Writer
-	disp   *display
+	stdout io.Writer // the task id and the saved file's name, one Write a line
+	disp   progress
 	c      *conn
+
+	// resultName, if not empty, is the saved file's name without its
+	// extension, in the directory the output options give: a batch sets it so
+	// that two images never get the same result name.
+	resultName string
 
 	taskID string // set once the server has accepted the upload
 
@@ -267,7 +272,7 @@ func (s *session) reconnector() *reconnector {
 // server could not be reached, for at most limit since the first failure in a
 // row.
 type reconnector struct {
-	disp  *display
+	disp  progress
 	limit time.Duration
 
 	since time.Time     // first failure in a row; zero after a success
@@ -558,6 +563,9 @@ func (s *session) save(head *proto.ResponseHead, body io.Reader, st *taskStatus)
 		return err
 	}
 	out := outputPath(s.opts.Output, s.opts.Image, ext)
+	if s.resultName != "" {
+		out = filepath.Join(filepath.Dir(out), s.resultName+ext)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(out), ".procesa-*"+ext)
 	if err != nil {
 		s.c.close()
