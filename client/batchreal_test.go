@@ -24,6 +24,23 @@ import (
 // The tests of this file run batches against the real server, with real
 // worker processes and the Go distribution's test images.
 
+// runBinaryClient runs "procesa cliente args..." as its own process, in
+// dir, with stdin as its standard input.
+func runBinaryClient(t *testing.T, dir, stdin string, args ...string) runResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, serverBinary(t), append([]string{"cliente"}, args...)...)
+	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	r := runResult{cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()}
+	t.Logf("procesa cliente %q -> %d (%v)\nstdout:\n%s\nstderr:\n%s", args, r.code, err, r.stdout, r.stderr)
+	return r
+}
+
 // resultNames returns the names of the files in dir, sorted.
 func resultNames(t *testing.T, dir string) []string {
 	t.Helper()
@@ -39,7 +56,7 @@ func resultNames(t *testing.T, dir string) []string {
 	return names
 }
 
-// TestBatchMixedArguments: good images named alone and inside a directory,
+// TestBatchMixedArguments runs "procesa cliente" as its own process over good images named alone and inside a directory,
 // a file that is not an image and a missing file. The two bad ones fail on
 // their own, each with its reason in the summary; the good ones are saved in
 // -o's directory, gray and whole; the exit status is 1.
@@ -56,7 +73,7 @@ func TestBatchMixedArguments(t *testing.T) {
 	os.WriteFile("notas.txt", []byte("esto no es una imagen\n"), 0o644)
 	w, h := imageSize(t, "a.gif")
 
-	r := runClient(t, t.Context(), "", "-i", "127.0.0.1", "-p", strconv.Itoa(srv.port), "-o", "grises",
+	r := runBinaryClient(t, dir, "", "-i", "127.0.0.1", "-p", strconv.Itoa(srv.port), "-o", "grises",
 		"a.gif", "notas.txt", "falta.png", "fotos")
 	if r.code != exitFailure {
 		t.Errorf("estado de salida %d; quería 1 (dos imágenes fallaron)", r.code)
@@ -86,13 +103,12 @@ func TestBatchMixedArguments(t *testing.T) {
 	}
 }
 
-// TestBatchDirectory: a directory alone means the images directly inside it;
+// TestBatchDirectory runs "procesa cliente" as its own process: a directory alone means the images directly inside it;
 // with -r, those of its subdirectories too. The options (here -e) apply to
 // every image.
 func TestBatchDirectory(t *testing.T) {
 	srv := startServerWorkers(t, "::1", 2)
 	dir := t.TempDir()
-	t.Chdir(dir)
 	fotos := filepath.Join(dir, "fotos")
 	os.MkdirAll(filepath.Join(fotos, "viaje", "dia2"), 0o755)
 	copyImage(t, "video-001.png", fotos, "uno.png")
@@ -110,7 +126,7 @@ func TestBatchDirectory(t *testing.T) {
 	} {
 		out := t.TempDir()
 		args := append([]string{"-i", "::1", "-p", strconv.Itoa(srv.port), "-e", "0.5", "-o", out}, tc.args...)
-		r := runClient(t, t.Context(), "", append(args, "fotos")...)
+		r := runBinaryClient(t, dir, "", append(args, "fotos")...)
 		if r.code != exitOK {
 			t.Errorf("%q: estado de salida %d; quería 0", tc.args, r.code)
 		}
@@ -125,6 +141,38 @@ func TestBatchDirectory(t *testing.T) {
 		if !strings.Contains(r.stderr, sum) {
 			t.Errorf("%q: stderr no tiene el resumen %q", tc.args, sum)
 		}
+	}
+}
+
+// TestBatchAsksOnlyForTheServer: what the flags do not say of the server is
+// asked as for one image; the images are never asked for.
+func TestBatchAsksOnlyForTheServer(t *testing.T) {
+	srv := startServer(t, "::1")
+	dir := t.TempDir()
+	t.Chdir(dir)
+	copyImage(t, "video-001.png", dir, "a.png")
+	copyImage(t, "video-001.gif", dir, "b.gif")
+	r := runClient(t, t.Context(), "::1\n"+strconv.Itoa(srv.port)+"\n", "a.png", "b.gif")
+	if r.code != exitOK {
+		t.Errorf("estado de salida %d; quería 0", r.code)
+	}
+	if want := askHost + " " + askPort + " "; !strings.HasPrefix(r.stdout, want) || strings.Contains(r.stdout, askImage) {
+		t.Errorf("stdout %q; quería solo las preguntas %q", r.stdout, want)
+	}
+	if got := resultNames(t, dir); !slices.Equal(got, []string{"a.png", "a_procesada.jpg", "b.gif", "b_procesada.jpg"}) {
+		t.Errorf("en el directorio actual hay %q", got)
+	}
+}
+
+// TestBatchServerDown: a server that cannot be reached is said once, before
+// any image, as for one image; the exit status is 1.
+func TestBatchServerDown(t *testing.T) {
+	port := strconv.Itoa(freePort(t, "127.0.0.1:0"))
+	r := runClient(t, t.Context(), "", "-i", "127.0.0.1", "-p", port, "-o", t.TempDir(),
+		testImage(t, "video-001.png"), testImage(t, "video-001.gif"))
+	want := "procesa cliente: no se pudo conectar con el servidor 127.0.0.1:" + port
+	if r.code != exitFailure || !strings.HasPrefix(r.stderr, want) || strings.Contains(r.stderr, "Subiendo") {
+		t.Errorf("estado %d, stderr %q; quería 1 y solo %q", r.code, r.stderr, want)
 	}
 }
 
