@@ -2,6 +2,8 @@ package client
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -185,6 +187,29 @@ func TestBatchTerminalDisplay(t *testing.T) {
 		if !strings.Contains(errw.String(), want) {
 			t.Errorf("stderr no muestra %q: %q", want, errw.String())
 		}
+	}
+}
+
+// TestBatchTerminalBlockIsBounded: with more images under way than fit in
+// the block, the last line counts the others, and the block still erases
+// itself whole.
+func TestBatchTerminalBlockIsBounded(t *testing.T) {
+	var errw bytes.Buffer
+	d := &batchDisplay{out: io.Discard, w: &errw, tty: true, width: 80, now: time.Now}
+	var lines []*batchLine
+	for i := range maxBlock + 3 {
+		lines = append(lines, d.add(fmt.Sprintf("foto%02d.png", i)))
+	}
+	screen := replay(t, errw.String())
+	if len(screen) != maxBlock || screen[maxBlock-1] != "... y 4 imágenes más en curso" {
+		t.Errorf("el bloque tiene %d líneas y termina en %q; quería %d y «... y 4 imágenes más en curso»",
+			len(screen), screen[len(screen)-1], maxBlock)
+	}
+	for _, l := range lines {
+		d.remove(l)
+	}
+	if screen := replay(t, errw.String()); len(screen) != 0 {
+		t.Errorf("quedó en pantalla %q; quería nada", screen)
 	}
 }
 

@@ -40,7 +40,8 @@ func newBatchDisplay(stdout, stderr io.Writer) *batchDisplay {
 	return &batchDisplay{out: stdout, w: stderr, tty: tty, width: width, now: time.Now}
 }
 
-// setLabels makes room for the paths of items on the terminal's lines.
+// setLabels makes room for the paths of items on the terminal's lines from
+// the start, so that the column does not move as images start.
 func (d *batchDisplay) setLabels(items []*batchItem) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -55,6 +56,7 @@ func (d *batchDisplay) add(label string) *batchLine {
 	defer d.mu.Unlock()
 	l := &batchLine{d: d, label: label, text: "En espera"}
 	d.lines = append(d.lines, l)
+	d.labelWidth = max(d.labelWidth, min(utf8.RuneCountInString(label), maxLabel))
 	d.redrawLocked()
 	return l
 }
@@ -111,7 +113,11 @@ func (d *batchDisplay) redrawLocked() {
 	}
 	b.WriteString("\r\x1b[J")
 	cols := d.cols()
-	for _, l := range d.lines {
+	shown := d.lines
+	if len(shown) > maxBlock {
+		shown = shown[:maxBlock-1]
+	}
+	for _, l := range shown {
 		line := fmt.Sprintf("%-*s %s", d.labelWidth, clipName(l.label, d.labelWidth), l.text)
 		if r := []rune(line); len(r) > cols-1 {
 			line = string(r[:cols-1])
@@ -119,10 +125,19 @@ func (d *batchDisplay) redrawLocked() {
 		b.WriteString(line)
 		b.WriteString("\n")
 	}
+	d.drawn = len(shown)
+	if more := len(d.lines) - len(shown); more > 0 {
+		fmt.Fprintf(&b, "... y %s en curso\n", count(more, "imagen más", "imágenes más"))
+		d.drawn++
+	}
 	io.WriteString(d.w, b.String())
-	d.drawn = len(d.lines)
 	d.lastDraw = d.now()
 }
+
+// maxBlock bounds the lines of the block, so that it fits on the screen (and
+// can be moved over) even with many images at a time: beyond it, the last
+// line counts the images not shown.
+const maxBlock = 12
 
 // cols returns the terminal's width, 80 when unknown.
 func (d *batchDisplay) cols() int {
