@@ -11,7 +11,13 @@
 // terminal, plain lines otherwise. Standard output gets the task id and the name
 // of the saved file.
 //
+// Given several images, or a directory (the images inside it; with -r, in its
+// subdirectories too), it runs one such session per image (batch.go), at most
+// as many at a time as the server has worker processes (or --paralelo), each
+// with its own line of progress, and ends with a summary of what failed and
+// why; a failed image does not stop the others.
+//
 // Exit status: 0 on success, 1 on any failure (missing file, server down, server
-// error), 2 on bad usage, 130 when interrupted with Ctrl-C (SIGINT), 143 with
+// error; in a batch, any image failed), 2 on bad usage, 130 when interrupted with Ctrl-C (SIGINT), 143 with
 // SIGTERM.
 package client

@@ -94,12 +94,7 @@ func outputFormat(output string) string {
 // outputPath returns where to save the result of uploading image, given the
 // -o value (possibly empty) and the result's extension.
 func outputPath(output, image, ext string) string {
-	base := filepath.Base(image)
-	name := strings.TrimSuffix(base, filepath.Ext(base))
-	if name == "" {
-		name = base
-	}
-	def := name + "_procesada" + ext
+	def := resultStem(image) + ext
 	if output == "" {
 		return def
 	}
@@ -107,6 +102,17 @@ func outputPath(output, image, ext string) string {
 		return filepath.Join(output, def)
 	}
 	return output
+}
+
+// resultStem returns the default name of the result of image, without its
+// extension: "foto_procesada" for "fotos/foto.png".
+func resultStem(image string) string {
+	base := filepath.Base(image)
+	name := strings.TrimSuffix(base, filepath.Ext(base))
+	if name == "" {
+		name = base
+	}
+	return name + "_procesada"
 }
 
 // checkOutput checks, before anything is uploaded, that the result of

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -36,8 +37,20 @@ type Options struct {
 	// Wait selects the synchronous mode (POST /procesar?esperar=1): the answer
 	// to the upload is the processed image itself.
 	Wait bool
-	// Image is the path of the image to upload. If empty, it is asked.
+	// Image is the path of the image to upload. If empty (and Images is
+	// empty too), it is asked. A directory is processed as a batch.
 	Image string
+
+	// Images are the images and directories of a batch, when more than one
+	// is given; each image is processed as Image is, at most Parallel at a
+	// time. A directory means the images directly inside it.
+	Images []string
+	// Recursive makes a directory of a batch mean the images in its
+	// subdirectories too.
+	Recursive bool
+	// Parallel is how many images of a batch are processed at a time. If
+	// zero, the number of worker processes the server reports in GET /salud.
+	Parallel int
 }
 
 // Main runs "procesa cliente". args are the arguments after "cliente"; stdin
@@ -92,8 +105,11 @@ func mainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		return exitOK
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "procesa cliente: %v\nUse «procesa cliente -h» para ver la ayuda.\n", err)
-		return exitUsage
+		return usageError(stderr, err)
+	}
+	if images, ok := batchOf(opts); ok {
+		opts.Images, opts.Image = images, ""
+		return runBatch(ctx, opts, stdin, stdout, stderr)
 	}
 	disp := newDisplay(stderr)
 	s := &session{opts: opts, stdout: stdout, disp: disp}
@@ -127,11 +143,24 @@ func mainContext(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	}
 }
 
+// usageError reports err, a bad use of the command line, on stderr with a
+// pointer to the help, and returns the exit status for it.
+func usageError(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "procesa cliente: %v\nUse «procesa cliente -h» para ver la ayuda.\n", err)
+	return exitUsage
+}
+
 const usage = `Uso: procesa cliente [opciones] [imagen]
+       procesa cliente [opciones] imagen|directorio...
 
 Sube una imagen al servidor procesa, muestra el id de la tarea, sigue su estado
 hasta que termina y guarda la imagen procesada. Lo que no se indique con opciones
 o argumento se pregunta por la entrada estándar.
+
+Con varias imágenes o un directorio (las imágenes que tiene adentro; con -r
+también las de sus subdirectorios) las procesa todas, varias a la vez, con una
+línea de progreso por imagen, y termina con un resumen: cuántas se procesaron y
+cuáles fallaron y por qué. Una imagen que falla no detiene a las demás.
 
 Opciones:
   -i, --ip DIRECCIÓN     servidor: IPv4, IPv6 (con o sin corchetes) o nombre;
@@ -146,17 +175,26 @@ Opciones:
                          acepta; sin extensión, el formato del servidor); si es
                          un directorio, el archivo va dentro (por defecto:
                          <nombre>_procesada.<ext> en el directorio actual, la
-                         extensión según el formato); nunca la propia imagen
+                         extensión según el formato); nunca la propia imagen.
+                         Con varias imágenes, un directorio existente
+  -r, --recursivo        con un directorio, procesa también las imágenes de
+                         sus subdirectorios (por defecto: solo las de adentro)
+      --paralelo N       con varias imágenes, cuántas se procesan a la vez
+                         (por defecto: los procesos de trabajo que informa el
+                         servidor en /salud)
       --esperar          modo síncrono: el servidor responde con la imagen
                          procesada en lugar de un id de tarea (por defecto: no)
   -h, --help             muestra esta ayuda
 
-Estado de salida: 0 si todo fue bien, 1 ante cualquier error, 2 si las opciones
-no son válidas, 130 si se interrumpe con Ctrl-C (SIGINT), 143 con SIGTERM.
+Estado de salida: 0 si todo fue bien, 1 ante cualquier error (con varias
+imágenes: si alguna falló), 2 si las opciones no son válidas, 130 si se
+interrumpe con Ctrl-C (SIGINT), 143 con SIGTERM. Al interrumpirse no queda
+ningún resultado a medio escribir.
 
 Ejemplos:
   procesa cliente -i ::1 -p 8090 -e 0.5 foto.png     (guarda foto_procesada.jpg)
   procesa cliente -i 192.168.0.10 -p 8090 --esperar -o gris.png foto.jpg
+  procesa cliente -i ::1 -p 8090 -r -o grises/ a.jpg b.png fotos/
 `
 
 // parseArgs parses the command line. Flags may come before or after the image
@@ -180,6 +218,11 @@ func parseArgs(args []string) (Options, error) {
 		fs.StringVar(&opts.Output, name, "", "")
 	}
 	fs.BoolVar(&opts.Wait, "esperar", false, "")
+	for _, name := range []string{"r", "recursivo"} {
+		fs.BoolVar(&opts.Recursive, name, false, "")
+	}
+	var parallel string
+	fs.StringVar(&parallel, "paralelo", "", "")
 
 	var positional []string
 	for len(args) > 0 {
@@ -232,15 +275,22 @@ func parseArgs(args []string) (Options, error) {
 			return opts, err
 		}
 	}
+	if set["paralelo"] {
+		n, err := strconv.Atoi(strings.TrimSpace(parallel))
+		if err != nil || n < 1 {
+			return opts, fmt.Errorf("--paralelo %q: debe ser un número entero mayor que 0", parallel)
+		}
+		opts.Parallel = n
+	}
+	if slices.Contains(positional, "") {
+		return opts, errors.New("la ruta de la imagen está vacía")
+	}
 	switch len(positional) {
 	case 0:
 	case 1:
-		if positional[0] == "" {
-			return opts, errors.New("la ruta de la imagen está vacía")
-		}
 		opts.Image = positional[0]
 	default:
-		return opts, fmt.Errorf("se indicó más de una imagen (%s); procese una por vez", strings.Join(positional, ", "))
+		opts.Images = positional
 	}
 	return opts, nil
 }
@@ -258,7 +308,13 @@ func flagError(err error) error {
 		return fmt.Errorf("falta el valor de la opción %s", dashes(name))
 	}
 	if strings.HasPrefix(msg, "invalid boolean value") || strings.HasPrefix(msg, "invalid boolean flag") {
-		return errors.New("--esperar no lleva valor (o lleva true/false)")
+		// `invalid boolean value "x" for -name: ...` or `invalid boolean flag name: ...`
+		_, name, ok := strings.Cut(msg, " for ")
+		if !ok {
+			name = "-" + strings.TrimPrefix(msg, "invalid boolean flag ")
+		}
+		name, _, _ = strings.Cut(name, ":")
+		return fmt.Errorf("%s no lleva valor (o lleva true/false)", dashes(name))
 	}
 	return fmt.Errorf("opciones no válidas (%s)", msg)
 }

@@ -49,7 +49,7 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"-i", "[::1]:80", "-p", "81"}, "-i indica el puerto 80 y -p el puerto 81"},
 		{[]string{"-o", ""}, "la ruta de salida está vacía"},
 		{[]string{"--esperar=quizá"}, "--esperar no lleva valor"},
-		{[]string{"a.jpg", "b.jpg"}, "se indicó más de una imagen (a.jpg, b.jpg)"},
+		{[]string{"--paralelo", "0", "a.jpg", "b.jpg"}, "--paralelo \"0\": debe ser un número entero mayor que 0"},
 	} {
 		_, err := parseArgs(tc.args)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -9,6 +9,23 @@ import (
 	"unicode/utf8"
 )
 
+// progress is what a session shows of its work while it runs: display for one
+// image, batchLine for each image of a batch.
+type progress interface {
+	// startUpload announces the upload of a file of total bytes.
+	startUpload(name string, total int64)
+	// uploaded reports that sent bytes of the file have been written.
+	uploaded(sent int64)
+	// endUpload ends the upload's display once the server has answered.
+	endUpload()
+	// status shows the task's state, elapsed after the upload.
+	status(state string, elapsed time.Duration)
+	// message prints msg on a line of its own.
+	message(msg string)
+	// endLine ends the line being redrawn, if any.
+	endLine()
+}
+
 // display shows the client's progress on standard error. On a terminal it
 // redraws one line with carriage returns (an upload progress bar, then a status
 // line with a spinner); otherwise it prints one plain line per event, which reads
@@ -38,11 +55,18 @@ const minRedraw = 100 * time.Millisecond
 // terminal that understands control sequences: TERM=dumb (Emacs shell buffers
 // and the like) gets plain lines.
 func newDisplay(w io.Writer) *display {
-	d := &display{w: w, tty: isTerminal(w) && os.Getenv("TERM") != "dumb", now: time.Now}
-	if d.tty {
-		d.width = terminalWidth(w)
+	tty, width := redrawable(w)
+	return &display{w: w, tty: tty, width: width, now: time.Now}
+}
+
+// redrawable reports whether w is a terminal where lines can be redrawn (one
+// that understands control sequences: not TERM=dumb), and its width in
+// columns (0 when unknown or not a terminal).
+func redrawable(w io.Writer) (tty bool, width int) {
+	if !isTerminal(w) || os.Getenv("TERM") == "dumb" {
+		return false, 0
 	}
-	return d
+	return true, terminalWidth(w)
 }
 
 // startUpload announces the upload of a file of total bytes.
@@ -95,18 +119,29 @@ func (d *display) endUpload() {
 
 func (d *display) drawBar(sent int64) {
 	d.lastDraw = d.now()
-	pct := 100
-	if d.total > 0 {
-		pct = int(sent * 100 / d.total)
-	}
-	tail := fmt.Sprintf(" %3d%% %9s / %s", pct, humanBytes(sent), humanBytes(d.total))
-	name := d.name
-	if utf8.RuneCountInString(name) > 24 {
+	io.WriteString(d.w, "\r\x1b[K"+barLine("Subiendo "+clipName(d.name, 24)+" ", sent, d.total, d.width))
+	d.lineOpen = true
+}
+
+// clipName shortens name to its last n characters, marked with "...".
+func clipName(name string, n int) string {
+	if utf8.RuneCountInString(name) > n {
 		r := []rune(name)
-		name = "..." + string(r[len(r)-21:])
+		name = "..." + string(r[len(r)-(n-3):])
 	}
-	head := "Subiendo " + name + " "
-	cols := d.width
+	return name
+}
+
+// barLine returns a progress bar line for sent of total bytes, led by head,
+// that fits in a terminal of cols columns (80 if zero or less): head, the bar
+// itself if at least 5 columns are left for it (at most 40), the percentage
+// and the sizes.
+func barLine(head string, sent, total int64, cols int) string {
+	pct := 100
+	if total > 0 {
+		pct = int(sent * 100 / total)
+	}
+	tail := fmt.Sprintf(" %3d%% %9s / %s", pct, humanBytes(sent), humanBytes(total))
 	if cols <= 0 {
 		cols = 80
 	}
@@ -115,7 +150,6 @@ func (d *display) drawBar(sent int64) {
 		bar = 40
 	}
 	var b strings.Builder
-	b.WriteString("\r\x1b[K")
 	b.WriteString(head)
 	if bar >= 5 {
 		full := bar * pct / 100
@@ -128,8 +162,7 @@ func (d *display) drawBar(sent int64) {
 		b.WriteByte(']')
 	}
 	b.WriteString(tail)
-	io.WriteString(d.w, b.String())
-	d.lineOpen = true
+	return b.String()
 }
 
 var spinner = [...]string{"|", "/", "-", "\\"}

@@ -31,6 +31,27 @@ func newPrompter(in io.Reader, out, errw io.Writer) *prompter {
 
 // askMissing asks for the host, the port and the image that opts lacks.
 func askMissing(ctx context.Context, opts *Options, p *prompter) error {
+	if err := askServer(ctx, opts, p); err != nil {
+		return err
+	}
+	if opts.Image == "" {
+		err := p.ask(ctx, askImage, func(s string) error {
+			s = unquote(s)
+			if s == "" {
+				return errors.New("indique la ruta de una imagen")
+			}
+			opts.Image = s
+			return nil
+		})
+		if err != nil {
+			return noAnswer(err, "la ruta de la imagen", "un argumento")
+		}
+	}
+	return nil
+}
+
+// askServer asks for the host and the port that opts lacks.
+func askServer(ctx context.Context, opts *Options, p *prompter) error {
 	if opts.Host == "" {
 		err := p.ask(ctx, askHost, func(s string) error {
 			if s == "" {
@@ -63,19 +84,6 @@ func askMissing(ctx context.Context, opts *Options, p *prompter) error {
 		})
 		if err != nil {
 			return noAnswer(err, "el puerto del servidor", "-p")
-		}
-	}
-	if opts.Image == "" {
-		err := p.ask(ctx, askImage, func(s string) error {
-			s = unquote(s)
-			if s == "" {
-				return errors.New("indique la ruta de una imagen")
-			}
-			opts.Image = s
-			return nil
-		})
-		if err != nil {
-			return noAnswer(err, "la ruta de la imagen", "un argumento")
 		}
 	}
 	return nil

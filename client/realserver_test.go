@@ -87,6 +87,13 @@ type realServer struct {
 // test ends.
 func startServer(t *testing.T, ip string) *realServer {
 	t.Helper()
+	return startServerWorkers(t, ip, 1)
+}
+
+// startServerWorkers is startServer with the given number of worker
+// processes (-w).
+func startServerWorkers(t *testing.T, ip string, workers int) *realServer {
+	t.Helper()
 	bin := serverBinary(t)
 	if ip == "::1" {
 		if ln, err := net.Listen("tcp", "[::1]:0"); err != nil {
@@ -95,7 +102,7 @@ func startServer(t *testing.T, ip string) *realServer {
 			ln.Close()
 		}
 	}
-	cmd := exec.Command(bin, "-p", "0", "--datos", t.TempDir(), "-w", "1", "-i", ip)
+	cmd := exec.Command(bin, "-p", "0", "--datos", t.TempDir(), "-w", strconv.Itoa(workers), "-i", ip)
 	out := &syncBuffer{}
 	pr, pw := io.Pipe()
 	cmd.Stdout = io.MultiWriter(out, pw)
@@ -324,18 +331,23 @@ func TestRealServerMissingFileAndDown(t *testing.T) {
 	}
 }
 
+// stopSignals are the signals that stop the client, as Ctrl-C (SIGINT) and
+// kill (SIGTERM) send them, and the exit status each gives: 128 plus its
+// number.
+var stopSignals = []struct {
+	sig  syscall.Signal
+	code int
+}{
+	{syscall.SIGINT, 130},
+	{syscall.SIGTERM, 143},
+}
+
 // TestBinaryInterrupt runs "procesa cliente" as its own process against a
 // server that never answers and stops it with SIGINT, as Ctrl-C does, or with
 // SIGTERM: the exit status is 128 plus the signal's number.
 func TestBinaryInterrupt(t *testing.T) {
 	bin := serverBinary(t)
-	for _, tc := range []struct {
-		sig  syscall.Signal
-		code int
-	}{
-		{syscall.SIGINT, 130},
-		{syscall.SIGTERM, 143},
-	} {
+	for _, tc := range stopSignals {
 		t.Run(tc.sig.String(), func(t *testing.T) {
 			srv := newFakeServer(t, "127.0.0.1:0")
 			hung := make(chan struct{}, 1)

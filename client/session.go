@@ -54,9 +54,14 @@ const (
 // session is one run of the client: upload, follow, download, save.
 type session struct {
 	opts   Options
-	stdout io.Writer
-	disp   *display
+	stdout io.Writer // the task id and the saved file's name, one Write a line
+	disp   progress
 	c      *conn
+
+	// resultName, if not empty, is the saved file's name without its
+	// extension, in the directory the output options give: a batch sets it so
+	// that two images never get the same result name.
+	resultName string
 
 	taskID string // set once the server has accepted the upload
 
@@ -77,6 +82,8 @@ type taskStatus struct {
 	DurationMsec int64  `json:"duracion_ms"`
 }
 
+// run is the whole session: upload the image, then either save the answer
+// (synchronous mode) or follow the task and download its result.
 func (s *session) run(ctx context.Context) error {
 	f, size, err := openImage(s.opts.Image)
 	if err != nil {
@@ -89,7 +96,35 @@ func (s *session) run(ctx context.Context) error {
 	s.c = newConn(s.opts.Host, s.opts.Port)
 	s.c.expectWait = s.expectWait
 	defer s.c.close()
+	// Connect first, so that a server that is down is reported before any
+	// upload is announced.
+	if _, err := s.c.open(ctx); err != nil {
+		return err
+	}
+	head, body, err := s.uploadRetrying(ctx, f, size)
+	if err != nil {
+		return err
+	}
+	if s.opts.Wait {
+		return s.saveImageAnswer(head, body)
+	}
+	st, err := s.acceptedTask(head, body)
+	if err != nil {
+		return err
+	}
+	return s.followAndDownload(ctx, st)
+}
 
+// uploadHeader is the header of every upload.
+var uploadHeader = header{
+	{Name: "User-Agent", Value: "procesa-cliente"},
+	{Name: "Content-Type", Value: "application/octet-stream"},
+}
+
+// uploadTarget returns the request target of the upload, the options as its
+// query parameters, and how long the server may take to start answering once
+// the upload is complete.
+func (s *session) uploadTarget() (target string, answerTimeout time.Duration) {
 	q := url.Values{}
 	if s.opts.Scale > 0 {
 		q.Set("escala", strconv.FormatFloat(s.opts.Scale, 'g', -1, 64))
@@ -97,75 +132,86 @@ func (s *session) run(ctx context.Context) error {
 	if f := outputFormat(s.opts.Output); f != "" {
 		q.Set("formato", f)
 	}
-	answerTimeout := ioTimeout
+	answerTimeout = ioTimeout
 	if s.opts.Wait {
 		q.Set("esperar", "1")
 		answerTimeout = syncTimeout
 	}
-	target := "/procesar"
+	target = "/procesar"
 	if len(q) > 0 {
 		target += "?" + q.Encode()
 	}
-	h := header{
-		{Name: "User-Agent", Value: "procesa-cliente"},
-		{Name: "Content-Type", Value: "application/octet-stream"},
-	}
-	// Connect first, so that a server that is down is reported before any
-	// upload is announced.
-	if _, err := s.c.open(ctx); err != nil {
-		return err
-	}
+	return target, answerTimeout
+}
+
+// uploadRetrying uploads the image f of size bytes, showing its progress, and
+// returns the server's answer. While the server answers that its queue is full
+// (503 with Retry-After), the upload is tried again after the wait it asks
+// for, up to maxUploadRetries times.
+func (s *session) uploadRetrying(ctx context.Context, f *os.File, size int64) (*proto.ResponseHead, io.Reader, error) {
+	target, answerTimeout := s.uploadTarget()
 	sent := func(n int64) {
 		s.disp.uploaded(n)
 		if n == size && s.opts.Wait {
 			s.disp.message("Procesando en el servidor...")
 		}
 	}
-	var head *proto.ResponseHead
-	var body io.Reader
 	for attempt := 1; ; attempt++ {
 		s.disp.startUpload(filepath.Base(s.opts.Image), size)
-		head, body, err = s.c.upload(ctx, target, h.clone(), f, size, sent, answerTimeout)
+		head, body, err := s.c.upload(ctx, target, uploadHeader.clone(), f, size, sent, answerTimeout)
 		if err != nil {
 			s.disp.endLine()
-			return err
+			return nil, nil, err
 		}
 		s.disp.endUpload()
 		wait, ok := retryAfter(head)
 		if !ok || attempt > maxUploadRetries {
-			break
+			return head, body, nil
 		}
 		// The queue is full: the upload was not kept. Try again later.
 		reason, msg := s.serverMessage(head, body)
 		s.disp.message(fmt.Sprintf("el servidor está ocupado (%s); se reintenta en %s",
 			statusText(head.Status, reason, msg), seconds(wait)))
 		if err := sleep(ctx, wait); err != nil {
-			return err
+			return nil, nil, err
 		}
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return fail(err, "no se pudo volver a leer «%s»", s.opts.Image)
+			return nil, nil, fail(err, "no se pudo volver a leer «%s»", s.opts.Image)
 		}
 	}
+}
 
-	if s.opts.Wait {
-		if head.Status != 200 {
-			return s.serverError(head, body)
-		}
-		return s.save(head, body, nil)
-	}
-	if head.Status != 202 {
+// saveImageAnswer saves the answer to a synchronous upload, which is the
+// processed image itself when its status is 200.
+func (s *session) saveImageAnswer(head *proto.ResponseHead, body io.Reader) error {
+	if head.Status != 200 {
 		return s.serverError(head, body)
 	}
+	return s.save(head, body, nil)
+}
+
+// acceptedTask reads the answer to an asynchronous upload, 202 with the new
+// task's status, and prints the task's id.
+func (s *session) acceptedTask(head *proto.ResponseHead, body io.Reader) (taskStatus, error) {
 	var st taskStatus
+	if head.Status != 202 {
+		return st, s.serverError(head, body)
+	}
 	if err := s.readJSON(body, &st); err != nil {
-		return err
+		return st, err
 	}
 	if st.ID == "" {
-		return errors.New("la respuesta del servidor no trae el id de la tarea")
+		return st, errors.New("la respuesta del servidor no trae el id de la tarea")
 	}
 	s.taskID = st.ID
 	fmt.Fprintf(s.stdout, "ID de la tarea: %s\n", st.ID)
+	return st, nil
+}
 
+// followAndDownload follows the accepted task st until it ends and downloads
+// its result. A failure that leaves the task on the server says where its
+// result can be fetched later.
+func (s *session) followAndDownload(ctx context.Context, st taskStatus) error {
 	resultURL := pathOr(st.ResultURL, "/resultado/"+url.PathEscape(st.ID))
 	final, err := s.follow(ctx, st)
 	if err == nil {
@@ -226,7 +272,7 @@ func (s *session) reconnector() *reconnector {
 // server could not be reached, for at most limit since the first failure in a
 // row.
 type reconnector struct {
-	disp  *display
+	disp  progress
 	limit time.Duration
 
 	since time.Time     // first failure in a row; zero after a success
@@ -517,6 +563,9 @@ func (s *session) save(head *proto.ResponseHead, body io.Reader, st *taskStatus)
 		return err
 	}
 	out := outputPath(s.opts.Output, s.opts.Image, ext)
+	if s.resultName != "" {
+		out = filepath.Join(filepath.Dir(out), s.resultName+ext)
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(out), ".procesa-*"+ext)
 	if err != nil {
 		s.c.close()
