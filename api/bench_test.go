@@ -170,11 +170,13 @@ func (h *netHTTPStatus) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer h.bufs.Put(bp)
 	text := wantsText(r.Header.Get("Accept"))
-	b, st, ok := h.store.AppendStatus((*bp)[:0], id)
-	code := 200
-	if !ok {
-		code, st = 404, "No encontrado"
-		b = appendNotFound(b[:0], id)
+	t, ok := h.store.Get(id)
+	code, st, b := 200, string(t.State), (*bp)[:0]
+	if ok {
+		b = appendStatus(b, &t)
+	} else {
+		code, st = 404, stateNotFound
+		b = appendNotFound(b, id)
 	}
 	ct := jsonType.Value
 	if text {

@@ -150,25 +150,6 @@ func taskID(s string) string {
 // netio.Server.OnReply.
 func (h *Handler) CountReply(status int) { h.metrics.request(routeProtocol, status) }
 
-var jsonType = proto.Field{Name: "Content-Type", Value: "application/json; charset=utf-8"}
-
-func methodNotAllowed(w *netio.ResponseWriter, allow string) int {
-	w.ErrorStatus(405, "método no permitido en esta ruta", proto.Header{{Name: "Allow", Value: allow}})
-	return 405
-}
-
-func notFound(w *netio.ResponseWriter, msg string) int {
-	w.ErrorStatus(404, msg, nil)
-	return 404
-}
-
-// replyError replies err (see netio.ResponseWriter.Error) and returns the
-// status it chose.
-func replyError(w *netio.ResponseWriter, err error) int {
-	w.Error(err)
-	return w.Status()
-}
-
 const helpText = `procesa: servidor de procesamiento de imágenes
 
   POST /procesar          sube una imagen (cuerpo crudo o multipart/form-data)

@@ -261,7 +261,7 @@ func startFuzzServer(f *testing.F) *fuzzServer {
 	}
 	runner.block.Store(u.ID())
 	u.Write(png)
-	running, err := u.Commit(nil, "png", "image/png", false)
+	running, err := u.Commit(tasks.Spec{Ext: "png", Type: "image/png"})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -287,7 +287,7 @@ func addTask(ctx context.Context, store *tasks.Store, img []byte) (tasks.Task, e
 		return tasks.Task{}, err
 	}
 	u.Write(img)
-	t, err := u.Commit(nil, "png", "image/png", false)
+	t, err := u.Commit(tasks.Spec{Ext: "png", Type: "image/png"})
 	if err != nil {
 		return tasks.Task{}, err
 	}

@@ -11,19 +11,19 @@ import (
 	"procesa/tasks"
 )
 
-var textType = proto.Field{Name: "Content-Type", Value: "text/plain; charset=utf-8"}
-
 // status serves GET /estado/<id>: the task's status as JSON, or as one line
 // for a client that accepts text/plain (netcat users).
 func (h *Handler) status(w *netio.ResponseWriter, r *proto.Request, id string) int {
 	bp := h.buffer()
 	defer h.bufs.Put(bp)
 	text := wantsText(r.Header.Get("Accept"))
-	b, st, ok := h.cfg.Store.AppendStatus((*bp)[:0], id)
-	code := 200
-	if !ok {
-		code, st = 404, "No encontrado"
-		b = appendNotFound(b[:0], id)
+	t, ok := h.cfg.Store.Get(id)
+	code, st, b := 200, string(t.State), (*bp)[:0]
+	if ok {
+		b = appendStatus(b, &t)
+	} else {
+		code, st = 404, stateNotFound
+		b = appendNotFound(b, id)
 	}
 	if text {
 		b = append(append(b[:0], st...), '\n')
@@ -73,23 +73,17 @@ func wantsText(accept string) bool {
 	return text > 0 && text > json
 }
 
-func appendNotFound(b []byte, id string) []byte {
-	b = append(b, `{"id_tarea":`...)
-	b = netio.AppendJSONString(b, id)
-	return append(b, `,"estado":"No encontrado"}`+"\n"...)
-}
-
 // result serves GET /resultado/<id>: the image once the task is done, 409
 // with the status while it is not (or when it failed), 404 when unknown.
 // With esperar=1 it first waits for the task to finish.
 func (h *Handler) result(w *netio.ResponseWriter, r *proto.Request, id string) int {
 	q, err := parseQuery(r.RawQuery)
 	if err != nil {
-		return replyError(w, err)
+		return h.replyError(w, err)
 	}
 	wait, err := parseWait(q)
 	if err != nil {
-		return replyError(w, err)
+		return h.replyError(w, err)
 	}
 	if wait {
 		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WaitLimit)
@@ -102,13 +96,12 @@ func (h *Handler) result(w *netio.ResponseWriter, r *proto.Request, id string) i
 func (h *Handler) sendResult(w *netio.ResponseWriter, id string) int {
 	f, t, err := h.cfg.Store.OpenResult(id)
 	if err != nil {
-		b, _, ok := h.cfg.Store.AppendStatus(nil, id)
-		if !ok {
-			w.Send(404, proto.Header{jsonType}, appendNotFound(nil, id))
-			return 404
+		if t, ok := h.cfg.Store.Get(id); ok {
+			w.Send(409, proto.Header{jsonType}, appendStatus(nil, &t))
+			return 409
 		}
-		w.Send(409, proto.Header{jsonType}, b)
-		return 409
+		w.Send(404, proto.Header{jsonType}, appendNotFound(nil, id))
+		return 404
 	}
 	defer f.Close()
 	hdr := proto.Header{{Name: "Content-Type", Value: t.Type}, {Name: "X-Id-Tarea", Value: t.ID}}
@@ -125,12 +118,7 @@ func (h *Handler) health(w *netio.ResponseWriter) int {
 	if alive == 0 {
 		code, state = 503, "sin procesos de trabajo"
 	}
-	b := netio.AppendJSONString([]byte(`{"estado":`), state)
-	b = append(b, `,"procesos":`...)
-	b = strconv.AppendInt(b, int64(alive), 10)
-	b = append(b, `,"en_cola":`...)
-	b = strconv.AppendInt(b, int64(h.cfg.Store.Queued()), 10)
-	b = append(b, "}\n"...)
+	b := appendHealth(nil, state, alive, h.cfg.Store.Queued())
 	w.Send(code, proto.Header{jsonType}, b)
 	return code
 }
@@ -150,7 +138,7 @@ func (h *Handler) directory(w *netio.ResponseWriter, r *proto.Request) int {
 		return notFound(w, "no existe esa imagen en el directorio")
 	}
 	if info.Size() > h.cfg.MaxBody {
-		return replyError(w, &apiError{413, "la imagen del directorio supera el tamaño máximo"})
+		return h.replyError(w, errDirTooBig)
 	}
 	if r.Method == "HEAD" {
 		return h.headDirectory(w, r, f, info.Size())
@@ -166,26 +154,25 @@ func (h *Handler) directory(w *netio.ResponseWriter, r *proto.Request) int {
 func (h *Handler) headDirectory(w *netio.ResponseWriter, r *proto.Request, f io.Reader, size int64) int {
 	q, err := parseQuery(r.RawQuery)
 	if err != nil {
-		return replyError(w, err)
+		return h.replyError(w, err)
 	}
 	opts, wait, err := parseOptions(q, h.cfg.Defaults)
 	if err != nil {
-		return replyError(w, err)
+		return h.replyError(w, err)
 	}
 	if h.cfg.Store.Full() {
-		w.ErrorStatus(503, errQueueFull.msg, proto.Header{retryAfter})
-		return 503
+		return h.replyError(w, tasks.ErrQueueFull)
 	}
 	head, err := io.ReadAll(io.LimitReader(f, tasks.HeadSize)) // as much as an upload gives checkImage
 	if err != nil {
-		return replyError(w, errStore)
+		return h.replyError(w, errStore)
 	}
 	whole := func() ([]byte, error) {
 		rest, err := io.ReadAll(f)
 		return append(head, rest...), err
 	}
 	if err := checkImage(head, size, opts, whole); err != nil {
-		return replyError(w, err)
+		return h.replyError(w, err)
 	}
 	if wait {
 		w.SendReader(200, proto.Header{{Name: "Content-Type", Value: opts.ContentType()}}, -1, nil)

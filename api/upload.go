@@ -22,77 +22,42 @@ import (
 // the queue, then at most the worker's time limit.
 const syncWaitLimit = 10 * time.Minute
 
-// retryAfter goes with a 503 for a full queue.
-var retryAfter = proto.Field{Name: "Retry-After", Value: "5"}
-
-var (
-	errQueueFull  = &apiError{503, "la cola de tareas está llena; inténtelo más tarde"}
-	errEmptyBody  = &apiError{400, "falta la imagen: el cuerpo está vacío"}
-	errNoFilePart = &apiError{400, "el formulario no trae ningún archivo"}
-	errBadForm    = &apiError{400, "formulario multipart mal formado"}
-	errNotImage   = &apiError{415, "el contenido no es una imagen en un formato admitido (JPEG, PNG, GIF, BMP, TIFF, WebP)"}
-	errStore      = &apiError{500, "no se pudo guardar la imagen"}
-	errTimeout    = &apiError{504, "la tarea no terminó a tiempo"}
-	errStopping   = &apiError{503, "el servidor se está deteniendo; la tarea no terminó"}
-)
-
-// apiError is an error reply with a fixed Spanish message.
-type apiError struct {
-	status int
-	msg    string
-}
-
-func (e *apiError) Error() string { return e.msg }
-func (e *apiError) Status() int   { return e.status }
-
 // upload serves POST /procesar, POST /, PUT /<nombre> and, with body set,
 // GET /<nombre> under --directorio: it stores the image as a new task and
 // answers 202 with the task id, or with the result itself for esperar=1.
 func (h *Handler) upload(w *netio.ResponseWriter, r *proto.Request, body io.Reader) int {
 	q, err := parseQuery(r.RawQuery)
 	if err != nil {
-		return replyError(w, err)
+		return h.replyError(w, err)
 	}
 	opts, wait, err := parseOptions(q, h.cfg.Defaults)
 	if err != nil {
-		return replyError(w, err)
+		return h.replyError(w, err)
 	}
 	if h.cfg.Store.Full() {
 		// Refused before reading a byte, so curl's Expect: 100-continue
 		// gets the answer at once.
-		w.ErrorStatus(503, errQueueFull.msg, proto.Header{retryAfter})
-		return 503
+		return h.replyError(w, tasks.ErrQueueFull)
 	}
 	src := &sourceReader{r: body}
 	if body == nil {
 		src.r = r.Body
 		img, err := requestImage(r.Header.Get("Content-Type"), src)
 		if err != nil {
-			return replyError(w, err)
+			return h.replyError(w, err)
 		}
 		body = img
 	} else {
 		body = src // a --directorio file: its read errors are ours, not a form's
 	}
 	t, err := h.accept(body, src, opts, wait)
-	switch {
-	case errors.Is(err, tasks.ErrQueueFull):
-		w.ErrorStatus(503, errQueueFull.msg, proto.Header{retryAfter})
-		return 503
-	case err != nil:
-		return replyError(w, err)
+	if err != nil {
+		return h.replyError(w, err)
 	}
 	if wait {
 		return h.sendWhenDone(w, t.ID)
 	}
-	b := make([]byte, 0, 192)
-	b = append(b, `{"id_tarea":"`...)
-	b = append(b, t.ID...)
-	b = append(b, `","estado":"En cola","estado_url":"/estado/`...)
-	b = append(b, t.ID...)
-	b = append(b, `","resultado_url":"/resultado/`...)
-	b = append(b, t.ID...)
-	b = append(b, "\"}\n"...)
+	b := appendAccepted(make([]byte, 0, 192), t.ID)
 	w.Send(202, proto.Header{jsonType, {Name: "Location", Value: "/estado/" + t.ID}}, b)
 	return 202
 }
@@ -115,8 +80,6 @@ func (s *sourceReader) Read(p []byte) (int, error) {
 // maxFormHeads bounds what a form may send as part heads before its
 // image: mime/multipart keeps a part's head in memory, up to 10 MiB each.
 const maxFormHeads = 64 << 10
-
-var errFormHeads = &apiError{400, "las cabeceras de las partes del formulario son demasiado grandes"}
 
 // headBudget is the body as the multipart reader sees it: while on (the
 // reader is looking for the next part and reading its head), it reads at
@@ -191,10 +154,10 @@ func requestImage(ct string, body *sourceReader) (io.Reader, error) {
 }
 
 // accept streams body to disk, checks that it is an image within the
-// limits, and commits it as a task.
-// src is the client's body under body (they are one reader unless body is a
-// multipart part).
-func (h *Handler) accept(body io.Reader, src *sourceReader, opts imgproc.Options, sync bool) (tasks.Task, error) {
+// limits, and commits it as a task. src is the client's body under body
+// (they are one reader unless body is a multipart part). clientWaits marks
+// a synchronous request (see tasks.Task.ClientWaits).
+func (h *Handler) accept(body io.Reader, src *sourceReader, opts imgproc.Options, clientWaits bool) (tasks.Task, error) {
 	up, err := h.cfg.Store.NewUpload()
 	if err != nil {
 		h.cfg.Logger.Error("no se pudo crear el archivo de subida", "error", err)
@@ -225,7 +188,7 @@ func (h *Handler) accept(body io.Reader, src *sourceReader, opts imgproc.Options
 		return tasks.Task{}, err
 	}
 	o, _ := json.Marshal(opts)
-	t, err := up.Commit(o, opts.Ext(), opts.ContentType(), sync)
+	t, err := up.Commit(tasks.Spec{Options: o, Ext: opts.Ext(), Type: opts.ContentType(), ClientWaits: clientWaits})
 	if err != nil && !errors.Is(err, tasks.ErrQueueFull) {
 		h.cfg.Logger.Error("no se pudo guardar la tarea", "error", err)
 		return t, errStore
@@ -261,17 +224,16 @@ func (h *Handler) sendWhenDone(w *netio.ResponseWriter, id string) int {
 	defer cancel()
 	t, err := h.cfg.Store.Wait(ctx, id)
 	if err != nil {
-		return replyError(w, err)
+		return h.replyError(w, err)
 	}
 	switch t.State {
 	case tasks.Done:
 		return h.sendResult(w, id)
 	case tasks.Failed:
-		w.ErrorStatus(t.ErrStatus, t.Error, nil)
-		return t.ErrStatus
+		return sendError(w, t.ErrStatus, t.Error)
 	}
 	if ctx.Err() == nil {
-		return replyError(w, errStopping)
+		return h.replyError(w, errStopping)
 	}
-	return replyError(w, errTimeout)
+	return h.replyError(w, errTimeout)
 }
