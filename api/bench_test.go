@@ -169,7 +169,11 @@ func (h *netHTTPStatus) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		bp = &b
 	}
 	defer h.bufs.Put(bp)
-	text := wantsText(r.Header.Get("Accept"))
+	accept := parseAccept(r.Header.Get("Accept"))
+	if accept.prefersHTML() {
+		http.Error(w, "no pages here", http.StatusNotAcceptable)
+		return
+	}
 	t, ok := h.store.Get(id)
 	code, st, b := 200, string(t.State), (*bp)[:0]
 	if ok {
@@ -179,12 +183,13 @@ func (h *netHTTPStatus) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		b = appendNotFound(b, id)
 	}
 	ct := jsonType.Value
-	if text {
+	if accept.prefersText() {
 		b = append(append(b[:0], st...), '\n')
 		ct = textType.Value
 	}
 	hdr := w.Header()
 	hdr["Content-Type"] = []string{ct}
+	hdr["Vary"] = []string{varyAccept.Value}
 	hdr["Content-Length"] = []string{strconv.Itoa(len(b))}
 	w.WriteHeader(code)
 	w.Write(b)

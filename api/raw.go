@@ -19,7 +19,7 @@ func (h *Handler) ServeRaw(ctx context.Context, body io.Reader, w io.Writer) {
 		io.WriteString(w, "ERROR "+msg+"\n")
 	}
 	src := &sourceReader{r: body}
-	t, err := h.accept(src, src, h.cfg.Defaults, true)
+	t, err := h.accept(src, src, h.cfg.Defaults, "", true)
 	if err != nil {
 		fail(netio.ReplyFor(err))
 		return

@@ -19,6 +19,9 @@ var (
 	textType = proto.Field{Name: "Content-Type", Value: "text/plain; charset=utf-8"}
 	// retryAfter goes with a 503 for a full queue.
 	retryAfter = proto.Field{Name: "Retry-After", Value: "5"}
+	// varyAccept goes with every reply whose form depends on Accept: a
+	// page for a browser, JSON or text for other clients.
+	varyAccept = proto.Field{Name: "Vary", Value: "Accept"}
 )
 
 // The fixed error replies of the routes.
@@ -46,18 +49,24 @@ func sendError(w *netio.ResponseWriter, status int, msg string, h ...proto.Field
 	return status
 }
 
-// replyError replies err with the status and message netio.ReplyFor
-// gives it, and returns the status. A 500 hides its cause from the client
-// and logs it; a full queue says when to retry.
-func (h *Handler) replyError(w *netio.ResponseWriter, err error) int {
-	status, msg := netio.ReplyFor(err)
-	switch {
-	case status == 500:
-		h.cfg.Logger.Error("error interno", "error", err)
-	case errors.Is(err, tasks.ErrQueueFull):
-		return sendError(w, status, msg, retryAfter)
+// replyError replies err, with the extra header fields extra, with the
+// status and message netio.ReplyFor gives it, and returns the status.
+func (h *Handler) replyError(w *netio.ResponseWriter, err error, extra ...proto.Field) int {
+	status, msg := h.errorReply(err)
+	if errors.Is(err, tasks.ErrQueueFull) {
+		extra = append(extra, retryAfter)
 	}
-	return sendError(w, status, msg)
+	return sendError(w, status, msg, extra...)
+}
+
+// errorReply returns the status and message of the reply for err (see
+// netio.ReplyFor). A 500 hides its cause from the client and logs it.
+func (h *Handler) errorReply(err error) (int, string) {
+	status, msg := netio.ReplyFor(err)
+	if status == 500 {
+		h.cfg.Logger.Error("error interno", "error", err)
+	}
+	return status, msg
 }
 
 func methodNotAllowed(w *netio.ResponseWriter, allow string) int {

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"io"
-	"strconv"
 	"strings"
 
 	"procesa/netio"
@@ -11,12 +10,16 @@ import (
 	"procesa/tasks"
 )
 
-// status serves GET /estado/<id>: the task's status as JSON, or as one line
-// for a client that accepts text/plain (netcat users).
+// status serves GET /estado/<id>: the task's status as JSON, as one line
+// for a client that prefers text/plain (netcat users), or as a page for a
+// browser.
 func (h *Handler) status(w *netio.ResponseWriter, r *proto.Request, id string) int {
+	accept := parseAccept(r.Header.Get("Accept"))
+	if accept.prefersHTML() {
+		return h.serveTaskPage(w, id)
+	}
 	bp := h.buffer()
 	defer h.bufs.Put(bp)
-	text := wantsText(r.Header.Get("Accept"))
 	t, ok := h.cfg.Store.Get(id)
 	code, st, b := 200, string(t.State), (*bp)[:0]
 	if ok {
@@ -25,11 +28,11 @@ func (h *Handler) status(w *netio.ResponseWriter, r *proto.Request, id string) i
 		code, st = 404, stateNotFound
 		b = appendNotFound(b, id)
 	}
-	if text {
+	if accept.prefersText() {
 		b = append(append(b[:0], st...), '\n')
-		w.Send(code, proto.Header{textType}, b)
+		w.Send(code, proto.Header{textType, varyAccept}, b)
 	} else {
-		w.Send(code, proto.Header{jsonType}, b)
+		w.Send(code, proto.Header{jsonType, varyAccept}, b)
 	}
 	*bp = b
 	return code
@@ -41,36 +44,6 @@ func (h *Handler) buffer() *[]byte {
 	}
 	b := make([]byte, 0, 512)
 	return &b
-}
-
-// wantsText reports whether an Accept value prefers text/plain to JSON:
-// it lists text/plain with a weight above 0 and above that of
-// application/json, if listed (RFC 9110 §12.5.1). Media types compare
-// case-insensitively; anything else in the list does not count.
-func wantsText(accept string) bool {
-	text, json := -1.0, -1.0
-	for accept != "" {
-		var elem string
-		elem, accept, _ = strings.Cut(accept, ",")
-		media, params, _ := strings.Cut(elem, ";")
-		q := 1.0
-		for params != "" {
-			var p string
-			p, params, _ = strings.Cut(params, ";")
-			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
-				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f >= 0 && f <= 1 {
-					q = f
-				}
-			}
-		}
-		switch media = strings.TrimSpace(media); {
-		case strings.EqualFold(media, "text/plain"):
-			text = max(text, q)
-		case strings.EqualFold(media, "application/json"):
-			json = max(json, q)
-		}
-	}
-	return text > 0 && text > json
 }
 
 // result serves GET /resultado/<id>: the image once the task is done, 409
@@ -105,6 +78,9 @@ func (h *Handler) sendResult(w *netio.ResponseWriter, id string) int {
 	}
 	defer f.Close()
 	hdr := proto.Header{{Name: "Content-Type", Value: t.Type}, {Name: "X-Id-Tarea", Value: t.ID}}
+	if t.Name != "" {
+		hdr = append(hdr, proto.Field{Name: "Content-Disposition", Value: contentDisposition(downloadName(t.Name, t.Ext))})
+	}
 	if err := w.SendReader(200, hdr, t.Bytes, f); err != nil {
 		return 200 // the client went away mid-image
 	}

@@ -24,8 +24,12 @@ type Task struct {
 	ID      string          `json:"id_tarea"`
 	State   State           `json:"estado"`
 	Options json.RawMessage `json:"opciones,omitempty"` // imgproc.Options, opaque here
-	Ext     string          `json:"extension"`          // of the result: "jpg", "png"
-	Type    string          `json:"tipo"`               // Content-Type of the result
+	// Name is the file name the client gave the image (a multipart part's
+	// filename, PUT /<nombre>), "" if none; the result is offered for
+	// download under a name made from it.
+	Name string `json:"nombre,omitempty"`
+	Ext  string `json:"extension"` // of the result: "jpg", "png"
+	Type string `json:"tipo"`      // Content-Type of the result
 	// ClientWaits marks a synchronous request (esperar=1, raw mode): its
 	// client waits on the connection for the result, so nothing of the
 	// task is synced to disk and a restart forgets it.

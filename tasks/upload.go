@@ -71,6 +71,8 @@ type Spec struct {
 	Options json.RawMessage
 	// Ext ("jpg", "png") and Type (its Content-Type) describe the result.
 	Ext, Type string
+	// Name is the client's name for the image: see Task.Name.
+	Name string
 	// ClientWaits marks a synchronous request: see Task.ClientWaits.
 	ClientWaits bool
 }
@@ -97,7 +99,7 @@ func (u *Upload) Commit(spec Spec) (Task, error) {
 	if err := os.Rename(u.f.Name(), s.inputPath(u.id)); err != nil {
 		return Task{}, err
 	}
-	t := Task{ID: u.id, State: Queued, Options: spec.Options, Ext: spec.Ext, Type: spec.Type,
+	t := Task{ID: u.id, State: Queued, Options: spec.Options, Name: spec.Name, Ext: spec.Ext, Type: spec.Type,
 		ClientWaits: spec.ClientWaits, Created: time.Now()}
 	if durable {
 		if err := syncDir(filepath.Join(s.dir, "entradas")); err != nil {
