@@ -53,7 +53,7 @@ func downloadName(name, ext string) string {
 // contentDisposition returns the value of a Content-Disposition field that
 // shows the result inline and names it name, readable by every client:
 // filename="…" holds an ASCII fallback (other bytes, quotes and
-// backslashes become "_"), and filename*=UTF-8”… the exact name,
+// backslashes become "_"), and filename* the exact name, as UTF-8
 // percent-encoded (RFC 6266, RFC 8187). The value holds no control
 // characters, whatever name holds.
 func contentDisposition(name string) string {
