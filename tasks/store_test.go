@@ -74,7 +74,7 @@ func submit(t *testing.T, s *Store, body string, clientWaits bool) (Task, error)
 	if _, err := io.Copy(up, strings.NewReader(body)); err != nil {
 		t.Fatal(err)
 	}
-	return up.Commit(Spec{Options: json.RawMessage(`{"escala":1}`), Ext: "jpg", Type: "image/jpeg", ClientWaits: clientWaits})
+	return up.Commit(Spec{Options: json.RawMessage(`{"escala":1}`), Name: "«" + body + "».jpg", Ext: "jpg", Type: "image/jpeg", ClientWaits: clientWaits})
 }
 
 func wait(t *testing.T, s *Store, id string) Task {
@@ -173,7 +173,8 @@ func TestRestart(t *testing.T) {
 	s := openStore(t, dir, r, func(c *Config) { c.QueueSize = 10 })
 	s.Start()
 	var ids []string
-	for _, body := range []string{"block", "uno", "dos"} {
+	bodies := []string{"block", "uno", "dos"}
+	for _, body := range bodies {
 		task, err := submit(t, s, body, false)
 		if err != nil {
 			t.Fatal(err)
@@ -204,6 +205,10 @@ func TestRestart(t *testing.T) {
 		got := wait(t, done, id)
 		if got.State != Done {
 			t.Errorf("task %s after restart: %+v", id, got)
+		}
+		// The client's file name is in the record.
+		if want := "«" + bodies[i] + "».jpg"; got.Name != want {
+			t.Errorf("task %d after restart: name %q, want %q", i, got.Name, want)
 		}
 		// The interrupted task had one attempt already.
 		if want := map[bool]int{true: 2, false: 1}[i == 0]; got.Attempts != want {
