@@ -148,6 +148,11 @@ type form struct {
 	fields url.Values // the parameter fields before the image, if any
 }
 
+// formFileName undoes what browsers do to a file name in a form
+// (WHATWG HTML, multipart/form-data encoding): they send '"' as %22 and
+// CR and LF as %0D and %0A, the only bytes they escape.
+var formFileName = strings.NewReplacer("%22", `"`, "%0D", "\r", "%0A", "\n", "%0d", "\r", "%0a", "\n")
+
 // requestImage returns the image in a body of Content-Type ct: the body
 // itself, or the first file part of a multipart/form-data body, with its
 // file name and the non-empty parameter fields (escala, formato, …) sent
@@ -178,7 +183,7 @@ func requestImage(ct string, body *sourceReader) (form, error) {
 			return form{}, errBadForm
 		}
 		if fn := part.FileName(); fn != "" {
-			return form{image: part, name: cleanName(fn), fields: fields}, nil
+			return form{image: part, name: cleanName(formFileName.Replace(fn)), fields: fields}, nil
 		}
 		// A plain field, unless it holds an image all the same (curl -F
 		// 'imagen=<foto.jpg' sends the file as a field).
