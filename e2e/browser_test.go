@@ -347,4 +347,3 @@ func TestBrowserUploadWithoutScript(t *testing.T) {
 	}
 	b.checkOnlyServer(base)
 }
-
