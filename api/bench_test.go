@@ -174,14 +174,7 @@ func (h *netHTTPStatus) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no pages here", http.StatusNotAcceptable)
 		return
 	}
-	t, ok := h.store.Get(id)
-	code, st, b := 200, string(t.State), (*bp)[:0]
-	if ok {
-		b = appendStatus(b, &t)
-	} else {
-		code, st = 404, stateNotFound
-		b = appendNotFound(b, id)
-	}
+	b, code, st := statusJSON((*bp)[:0], h.store, id)
 	ct := jsonType.Value
 	if accept.prefersText() {
 		b = append(append(b[:0], st...), '\n')

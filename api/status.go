@@ -20,14 +20,7 @@ func (h *Handler) status(w *netio.ResponseWriter, r *proto.Request, id string) i
 	}
 	bp := h.buffer()
 	defer h.bufs.Put(bp)
-	t, ok := h.cfg.Store.Get(id)
-	code, st, b := 200, string(t.State), (*bp)[:0]
-	if ok {
-		b = appendStatus(b, &t)
-	} else {
-		code, st = 404, stateNotFound
-		b = appendNotFound(b, id)
-	}
+	b, code, st := statusJSON((*bp)[:0], h.cfg.Store, id)
 	if accept.prefersText() {
 		b = append(append(b[:0], st...), '\n')
 		w.Send(code, proto.Header{textType, varyAccept}, b)
@@ -36,6 +29,17 @@ func (h *Handler) status(w *netio.ResponseWriter, r *proto.Request, id string) i
 	}
 	*bp = b
 	return code
+}
+
+// statusJSON appends to b the status JSON of the task with id in store,
+// and returns it with the reply's code (200, or 404 for an unknown id)
+// and the state it shows. It does not allocate when b has room.
+func statusJSON(b []byte, store *tasks.Store, id string) (_ []byte, code int, state string) {
+	t, ok := store.Get(id)
+	if !ok {
+		return appendNotFound(b, id), 404, stateNotFound
+	}
+	return appendStatus(b, &t), 200, string(t.State)
 }
 
 func (h *Handler) buffer() *[]byte {

@@ -6,16 +6,6 @@ import (
 	"time"
 )
 
-// statusBody is the work GET /estado/<id> does besides the network: read
-// the task from the store and render its JSON into a reused buffer.
-func statusBody(h *Handler, b []byte, id string) []byte {
-	t, ok := h.cfg.Store.Get(id)
-	if !ok {
-		return appendNotFound(b[:0], id)
-	}
-	return appendStatus(b[:0], &t)
-}
-
 func newStatusHandler(tb testing.TB) (*Handler, string) {
 	store, id, err := openStatusStore(tb.TempDir())
 	if err == errNoTestImage {
@@ -33,22 +23,22 @@ func newStatusHandler(tb testing.TB) (*Handler, string) {
 }
 
 // TestStatusBodyAllocs guards the hot path of the status route: reading a
-// task and rendering its status allocates nothing.
+// task and rendering its status (statusJSON) allocates nothing.
 func TestStatusBodyAllocs(t *testing.T) {
 	h, id := newStatusHandler(t)
 	b := make([]byte, 0, 512)
-	if n := testing.AllocsPerRun(100, func() { b = statusBody(h, b, id) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { b, _, _ = statusJSON(b[:0], h.cfg.Store, id) }); n != 0 {
 		t.Errorf("status body: %v allocations per request; want 0", n)
 	}
 }
 
-// BenchmarkStatusBody measures statusBody alone, without the network that
+// BenchmarkStatusBody measures statusJSON alone, without the network that
 // dominates BenchmarkStatus.
 func BenchmarkStatusBody(b *testing.B) {
 	h, id := newStatusHandler(b)
 	buf := make([]byte, 0, 512)
 	b.ReportAllocs()
 	for b.Loop() {
-		buf = statusBody(h, buf, id)
+		buf, _, _ = statusJSON(buf[:0], h.cfg.Store, id)
 	}
 }
