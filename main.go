@@ -137,7 +137,6 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 
 	defaults := imgproc.DefaultOptions()
 	defaults.Scale, defaults.MaxPixels = cfg.scale, cfg.maxPixels
-	var handler *api.Handler
 	store, err := tasks.Open(tasks.Config{
 		Dir:       cfg.dataDir,
 		Runner:    workers,
@@ -145,7 +144,6 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		QueueSize: cfg.queueSize,
 		Retention: cfg.retention,
 		Logger:    log,
-		OnFinish:  func(t *tasks.Task) { handler.TaskFinished(t) },
 	})
 	if err != nil {
 		// Rare once prepareDataDir passed: the directory changed since,
@@ -153,7 +151,7 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "procesa: no se pueden cargar las tareas de %q: %s\n", cfg.dataDir, fsCause(err))
 		return 1
 	}
-	handler = api.New(api.Config{Store: store, Workers: workers, Defaults: defaults, Dir: root, MaxBody: cfg.maxBody, Logger: log})
+	handler := api.New(api.Config{Store: store, Workers: workers, Defaults: defaults, Dir: root, MaxBody: cfg.maxBody, Logger: log})
 	store.Start()
 
 	srv := &netio.Server{

@@ -9,16 +9,6 @@ import (
 	"procesa/imgproc"
 )
 
-// paramError is a 400 that names the bad query parameter.
-type paramError struct{ msg string }
-
-func (e *paramError) Error() string { return e.msg }
-func (e *paramError) Status() int   { return 400 }
-
-func badParam(name, want string) error {
-	return &paramError{"parámetro «" + name + "» inválido: " + want}
-}
-
 // queryParams are the query parameters the routes read (SPEC §4).
 var queryParams = [...]string{"escala", "ancho", "alto", "gris", "formato", "calidad", "filtro", "esperar"}
 

@@ -168,7 +168,8 @@ func (c *conn) serveRequest() bool {
 	c.w = ResponseWriter{c: c, head: c.w.head[:0]}
 	s.Handler.ServeHTTP(&c.w, &c.req)
 	if !c.w.wrote {
-		c.w.Error(errors.New("netio: handler did not reply"))
+		s.Logger.Error("error interno", "error", "netio: handler did not reply")
+		c.w.sendError(500, "error interno del servidor")
 	}
 	if c.w.err != nil {
 		return false // the connection is dead

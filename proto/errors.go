@@ -38,3 +38,26 @@ var (
 	errVersion         = &Error{505, "versión de HTTP no admitida"}
 	errLineTooLong     = errors.New("proto: line too long") // internal, never returned
 )
+
+// statusError is an error of another package that knows the HTTP status it
+// stands for, such as a rejected image (415, 413, 422) or a worker that
+// crashed (422). Its Error method is the Spanish message for the user.
+type statusError interface {
+	error
+	Status() int
+}
+
+// StatusOf returns the HTTP status and the Spanish message err stands for,
+// if it knows them: err is (or wraps) an *Error, or an error with a
+// Status() int method. ok is false for any other error.
+func StatusOf(err error) (status int, msg string, ok bool) {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.Status, pe.Msg, true
+	}
+	var se statusError
+	if errors.As(err, &se) {
+		return se.Status(), se.Error(), true
+	}
+	return 0, "", false
+}

@@ -39,13 +39,11 @@ type Config struct {
 	Retention time.Duration
 	// Logger gets one line per task event. If nil, slog.Default().
 	Logger *slog.Logger
-	// OnFinish, if set, is called with every task that ends, from the
-	// goroutine that ran it.
-	OnFinish func(t *Task)
 }
 
-// ErrQueueFull is returned by Commit when QueueSize tasks are waiting.
-var ErrQueueFull = errors.New("la cola de tareas está llena")
+// ErrQueueFull is returned by Commit when QueueSize tasks are waiting. It
+// is the 503 a client gets for it.
+var ErrQueueFull error = &proto.Error{Status: 503, Msg: "la cola de tareas está llena; inténtelo más tarde"}
 
 // ErrNotFound is returned for an unknown or expired task id.
 var ErrNotFound = errors.New("tarea no encontrada")
@@ -66,16 +64,16 @@ type Store struct {
 	stop   chan struct{}      // closed to stop taking queued tasks
 	wg     sync.WaitGroup     // dispatchers and the sweeper
 
-	mu     sync.Mutex // guards tasks and queued
-	tasks  map[string]*entry
-	queued int
+	mu      sync.Mutex // guards tasks, queued and timings
+	tasks   map[string]*entry
+	queued  int
+	timings Timings
 }
 
-// entry is a task in memory. t and status change together under Store.mu.
+// entry is a task in memory; t changes under Store.mu.
 type entry struct {
-	t      Task
-	status []byte        // t.AppendStatus, cached
-	done   chan struct{} // closed when the task finishes
+	t    Task
+	done chan struct{} // closed when the task finishes
 }
 
 // Open opens (or creates) the store in cfg.Dir and loads its records.
@@ -145,7 +143,7 @@ func (s *Store) load() ([]string, error) {
 		}
 		if !t.State.Finished() {
 			switch {
-			case t.Sync:
+			case t.ClientWaits:
 				// Its client is gone with the old process: nobody waits.
 				s.remove(id, t.Ext)
 				continue
@@ -165,7 +163,6 @@ func (s *Store) load() ([]string, error) {
 			}
 		}
 		e := &entry{t: t, done: make(chan struct{})}
-		e.status = e.t.AppendStatus(nil)
 		if t.State.Finished() {
 			close(e.done)
 		}
@@ -232,7 +229,8 @@ func (s *Store) Counts() map[State]int {
 	return m
 }
 
-// Get returns a copy of the task with id.
+// Get returns a copy of the task with id: a snapshot, which later changes
+// to the task do not touch. It does not allocate.
 func (s *Store) Get(id string) (Task, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -241,18 +239,6 @@ func (s *Store) Get(id string) (Task, bool) {
 		return Task{}, false
 	}
 	return e.t, true
-}
-
-// AppendStatus appends the task's status JSON to dst and returns its state;
-// ok is false for an unknown id. It does not allocate.
-func (s *Store) AppendStatus(dst []byte, id string) (_ []byte, st State, ok bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, ok := s.tasks[id]
-	if !ok {
-		return dst, "", false
-	}
-	return append(dst, e.status...), e.t.State, true
 }
 
 // Wait waits until the task with id finishes, ctx ends or the store has
@@ -297,14 +283,13 @@ func (s *Store) resultPath(id, ext string) string {
 
 func (s *Store) recordPath(id string) string { return filepath.Join(s.dir, "tareas", id+".json") }
 
-// update applies f to the task under the lock, refreshes its cached status,
-// and returns a copy to persist.
+// update applies f to the task under the lock and returns a copy to
+// persist.
 func (s *Store) update(id string, f func(t *Task)) (Task, *entry) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e := s.tasks[id]
 	f(&e.t)
-	e.status = e.t.AppendStatus(e.status[:0])
 	return e.t, e
 }
 
