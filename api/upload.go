@@ -93,7 +93,9 @@ func (h *Handler) upload(w *netio.ResponseWriter, r *proto.Request, body io.Read
 	b = append(b, `","resultado_url":"/resultado/`...)
 	b = append(b, t.ID...)
 	b = append(b, "\"}\n"...)
-	w.Send(202, proto.Header{jsonType, {Name: "Location", Value: "/estado/" + t.ID}}, b)
+	// X-Id-Tarea, as on a synchronous answer, lets a load balancer learn
+	// which node holds the task (deploy/haproxy.cfg).
+	w.Send(202, proto.Header{jsonType, {Name: "Location", Value: "/estado/" + t.ID}, {Name: "X-Id-Tarea", Value: t.ID}}, b)
 	return 202
 }
 

@@ -101,6 +101,12 @@ func (u *Upload) Commit(options json.RawMessage, ext, typ string, sync bool) (Ta
 	e := &entry{t: t, done: make(chan struct{})}
 	e.status = e.t.AppendStatus(nil)
 	s.mu.Lock()
+	if _, adopted := s.tasks[u.id]; adopted {
+		// Found on disk already by adoptAll during an upgrade, which
+		// queued it: it must not run twice.
+		s.mu.Unlock()
+		return t, nil
+	}
 	if s.queued >= s.cfg.QueueSize {
 		s.mu.Unlock()
 		s.remove(u.id, "")
