@@ -168,6 +168,8 @@ func TestHAProxy(t *testing.T) {
 		nodes[i] = startServer(t, "-w", "1", "--retencion", "1h", "--max-cola", "500")
 	}
 	base := startHAProxy(t, curlPath, freePort(t), nodes)
+	start := time.Now()
+	phase := func(what string) { t.Logf("%6.1f s: %s", time.Since(start).Seconds(), what) }
 
 	// 300 asynchronous and 100 synchronous uploads, mixed.
 	const nAsync, nSync = 300, 100
@@ -240,7 +242,9 @@ func TestHAProxy(t *testing.T) {
 			t.Fatalf("%d fallos; los primeros: %v", len(failures), failures[:min(5, len(failures))])
 		}
 	}
+	phase("subidas hechas")
 	checkAll(ids)
+	phase("estados y resultados leídos")
 
 	// Kill node 2. HAProxy sees it down within two health checks, and
 	// meanwhile skips it for uploads on a refused connection.
@@ -273,7 +277,9 @@ func TestHAProxy(t *testing.T) {
 			t.Errorf("la tarea %s, aceptada con el nodo %d caído, no está en ningún nodo vivo", id, dead+1)
 		}
 	}
+	phase("subidas con un nodo caído hechas")
 	checkAll(after)
+	phase("sus estados y resultados leídos")
 	for _, id := range its {
 		r, _ := fetch(base+"/estado/"+id, "")
 		if r.status != 503 || !strings.Contains(string(r.body), "no responde") {
@@ -290,7 +296,9 @@ func TestHAProxy(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	phase("nodo reiniciado")
 	checkAll(its)
+	phase("sus tareas leídas")
 	t.Logf("nodo %d muerto con SIGKILL: %d subidas nuevas completadas en los otros dos; sus %d tareas respondieron 503 mientras tanto y se sirvieron al volver",
 		dead+1, len(after), len(its))
 }
