@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -37,6 +38,12 @@ type upgradable struct {
 // -i 127.0.0.1 and a fresh --datos.
 func startUpgradable(t *testing.T, args ...string) *upgradable {
 	t.Helper()
+	return startUpgradableEnv(t, nil, args...)
+}
+
+// startUpgradableEnv is startUpgradable with more environment variables.
+func startUpgradableEnv(t *testing.T, env []string, args ...string) *upgradable {
+	t.Helper()
 	dir := t.TempDir()
 	u := &upgradable{t: t, exe: filepath.Join(dir, "procesa"), log: filepath.Join(dir, "registro.txt")}
 	u.install(binPath)
@@ -48,6 +55,7 @@ func startUpgradable(t *testing.T, args ...string) *upgradable {
 	args = append(args, "-p", "0", "-i", "127.0.0.1", "--datos", filepath.Join(dir, "datos"))
 	cmd := exec.Command(u.exe, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.Env = append(os.Environ(), env...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -405,4 +413,55 @@ func TestUpgradeFailedStart(t *testing.T) {
 	waitDone(t, u.base, id)
 	waitDone(t, u.base, first)
 	u.stop()
+}
+
+// TestUpgradeNotifiesSystemd plays systemd's side of Type=notify: it
+// listens on a datagram socket named by NOTIFY_SOCKET and checks that
+// procesa says READY=1 once it serves, and that after an upgrade the new
+// process says MAINPID=<its pid> and READY=1, so that systemd follows it
+// (and ExecReload's next SIGHUP reaches it).
+func TestUpgradeNotifiesSystemd(t *testing.T) {
+	t.Parallel()
+	sock := filepath.Join(t.TempDir(), "notify")
+	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	msgs := make(chan string, 10)
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := conn.Read(buf)
+			if err != nil {
+				close(msgs)
+				return
+			}
+			msgs <- string(buf[:n])
+		}
+	}()
+	next := func() string {
+		t.Helper()
+		select {
+		case m := <-msgs:
+			return m
+		case <-time.After(30 * time.Second):
+			t.Fatal("procesa no avisó por NOTIFY_SOCKET en 30 s")
+			return ""
+		}
+	}
+	u := startUpgradableEnv(t, []string{"NOTIFY_SOCKET=" + sock}, "-w", "1")
+	if m := next(); m != "READY=1" {
+		t.Fatalf("primer aviso %q, se esperaba READY=1", m)
+	}
+	pid := u.upgrade(1)
+	if m, want := next(), fmt.Sprintf("MAINPID=%d\nREADY=1", pid); m != want {
+		t.Fatalf("aviso tras la actualización %q, se esperaba %q", m, want)
+	}
+	id := upload(t, u.base, photo(t), "")
+	waitDone(t, u.base, id)
+	u.stop()
+	if m := next(); m != "STOPPING=1" {
+		t.Errorf("aviso al detenerse %q, se esperaba STOPPING=1", m)
+	}
 }
