@@ -115,9 +115,21 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	listeners, err := netio.Listen(ctx, cfg.ip, cfg.port)
+	hup := make(chan os.Signal, 1) // SIGHUP: upgrade (upgrade.go)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	succ, err := inheritUpgrade()
 	if err != nil {
-		fmt.Fprintf(stderr, "procesa: no se puede escuchar en %s puerto %d: %s\n", cfg.ip, cfg.port, errCause(err))
+		fmt.Fprintln(stderr, "procesa:", err)
+		return 2
+	}
+	listeners, inherited, err := openListeners(ctx, cfg, succ)
+	if err != nil {
+		if inherited {
+			fmt.Fprintln(stderr, "procesa: no se pueden usar los sockets heredados:", errCause(err))
+		} else {
+			fmt.Fprintf(stderr, "procesa: no se puede escuchar en %s puerto %d: %s\n", cfg.ip, cfg.port, errCause(err))
+		}
 		return 2
 	}
 
@@ -144,6 +156,7 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		QueueSize: cfg.queueSize,
 		Retention: cfg.retention,
 		Logger:    log,
+		Successor: succ != nil,
 	})
 	if err != nil {
 		// Rare once prepareDataDir passed: the directory changed since,
@@ -163,7 +176,8 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		OnReply:  handler.CountReply,
 	}
 	var wg sync.WaitGroup
-	for _, l := range listeners {
+	stoppable := wrapListeners(listeners)
+	for _, l := range stoppable {
 		fmt.Fprintf(stdout, "escuchando en http://%s\n", hostPort(l.Addr()))
 		wg.Go(func() {
 			if err := srv.Serve(l); err != nil && !errors.Is(err, netio.ErrServerClosed) {
@@ -171,10 +185,22 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 			}
 		})
 	}
-	log.Info("servidor listo", "procesos", cfg.procs, "datos", cfg.dataDir, "escala", cfg.scale)
+	log.Info("servidor listo", "procesos", cfg.procs, "datos", cfg.dataDir, "escala", cfg.scale, "sockets_heredados", inherited)
+	adopted := make(chan struct{}) // closed when no upgrade's handover is under way
+	if succ != nil {
+		succ.signalReady(store, log, adopted)
+	} else {
+		close(adopted)
+		sdNotify("READY=1")
+	}
 
-	<-ctx.Done()
+	if next := waitForUpgrade(ctx, hup, adopted, listeners, log); next != nil {
+		stop()
+		handOver(next, stoppable, &wg, srv, store, workers, max(shutdownGrace, cfg.taskLimit), log)
+		return 0
+	}
 	stop()
+	sdNotify("STOPPING=1")
 	// Tasks in flight may still finish, but a worker that dies or is
 	// stopped from now on (at the end of the grace) is not replaced.
 	workers.Drain()

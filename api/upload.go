@@ -89,8 +89,10 @@ func (h *Handler) upload(w *netio.ResponseWriter, r *proto.Request, body io.Read
 		// Post/Redirect/Get: reloading the task page does not upload again.
 		return h.seeOther(w, "/estado/"+t.ID)
 	}
+	// X-Id-Tarea, as on a synchronous answer, lets a load balancer learn
+	// which node holds the task (deploy/haproxy.cfg).
 	b := appendAccepted(make([]byte, 0, 192), t.ID)
-	w.Send(202, proto.Header{jsonType, varyAccept, {Name: "Location", Value: "/estado/" + t.ID}}, b)
+	w.Send(202, proto.Header{jsonType, varyAccept, {Name: "Location", Value: "/estado/" + t.ID}, {Name: "X-Id-Tarea", Value: t.ID}}, b)
 	return 202
 }
 

@@ -27,6 +27,11 @@ type conn struct {
 	s    *Server
 	rwc  net.Conn
 	idle atomic.Bool // waiting for the first byte of a request
+	// fresh: idle, and no request has come yet. Shutdown gives such a
+	// connection newConnGrace instead of closing it at once: its client has
+	// just connected, and its request is likely on the way (in an upgrade,
+	// or behind a proxy, closing it would reset that request).
+	fresh atomic.Bool
 
 	br   *bufio.Reader // reads through connReader
 	bw   *bufio.Writer // writes through connWriter
@@ -53,9 +58,17 @@ type conn struct {
 	raw      *deadlineWriter // in raw mode: where the result goes
 }
 
+// newConnGrace is how long a connection that has sent nothing yet may take
+// to send its first request once Shutdown has begun.
+const newConnGrace = time.Second
+
 func (c *conn) wakeIfIdle() {
 	if c.idle.Load() {
-		c.rwc.SetReadDeadline(time.Now())
+		if c.fresh.Load() {
+			c.rwc.SetReadDeadline(time.Now().Add(newConnGrace))
+		} else {
+			c.rwc.SetReadDeadline(time.Now())
+		}
 	}
 }
 
@@ -85,6 +98,7 @@ func (c *conn) serve() {
 		// wake-up.
 		now := time.Now()
 		headDeadline := now.Add(s.HeaderTimeout)
+		c.fresh.Store(first)
 		c.idle.Store(true)
 		if first {
 			c.setReadDeadline(headDeadline)
@@ -92,7 +106,12 @@ func (c *conn) serve() {
 			c.setReadDeadline(now.Add(s.IdleTimeout))
 		}
 		if s.shutting.Load() {
-			return
+			if !first {
+				return
+			}
+			if d := now.Add(newConnGrace); d.Before(headDeadline) {
+				c.setReadDeadline(d)
+			}
 		}
 		_, err := c.br.Peek(1)
 		c.idle.Store(false)

@@ -20,7 +20,9 @@ func (s *Store) dispatch() {
 		case <-s.stop:
 			return
 		case id := <-s.queue:
-			s.run(id)
+			if !s.handOff(id) {
+				s.run(id)
+			}
 		}
 	}
 }

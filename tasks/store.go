@@ -39,6 +39,11 @@ type Config struct {
 	Retention time.Duration
 	// Logger gets one line per task event. If nil, slog.Default().
 	Logger *slog.Logger
+	// Successor is set in the new process of an upgrade, while the old
+	// one still works in Dir: the unfinished tasks found there stay the old
+	// process's until handed over (see handover.go), and Open leaves Dir's
+	// temporary files alone.
+	Successor bool
 }
 
 // ErrQueueFull is returned by Commit when QueueSize tasks are waiting. It
@@ -68,12 +73,17 @@ type Store struct {
 	tasks   map[string]*entry
 	queued  int
 	timings Timings
+
+	handover // sharing Dir with another process during an upgrade
 }
 
 // entry is a task in memory; t changes under Store.mu.
 type entry struct {
 	t    Task
 	done chan struct{} // closed when the task finishes
+	// foreign: the task belongs to the other process of an upgrade; t is
+	// its record as last read from disk (see handover.go).
+	foreign bool
 }
 
 // Open opens (or creates) the store in cfg.Dir and loads its records.
@@ -111,15 +121,20 @@ func Open(cfg Config) (*Store, error) {
 		s.queue <- id
 	}
 	s.queued = len(pending)
+	if cfg.Successor {
+		s.shareDir()
+	}
 	return s, nil
 }
 
 // load reads every record, deletes leftovers of interrupted writes, and
 // returns the ids of the tasks to run again, oldest first.
 func (s *Store) load() ([]string, error) {
-	tmp, _ := os.ReadDir(filepath.Join(s.dir, "tmp"))
-	for _, f := range tmp {
-		os.Remove(filepath.Join(s.dir, "tmp", f.Name()))
+	if !s.cfg.Successor { // else they may be the old process's, in use
+		tmp, _ := os.ReadDir(filepath.Join(s.dir, "tmp"))
+		for _, f := range tmp {
+			os.Remove(filepath.Join(s.dir, "tmp", f.Name()))
+		}
 	}
 	files, err := os.ReadDir(filepath.Join(s.dir, "tareas"))
 	if err != nil {
@@ -137,32 +152,21 @@ func (s *Store) load() ([]string, error) {
 			err = json.Unmarshal(b, &t)
 		}
 		if err != nil || t.ID != id {
+			if s.cfg.Successor {
+				continue // perhaps being written by the old process
+			}
 			s.cfg.Logger.Warn("registro de tarea ilegible; se descarta", "archivo", f.Name(), "error", err)
 			s.remove(id, "")
 			continue
 		}
-		if !t.State.Finished() {
-			switch {
-			case t.ClientWaits:
-				// Its client is gone with the old process: nobody waits.
-				s.remove(id, t.Ext)
-				continue
-			case t.Attempts >= maxAttempts:
-				t.State, t.Finished = Failed, time.Now()
-				t.Error = "la imagen hizo fallar al servidor en cada intento; no se reintenta"
-				t.ErrStatus = 422
-				s.persist(&t)
-			case !fileExists(s.inputPath(id)):
-				t.State, t.Finished = Failed, time.Now()
-				t.Error = "la imagen subida se perdió"
-				t.ErrStatus = 500
-				s.persist(&t)
-			default:
-				t.State = Queued
-				pending = append(pending, &t)
-			}
+		foreign := s.cfg.Successor && !t.State.Finished()
+		if !foreign && !s.recover(&t) {
+			continue
 		}
-		e := &entry{t: t, done: make(chan struct{})}
+		if !t.State.Finished() && !foreign {
+			pending = append(pending, &t)
+		}
+		e := &entry{t: t, done: make(chan struct{}), foreign: foreign}
 		if t.State.Finished() {
 			close(e.done)
 		}
@@ -175,6 +179,36 @@ func (s *Store) load() ([]string, error) {
 		s.cfg.Logger.Info("tarea recuperada", "id", t.ID, "intentos", t.Attempts)
 	}
 	return ids, nil
+}
+
+// recover decides the fate of a task found on disk, owned by no running
+// process: a finished one stays as it is; an unfinished one is queued again,
+// or fails when it has made the server fail too often or its upload is
+// gone. It returns false when the task is dropped (and its files removed).
+func (s *Store) recover(t *Task) bool {
+	if t.State.Finished() {
+		return true
+	}
+	switch {
+	case t.ClientWaits:
+		// Its client is gone with the process that accepted it: nobody
+		// waits.
+		s.remove(t.ID, t.Ext)
+		return false
+	case t.Attempts >= maxAttempts:
+		t.State, t.Finished = Failed, time.Now()
+		t.Error = "la imagen hizo fallar al servidor en cada intento; no se reintenta"
+		t.ErrStatus = 422
+		s.persist(t)
+	case !fileExists(s.inputPath(t.ID)):
+		t.State, t.Finished = Failed, time.Now()
+		t.Error = "la imagen subida se perdió"
+		t.ErrStatus = 500
+		s.persist(t)
+	default:
+		t.State = Queued
+	}
+	return true
 }
 
 // Start begins running queued tasks and sweeping expired ones.
@@ -232,6 +266,7 @@ func (s *Store) Counts() map[State]int {
 // Get returns a copy of the task with id: a snapshot, which later changes
 // to the task do not touch. It does not allocate.
 func (s *Store) Get(id string) (Task, bool) {
+	s.refresh(id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.tasks[id]
@@ -244,6 +279,7 @@ func (s *Store) Get(id string) (Task, bool) {
 // Wait waits until the task with id finishes, ctx ends or the store has
 // shut down, and returns the task as it is then.
 func (s *Store) Wait(ctx context.Context, id string) (Task, error) {
+	s.refresh(id)
 	s.mu.Lock()
 	e, ok := s.tasks[id]
 	s.mu.Unlock()

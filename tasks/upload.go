@@ -114,6 +114,12 @@ func (u *Upload) Commit(spec Spec) (Task, error) {
 
 	e := &entry{t: t, done: make(chan struct{})}
 	s.mu.Lock()
+	if _, adopted := s.tasks[u.id]; adopted {
+		// Found on disk already by adoptAll during an upgrade, which
+		// queued it: it must not run twice.
+		s.mu.Unlock()
+		return t, nil
+	}
 	if s.queued >= s.cfg.QueueSize {
 		s.mu.Unlock()
 		s.remove(u.id, "")
