@@ -32,6 +32,9 @@ type upgradable struct {
 	base string
 	pid  atomic.Int64 // the process serving now
 	pids []int        // every server process started, for the cleanup
+	// firstExit gets the exit error of the first process, the only one
+	// that is the test's child.
+	firstExit chan error
 }
 
 // startUpgradable copies the binary and starts it with args plus -p 0,
@@ -59,7 +62,8 @@ func startUpgradableEnv(t *testing.T, env []string, args ...string) *upgradable 
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go cmd.Wait() // reaps the first process; its successors are not ours
+	u.firstExit = make(chan error, 1)
+	go func() { u.firstExit <- cmd.Wait() }() // its successors are not ours to wait for
 	u.pid.Store(int64(cmd.Process.Pid))
 	u.pids = append(u.pids, cmd.Process.Pid)
 	t.Cleanup(func() {
@@ -330,6 +334,11 @@ func TestUpgradeUnderLoad(t *testing.T) {
 		}
 		u.install(binPath) // "a new version", replacing the running file
 		pids = append(pids, u.upgrade(n))
+		if n == 1 {
+			if err := <-u.firstExit; err != nil {
+				t.Errorf("el primer proceso terminó con %v tras la actualización, se esperaba estado 0", err)
+			}
+		}
 	}
 	time.Sleep(700 * time.Millisecond)
 	close(stop)
