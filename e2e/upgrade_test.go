@@ -32,6 +32,9 @@ type upgradable struct {
 	base string
 	pid  atomic.Int64 // the process serving now
 	pids []int        // every server process started, for the cleanup
+	// firstExit gets the exit error of the first process, the only one
+	// that is the test's child.
+	firstExit chan error
 }
 
 // startUpgradable copies the binary and starts it with args plus -p 0,
@@ -59,7 +62,8 @@ func startUpgradableEnv(t *testing.T, env []string, args ...string) *upgradable 
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go cmd.Wait() // reaps the first process; its successors are not ours
+	u.firstExit = make(chan error, 1)
+	go func() { u.firstExit <- cmd.Wait() }() // its successors are not ours to wait for
 	u.pid.Store(int64(cmd.Process.Pid))
 	u.pids = append(u.pids, cmd.Process.Pid)
 	t.Cleanup(func() {
@@ -330,6 +334,11 @@ func TestUpgradeUnderLoad(t *testing.T) {
 		}
 		u.install(binPath) // "a new version", replacing the running file
 		pids = append(pids, u.upgrade(n))
+		if n == 1 {
+			if err := <-u.firstExit; err != nil {
+				t.Errorf("el primer proceso terminó con %v tras la actualización, se esperaba estado 0", err)
+			}
+		}
 	}
 	time.Sleep(700 * time.Millisecond)
 	close(stop)
@@ -375,8 +384,9 @@ func TestUpgradeUnderLoad(t *testing.T) {
 
 // TestUpgradeFailedStart replaces the binary with a program that exits at
 // once and sends SIGHUP: the upgrade fails with a Spanish log line, and the
-// old process goes on serving (same pid, uploads complete). A good binary
-// put back then upgrades normally.
+// old process goes on serving (same pid, uploads complete). So it does with
+// a program that closes the ready pipe and hangs, which the old process
+// kills. A good binary put back then upgrades normally.
 func TestUpgradeFailedStart(t *testing.T) {
 	t.Parallel()
 	u := startUpgradable(t, "-w", "1")
@@ -403,13 +413,35 @@ func TestUpgradeFailedStart(t *testing.T) {
 		checkImage(t, result(t, u.base, id), "jpeg", 75, 51, true)
 	}
 	waitDone(t, u.base, first)
+
+	// A binary that closes the ready pipe (descriptor 4, after the one
+	// socket) without a word and hangs: the old process kills it.
+	if err := os.WriteFile(broken, []byte("#!/bin/sh\nexec 4>&-\nexec sleep 60\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	u.install(broken)
+	syscall.Kill(pid, syscall.SIGHUP)
+	m = u.waitLog(failedUpRE, 2, 30*time.Second)
+	if !strings.Contains(m[1], "cerró el aviso de listo sin avisar") {
+		t.Errorf("la segunda actualización fallida dice %q", m[1])
+	}
+	hung, _ := strconv.Atoi(u.waitLog(newProcRE, 2, time.Second)[1])
+	deadline := time.Now().Add(10 * time.Second)
+	for processExists(hung) {
+		if time.Now().After(deadline) {
+			t.Fatalf("el proceso nuevo colgado (%d) sigue vivo", hung)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	id := upload(t, u.base, photo(t), "")
+	waitDone(t, u.base, id)
 	if strings.Contains(u.logs(), "actualización terminada") {
 		t.Errorf("el servidor dice haber terminado una actualización que falló:\n%s", u.logs())
 	}
 
 	u.install(binPath)
 	u.upgrade(1)
-	id := upload(t, u.base, photo(t), "")
+	id = upload(t, u.base, photo(t), "")
 	waitDone(t, u.base, id)
 	waitDone(t, u.base, first)
 	u.stop()

@@ -230,7 +230,7 @@ func (s *Store) AdoptAll() int {
 // shown, an unfinished one queued (or failed or dropped, as after a crash).
 // It reports whether the task was queued.
 func (s *Store) adopt(t Task) bool {
-	keep := s.recover(&t)
+	keep := s.recoverTask(&t)
 	s.mu.Lock()
 	e, ok := s.tasks[t.ID]
 	if ok && !e.foreign {

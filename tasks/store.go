@@ -160,7 +160,7 @@ func (s *Store) load() ([]string, error) {
 			continue
 		}
 		foreign := s.cfg.Successor && !t.State.Finished()
-		if !foreign && !s.recover(&t) {
+		if !foreign && !s.recoverTask(&t) {
 			continue
 		}
 		if !t.State.Finished() && !foreign {
@@ -181,11 +181,11 @@ func (s *Store) load() ([]string, error) {
 	return ids, nil
 }
 
-// recover decides the fate of a task found on disk, owned by no running
+// recoverTask decides the fate of a task found on disk, owned by no running
 // process: a finished one stays as it is; an unfinished one is queued again,
 // or fails when it has made the server fail too often or its upload is
 // gone. It returns false when the task is dropped (and its files removed).
-func (s *Store) recover(t *Task) bool {
+func (s *Store) recoverTask(t *Task) bool {
 	if t.State.Finished() {
 		return true
 	}
