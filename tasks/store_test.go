@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -50,6 +51,13 @@ func (f *fakeRunner) Do(ctx context.Context, job proto.Job) (proto.Result, error
 		return proto.Result{}, err
 	}
 	return proto.Result{ID: job.ID, Width: 3, Height: 2, Bytes: int64(len(in))}, nil
+}
+
+// hasStarted reports whether Do has been called for the task id.
+func (f *fakeRunner) hasStarted(id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Contains(f.started, id)
 }
 
 func openStore(t *testing.T, dir string, r Runner, mod func(*Config)) *Store {
@@ -272,7 +280,9 @@ func TestQueueFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(5 * time.Second); s.Queued() != 0; {
+	// Wait until the runner has the first task: by then its record, marked
+	// running, has been written (through tmp/) and renamed.
+	for deadline := time.Now().Add(5 * time.Second); !r.hasStarted(first.ID); {
 		if time.Now().After(deadline) {
 			t.Fatal("the first task never left the queue")
 		}
@@ -294,7 +304,6 @@ func TestQueueFull(t *testing.T) {
 	if left, _ := os.ReadDir(filepath.Join(dir, "tmp")); len(left) != 0 {
 		t.Errorf("tmp/ holds %d leftover files", len(left))
 	}
-	_ = first
 }
 
 func TestExpire(t *testing.T) {
