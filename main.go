@@ -33,6 +33,7 @@ import (
 	"procesa/pool"
 	"procesa/proto"
 	"procesa/tasks"
+	"procesa/upgrade"
 )
 
 // shutdownGrace is how long in-flight tasks may run after SIGINT/SIGTERM.
@@ -115,10 +116,10 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	hup := make(chan os.Signal, 1) // SIGHUP: upgrade (upgrade.go)
+	hup := make(chan os.Signal, 1) // SIGHUP: upgrade (package upgrade)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	succ, err := inheritUpgrade()
+	succ, err := upgrade.Inherit()
 	if err != nil {
 		fmt.Fprintln(stderr, "procesa:", err)
 		return 2
@@ -176,7 +177,7 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		OnReply:  handler.CountReply,
 	}
 	var wg sync.WaitGroup
-	stoppable := wrapListeners(listeners)
+	stoppable := upgrade.Stoppable(listeners)
 	for _, l := range stoppable {
 		fmt.Fprintf(stdout, "escuchando en http://%s\n", hostPort(l.Addr()))
 		wg.Go(func() {
@@ -188,19 +189,19 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	log.Info("servidor listo", "procesos", cfg.procs, "datos", cfg.dataDir, "escala", cfg.scale, "sockets_heredados", inherited)
 	adopted := make(chan struct{}) // closed when no upgrade's handover is under way
 	if succ != nil {
-		succ.signalReady(store, log, adopted)
+		succ.SignalReady(store, log, adopted)
 	} else {
 		close(adopted)
-		sdNotify("READY=1")
+		upgrade.Notify("READY=1")
 	}
 
-	if next := waitForUpgrade(ctx, hup, adopted, listeners, log); next != nil {
+	if next := upgrade.Wait(ctx, hup, adopted, listeners, log); next != nil {
 		stop()
-		handOver(next, stoppable, &wg, srv, store, workers, max(shutdownGrace, cfg.taskLimit), log)
+		next.HandOver(stoppable, &wg, srv, store, workers, max(shutdownGrace, cfg.taskLimit), log)
 		return 0
 	}
 	stop()
-	sdNotify("STOPPING=1")
+	upgrade.Notify("STOPPING=1")
 	// Tasks in flight may still finish, but a worker that dies or is
 	// stopped from now on (at the end of the grace) is not replaced.
 	workers.Drain()
@@ -215,6 +216,22 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	workers.Close()
 	log.Info("detenido")
 	return 0
+}
+
+// openListeners returns the sockets to serve: those passed by the previous
+// process of an upgrade (succ), those passed by the service manager with
+// socket activation (LISTEN_FDS and LISTEN_PID), or, when neither, new ones
+// on cfg.ip and cfg.port. inherited reports whether they were passed.
+func openListeners(ctx context.Context, cfg *config, succ *upgrade.Successor) (ls []net.Listener, inherited bool, err error) {
+	if succ != nil {
+		return succ.Listeners, true, nil
+	}
+	ls, err = netio.Activated()
+	if err != nil || ls != nil {
+		return ls, true, err
+	}
+	ls, err = netio.Listen(ctx, cfg.ip, cfg.port)
+	return ls, false, err
 }
 
 // hostPort formats a listening address for a URL: [::]:8090, 0.0.0.0:8090.

@@ -1,20 +1,20 @@
 //go:build unix
 
-package main
+package upgrade
 
 import (
 	"net"
 	"os"
 )
 
-// sdNotify sends state (such as "READY=1") to the service manager when it
+// Notify sends state (such as "READY=1") to the service manager when it
 // asked for it with NOTIFY_SOCKET, as systemd does for Type=notify; it does
 // nothing otherwise. Errors are ignored: a notification is a courtesy, and
 // a manager that does not listen stops the service by its own timeout.
 //
 // NOTIFY_SOCKET stays in the environment: the next process of an upgrade
 // uses it to say that it is the service's main process now.
-func sdNotify(state string) {
+func Notify(state string) {
 	addr := os.Getenv("NOTIFY_SOCKET")
 	if addr == "" {
 		return

@@ -1,8 +1,8 @@
 //go:build unix
 
-package main
-
-// Zero-downtime upgrade. On SIGHUP the server starts its executable again
+// Package upgrade replaces a running server by a new copy of itself with no
+// refused connection and no lost task (a zero-downtime upgrade), and tells
+// systemd about it. On SIGHUP the server starts its executable again
 // (os.Executable: the file on disk, which may have been replaced by a new
 // version) and passes it the listening sockets, so that no connection is
 // refused while the two processes swap:
@@ -21,10 +21,12 @@ package main
 //  4. The end of the handover pipe tells the new process that the old one
 //     is gone: it adopts every unfinished task left on disk.
 //
-// Who owns each task meanwhile is written down in tasks/handover.go. If the
+// Who owns each task meanwhile is written down in package tasks
+// (handover.go). If the
 // new process exits before it is ready, or is not ready within
-// upgradeReadyTimeout (it is then killed), the old one logs why and goes on
+// readyTimeout (it is then killed), the old one logs why and goes on
 // serving as if nothing had happened.
+package upgrade
 
 import (
 	"bufio"
@@ -50,23 +52,23 @@ import (
 // of listening sockets passed, from descriptor 3 on.
 const envUpgrade = "PROCESA_UPGRADE"
 
-// upgradeReadyTimeout is how long the new process has to say it is ready.
-const upgradeReadyTimeout = 30 * time.Second
+// readyTimeout is how long the new process has to say it is ready.
+const readyTimeout = 30 * time.Second
 
 // readyMsg is what the new process writes on the ready pipe.
 const readyMsg = "listo\n"
 
-// successor is, in the new process of an upgrade, what the old one passed.
-type successor struct {
-	listeners []net.Listener
+// Successor is, in the new process of an upgrade, what the old one passed.
+type Successor struct {
+	Listeners []net.Listener
 	ready     *os.File // write readyMsg here
 	handover  *os.File // ids of tasks handed over, one a line; EOF when the old process is gone
 }
 
-// inheritUpgrade returns what the old process passed, or nil, nil when this
+// Inherit returns what the old process passed, or nil, nil when this
 // process was not started by an upgrade. It removes PROCESA_UPGRADE from
 // the environment so that the workers do not see it.
-func inheritUpgrade() (*successor, error) {
+func Inherit() (*Successor, error) {
 	v, ok := os.LookupEnv(envUpgrade)
 	if !ok {
 		return nil, nil
@@ -80,17 +82,17 @@ func inheritUpgrade() (*successor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &successor{
-		listeners: ls,
+	return &Successor{
+		Listeners: ls,
 		ready:     os.NewFile(uintptr(3+n), "listo"),
 		handover:  os.NewFile(uintptr(3+n+1), "traspaso"),
 	}, nil
 }
 
-// signalReady tells the old process (and systemd, which follows the new
+// SignalReady tells the old process (and systemd, which follows the new
 // main process) that this one serves, then adopts the tasks the old process
 // hands over, and all it leaves once it exits.
-func (s *successor) signalReady(store *tasks.Store, log *slog.Logger, adopted chan<- struct{}) {
+func (s *Successor) SignalReady(store *tasks.Store, log *slog.Logger, adopted chan<- struct{}) {
 	_, err := io.WriteString(s.ready, readyMsg)
 	s.ready.Close()
 	if err != nil {
@@ -98,7 +100,7 @@ func (s *successor) signalReady(store *tasks.Store, log *slog.Logger, adopted ch
 		// leaving it on disk, which the end of the pipe below reports.
 		log.Warn("no se pudo avisar al proceso anterior", "error", err)
 	}
-	sdNotify(fmt.Sprintf("MAINPID=%d\nREADY=1", os.Getpid()))
+	Notify(fmt.Sprintf("MAINPID=%d\nREADY=1", os.Getpid()))
 	go func() {
 		sc := bufio.NewScanner(s.handover)
 		for sc.Scan() {
@@ -111,11 +113,11 @@ func (s *successor) signalReady(store *tasks.Store, log *slog.Logger, adopted ch
 	}()
 }
 
-// waitForUpgrade waits for SIGINT or SIGTERM (ctx) and returns nil, or for
+// Wait waits for SIGINT or SIGTERM (ctx) and returns nil, or for
 // a SIGHUP that started a new process successfully, and returns it. A
 // failed upgrade is logged and this process goes on serving; so is a SIGHUP
 // that comes before the previous upgrade's handover has ended (adopted).
-func waitForUpgrade(ctx context.Context, hup <-chan os.Signal, adopted <-chan struct{}, ls []net.Listener, log *slog.Logger) *upgrade {
+func Wait(ctx context.Context, hup <-chan os.Signal, adopted <-chan struct{}, ls []net.Listener, log *slog.Logger) *Upgrade {
 	for {
 		select {
 		case <-ctx.Done():
@@ -128,7 +130,7 @@ func waitForUpgrade(ctx context.Context, hup <-chan os.Signal, adopted <-chan st
 			log.Warn("SIGHUP ignorada: el traspaso de la actualización anterior aún no terminó")
 			continue
 		}
-		u, err := startUpgrade(ls, log)
+		u, err := start(ls, log)
 		if err != nil {
 			log.Error("la actualización falló; este proceso sigue sirviendo", "error", err)
 			continue
@@ -138,24 +140,24 @@ func waitForUpgrade(ctx context.Context, hup <-chan os.Signal, adopted <-chan st
 }
 
 // upgrade is, in the old process, a new process that said it is ready.
-type upgrade struct {
+type Upgrade struct {
 	pid      int
 	mu       sync.Mutex // guards handover
 	handover *os.File   // write end: one task id a line
 }
 
 // send hands the task with id over to the new process.
-func (u *upgrade) send(id string) error {
+func (u *Upgrade) send(id string) error {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	_, err := io.WriteString(u.handover, id+"\n")
 	return err
 }
 
-// startUpgrade starts the new process with the listening sockets and waits
+// start starts the new process with the listening sockets and waits
 // until it is ready. On an error the new process is gone (killed if it was
 // still running) and nothing has changed here.
-func startUpgrade(listeners []net.Listener, log *slog.Logger) (*upgrade, error) {
+func start(listeners []net.Listener, log *slog.Logger) (*Upgrade, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("no se encuentra el ejecutable: %w", err)
@@ -216,7 +218,7 @@ func startUpgrade(listeners []net.Listener, log *slog.Logger) (*upgrade, error) 
 		}
 		ready <- err
 	}()
-	fail := func(why error) (*upgrade, error) {
+	fail := func(why error) (*Upgrade, error) {
 		done.Store(true)
 		cmd.Process.Kill()
 		handW.Close()
@@ -236,11 +238,11 @@ func startUpgrade(listeners []net.Listener, log *slog.Logger) (*upgrade, error) 
 		}
 	case err := <-exited:
 		return fail(exitError(err))
-	case <-time.After(upgradeReadyTimeout):
-		return fail(fmt.Errorf("no estuvo listo en %v; se lo detiene", upgradeReadyTimeout))
+	case <-time.After(readyTimeout):
+		return fail(fmt.Errorf("no estuvo listo en %v; se lo detiene", readyTimeout))
 	}
 	done.Store(true)
-	return &upgrade{pid: cmd.Process.Pid, handover: handW}, nil
+	return &Upgrade{pid: cmd.Process.Pid, handover: handW}, nil
 }
 
 // exitError says how the new process ended before being ready.
@@ -251,16 +253,18 @@ func exitError(err error) error {
 	return fmt.Errorf("terminó antes de estar listo (%w)", err)
 }
 
-// stoppableListener lets the old process stop accepting without the race
-// of Server.Shutdown, which closes a connection accepted just before it:
+// Listener lets the old process stop accepting without the race of
+// Server.Shutdown, which closes a connection accepted just before it:
 // closing the listener first makes Serve return once the connections
 // already accepted are tracked, and Shutdown then waits for them.
-type stoppableListener struct {
+type Listener struct {
 	net.Listener
 	stopped atomic.Bool
 }
 
-func (l *stoppableListener) Accept() (net.Conn, error) {
+// Accept waits for the next connection; once Stop is called it returns
+// netio.ErrServerClosed, the end of Serve's loop.
+func (l *Listener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err != nil && l.stopped.Load() {
 		return nil, netio.ErrServerClosed
@@ -268,30 +272,31 @@ func (l *stoppableListener) Accept() (net.Conn, error) {
 	return c, err
 }
 
-func (l *stoppableListener) stop() {
+// Stop stops accepting. The socket stays open in the new process.
+func (l *Listener) Stop() {
 	l.stopped.Store(true)
 	l.Listener.Close()
 }
 
-// wrapListeners wraps each listener in a stoppableListener.
-func wrapListeners(ls []net.Listener) []*stoppableListener {
-	ws := make([]*stoppableListener, len(ls))
+// Stoppable wraps each listener in a Listener.
+func Stoppable(ls []net.Listener) []*Listener {
+	ws := make([]*Listener, len(ls))
 	for i, l := range ls {
-		ws[i] = &stoppableListener{Listener: l}
+		ws[i] = &Listener{Listener: l}
 	}
 	return ws
 }
 
-// handOver is the end of the old process after a successful upgrade: stop
+// HandOver is the end of the old process after a successful upgrade: stop
 // accepting, hand the queued tasks over, finish the open connections and the
 // running tasks (each within grace), and stop the workers. serving is done
 // when every Serve loop has returned.
-func handOver(u *upgrade, ls []*stoppableListener, serving *sync.WaitGroup, srv *netio.Server,
+func (u *Upgrade) HandOver(ls []*Listener, serving *sync.WaitGroup, srv *netio.Server,
 	store *tasks.Store, workers *pool.Pool, grace time.Duration, log *slog.Logger) {
 	log.Info("actualización: el nuevo proceso está listo; este deja de aceptar conexiones y le traspasa sus tareas en cola", "pid_nuevo", u.pid)
 	store.HandOver(u.send)
 	for _, l := range ls {
-		l.stop()
+		l.Stop()
 	}
 	serving.Wait()
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
