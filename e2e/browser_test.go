@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -147,6 +148,27 @@ func (b *browser) checkAccessible(where string) {
 	}
 }
 
+// drop drags the files at paths over the element with id and drops them
+// there, through the browser's own input (Input.dispatchDragEvent), as a
+// file manager would.
+func (b *browser) drop(id string, paths ...string) {
+	b.t.Helper()
+	type point struct{ X, Y float64 }
+	p := eval[point](b, `(() => { const r = document.getElementById('`+id+`').getBoundingClientRect();
+		return {X: r.left + r.width / 2, Y: r.top + r.height / 2}; })()`)
+	data := &input.DragData{Items: []*input.DragDataItem{}, Files: paths, DragOperationsMask: 1}
+	for _, typ := range []input.DispatchDragEventType{
+		input.DispatchDragEventTypeDragEnter, input.DispatchDragEventTypeDragOver, input.DispatchDragEventTypeDrop,
+	} {
+		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+		_, err := chromedp.Call(ctx, input.DispatchDragEvent, input.DispatchDragEventParams{Type: typ, X: p.X, Y: p.Y, Data: data})
+		cancel()
+		if err != nil {
+			b.t.Fatalf("Chromium, %s: %v", typ, err)
+		}
+	}
+}
+
 // copyAs copies the file src into dir under name and returns its path.
 func copyAs(t *testing.T, src, dir, name string) string {
 	t.Helper()
@@ -181,9 +203,10 @@ func download(t *testing.T, base, href, format, wantName string, w, h int, gray 
 }
 
 // TestBrowserUploadWithScript uploads three images at once through the
-// page with JavaScript on: one of them named with a <script> element. Each
-// gets its progress bar, its task id, its states as they change, and its
-// result next to the original with a download link.
+// page with JavaScript on, one of them named with a <script> element, then
+// drops a fourth on the page. Each gets its progress bar, its task id, its
+// states as they change, and its result next to the original with a
+// download link.
 func TestBrowserUploadWithScript(t *testing.T) {
 	t.Parallel()
 	b := newBrowser(t, true, 1000, 900)
@@ -216,6 +239,18 @@ func TestBrowserUploadWithScript(t *testing.T) {
 			li.querySelector('figure.procesada img') && li.querySelector('figure.procesada img').complete &&
 			li.querySelector('figure.procesada img').naturalWidth > 0)`, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
 		t.Fatalf("las tres tareas no terminaron en la página: %v\n%s", err,
+			eval[string](b, `document.getElementById('lista').innerText`))
+	}
+
+	// Drop one more file on the box, as from a file manager.
+	dropped := copyAs(t, goldenImage(t, "video-001.png"), dir, "soltada.png")
+	files = append(files, dropped)
+	b.drop("zona", dropped)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('li.tarea').length === 4 &&
+		[...document.querySelectorAll('li.tarea')].every(li => li.dataset.estado === 'Completada' &&
+			li.querySelector('figure.procesada img') && li.querySelector('figure.procesada img').complete &&
+			li.querySelector('figure.procesada img').naturalWidth > 0)`, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+		t.Fatalf("la imagen soltada no terminó en la página: %v\n%s", err,
 			eval[string](b, `document.getElementById('lista').innerText`))
 	}
 
