@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -311,7 +312,8 @@ func TestBrowserUploadWithScript(t *testing.T) {
 // TestBrowserUploadWithoutScript uses the plain form with JavaScript off,
 // at a phone's width: the browser posts it, follows the 303 to the task
 // page, and that page refreshes itself from «En cola» to «Completada».
-// The one worker is kept busy first, so the task must wait in the queue.
+// The one worker is held on another task first, so the form's task must
+// wait in the queue.
 func TestBrowserUploadWithoutScript(t *testing.T) {
 	t.Parallel()
 	b := newBrowser(t, false, 360, 740)
@@ -325,11 +327,25 @@ func TestBrowserUploadWithoutScript(t *testing.T) {
 	}
 	b.checkAccessible("página de subida sin JavaScript")
 
-	// Keep the only worker busy.
-	busy := genJPEG(t, 3000, 100)
-	for range 2 {
-		upload(t, base, busy, "")
+	// Hold the only worker on a task (SIGSTOP), so that the form's task
+	// waits in the queue until the test lets the worker go on.
+	pids := workerPIDs(t, s.cmd.Process.Pid)
+	if len(pids) != 1 {
+		t.Fatalf("con -w 1 el servidor tiene los hijos %v", pids)
 	}
+	if err := syscall.Kill(pids[0], syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	released := false
+	release := func() {
+		if !released {
+			released = true
+			syscall.Kill(pids[0], syscall.SIGCONT)
+		}
+	}
+	defer release()
+	busy := upload(t, base, photo(t), "")
+	waitState(t, base, busy, 10*time.Second, func(st status) bool { return st.State != "En cola" })
 	b.do(30*time.Second,
 		chromedp.SendKeys(chromedp.ID("escala"), "0.5"),
 		chromedp.SendKeys(chromedp.ID("formato"), "PNG"), // typing selects the option, as a keyboard user does
@@ -351,10 +367,14 @@ func TestBrowserUploadWithoutScript(t *testing.T) {
 		if st == "Completada" || st == "Error" {
 			break
 		}
+		if st == "En cola" {
+			release() // seen queued: let the worker go on
+		}
 		if time.Now().After(deadline) {
 			t.Fatalf("la página de la tarea no llegó a «Completada»: %q", states)
 		}
 	}
+	t.Logf("estados vistos en la página de la tarea: %q", states)
 	if states[0] != "En cola" || states[len(states)-1] != "Completada" {
 		t.Errorf("estados vistos en la página: %q; se esperaba de «En cola» a «Completada»", states)
 	}
