@@ -20,13 +20,13 @@ func (s *Store) dispatch() {
 		case <-s.stop:
 			return
 		case id := <-s.queue:
-			s.run(id)
+			s.runTask(id)
 		}
 	}
 }
 
-// run hands one task to the Runner and records how it ended.
-func (s *Store) run(id string) {
+// runTask hands one task to the Runner and records how it ended.
+func (s *Store) runTask(id string) {
 	s.mu.Lock()
 	e, ok := s.tasks[id]
 	if ok {
