@@ -205,9 +205,9 @@ func download(t *testing.T, base, href, format, wantName string, w, h int, gray 
 
 // TestBrowserUploadWithScript uploads three images at once through the
 // page with JavaScript on, one of them named with a <script> element, then
-// drops a fourth on the page. Each gets its progress bar, its task id, its
-// states as they change, and its result next to the original with a
-// download link.
+// drops a fourth on the page together with a text file. Each image gets its
+// progress bar, its task id, its states as they change, and its result
+// next to the original with a download link; the text file its error.
 func TestBrowserUploadWithScript(t *testing.T) {
 	t.Parallel()
 	b := newBrowser(t, true, 1000, 900)
@@ -243,16 +243,28 @@ func TestBrowserUploadWithScript(t *testing.T) {
 			eval[string](b, `document.getElementById('lista').innerText`))
 	}
 
-	// Drop one more file on the box, as from a file manager.
+	// Drop one more image on the box, as from a file manager, with a file
+	// that is no image: that one fails on its own, with the reason shown.
 	dropped := copyAs(t, goldenImage(t, "video-001.png"), dir, "soltada.png")
 	files = append(files, dropped)
-	b.drop("zona", dropped)
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('li.tarea').length === 4 &&
-		[...document.querySelectorAll('li.tarea')].every(li => li.dataset.estado === 'Completada' &&
+	note := filepath.Join(dir, "nota.txt")
+	if err := os.WriteFile(note, []byte("esto no es una imagen\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.drop("zona", dropped, note)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('li.tarea').length === 5 &&
+		[...document.querySelectorAll('li.tarea')].every(li => li.querySelector('h3').textContent === 'nota.txt' ||
+			li.dataset.estado === 'Completada' &&
 			li.querySelector('figure.procesada img') && li.querySelector('figure.procesada img').complete &&
 			li.querySelector('figure.procesada img').naturalWidth > 0)`, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
 		t.Fatalf("la imagen soltada no terminó en la página: %v\n%s", err,
 			eval[string](b, `document.getElementById('lista').innerText`))
+	}
+
+	failure := eval[string](b, `[...document.querySelectorAll('li.tarea')].filter(li => li.querySelector('h3').textContent === 'nota.txt')
+		.map(li => li.dataset.estado + ': ' + li.querySelector('.estado').textContent).join()`)
+	if !strings.HasPrefix(failure, "Error: ") || !strings.Contains(failure, "no es una imagen en un formato admitido") {
+		t.Errorf("nota.txt en la página: %q; se esperaba el error 415 con su motivo", failure)
 	}
 
 	type item struct {
@@ -261,7 +273,7 @@ func TestBrowserUploadWithScript(t *testing.T) {
 		Progress                        float64
 		Canvas                          bool
 	}
-	items := eval[[]item](b, `[...document.querySelectorAll('li.tarea')].map(li => {
+	items := eval[[]item](b, `[...document.querySelectorAll('li.tarea')].filter(li => li.dataset.estado === 'Completada').map(li => {
 		const img = li.querySelector('figure.procesada img');
 		return {
 			Name: li.querySelector('h3').textContent,
