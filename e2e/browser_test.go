@@ -8,10 +8,12 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -147,6 +149,27 @@ func (b *browser) checkAccessible(where string) {
 	}
 }
 
+// drop drags the files at paths over the element with id and drops them
+// there, through the browser's own input (Input.dispatchDragEvent), as a
+// file manager would.
+func (b *browser) drop(id string, paths ...string) {
+	b.t.Helper()
+	type point struct{ X, Y float64 }
+	p := eval[point](b, `(() => { const r = document.getElementById('`+id+`').getBoundingClientRect();
+		return {X: r.left + r.width / 2, Y: r.top + r.height / 2}; })()`)
+	data := &input.DragData{Items: []*input.DragDataItem{}, Files: paths, DragOperationsMask: 1}
+	for _, typ := range []input.DispatchDragEventType{
+		input.DispatchDragEventTypeDragEnter, input.DispatchDragEventTypeDragOver, input.DispatchDragEventTypeDrop,
+	} {
+		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+		_, err := chromedp.Call(ctx, input.DispatchDragEvent, input.DispatchDragEventParams{Type: typ, X: p.X, Y: p.Y, Data: data})
+		cancel()
+		if err != nil {
+			b.t.Fatalf("Chromium, %s: %v", typ, err)
+		}
+	}
+}
+
 // copyAs copies the file src into dir under name and returns its path.
 func copyAs(t *testing.T, src, dir, name string) string {
 	t.Helper()
@@ -181,9 +204,10 @@ func download(t *testing.T, base, href, format, wantName string, w, h int, gray 
 }
 
 // TestBrowserUploadWithScript uploads three images at once through the
-// page with JavaScript on: one of them named with a <script> element. Each
-// gets its progress bar, its task id, its states as they change, and its
-// result next to the original with a download link.
+// page with JavaScript on, one of them named with a <script> element, then
+// drops a fourth on the page together with a text file. Each image gets its
+// progress bar, its task id, its states as they change, and its result
+// next to the original with a download link; the text file its error.
 func TestBrowserUploadWithScript(t *testing.T) {
 	t.Parallel()
 	b := newBrowser(t, true, 1000, 900)
@@ -219,13 +243,37 @@ func TestBrowserUploadWithScript(t *testing.T) {
 			eval[string](b, `document.getElementById('lista').innerText`))
 	}
 
+	// Drop one more image on the box, as from a file manager, with a file
+	// that is no image: that one fails on its own, with the reason shown.
+	dropped := copyAs(t, goldenImage(t, "video-001.png"), dir, "soltada.png")
+	files = append(files, dropped)
+	note := filepath.Join(dir, "nota.txt")
+	if err := os.WriteFile(note, []byte("esto no es una imagen\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.drop("zona", dropped, note)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('li.tarea').length === 5 &&
+		[...document.querySelectorAll('li.tarea')].every(li => li.querySelector('h3').textContent === 'nota.txt' ||
+			li.dataset.estado === 'Completada' &&
+			li.querySelector('figure.procesada img') && li.querySelector('figure.procesada img').complete &&
+			li.querySelector('figure.procesada img').naturalWidth > 0)`, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+		t.Fatalf("la imagen soltada no terminó en la página: %v\n%s", err,
+			eval[string](b, `document.getElementById('lista').innerText`))
+	}
+
+	failure := eval[string](b, `[...document.querySelectorAll('li.tarea')].filter(li => li.querySelector('h3').textContent === 'nota.txt')
+		.map(li => li.dataset.estado + ': ' + li.querySelector('.estado').textContent).join()`)
+	if !strings.HasPrefix(failure, "Error: ") || !strings.Contains(failure, "no es una imagen en un formato admitido") {
+		t.Errorf("nota.txt en la página: %q; se esperaba el error 415 con su motivo", failure)
+	}
+
 	type item struct {
 		Name, States, ID, Download, Alt string
 		Width, Height                   int
 		Progress                        float64
 		Canvas                          bool
 	}
-	items := eval[[]item](b, `[...document.querySelectorAll('li.tarea')].map(li => {
+	items := eval[[]item](b, `[...document.querySelectorAll('li.tarea')].filter(li => li.dataset.estado === 'Completada').map(li => {
 		const img = li.querySelector('figure.procesada img');
 		return {
 			Name: li.querySelector('h3').textContent,
@@ -276,7 +324,8 @@ func TestBrowserUploadWithScript(t *testing.T) {
 // TestBrowserUploadWithoutScript uses the plain form with JavaScript off,
 // at a phone's width: the browser posts it, follows the 303 to the task
 // page, and that page refreshes itself from «En cola» to «Completada».
-// The one worker is kept busy first, so the task must wait in the queue.
+// The one worker is held on another task first, so the form's task must
+// wait in the queue.
 func TestBrowserUploadWithoutScript(t *testing.T) {
 	t.Parallel()
 	b := newBrowser(t, false, 360, 740)
@@ -290,11 +339,25 @@ func TestBrowserUploadWithoutScript(t *testing.T) {
 	}
 	b.checkAccessible("página de subida sin JavaScript")
 
-	// Keep the only worker busy.
-	busy := genJPEG(t, 3000, 100)
-	for range 2 {
-		upload(t, base, busy, "")
+	// Hold the only worker on a task (SIGSTOP), so that the form's task
+	// waits in the queue until the test lets the worker go on.
+	pids := workerPIDs(t, s.cmd.Process.Pid)
+	if len(pids) != 1 {
+		t.Fatalf("con -w 1 el servidor tiene los hijos %v", pids)
 	}
+	if err := syscall.Kill(pids[0], syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	released := false
+	release := func() {
+		if !released {
+			released = true
+			syscall.Kill(pids[0], syscall.SIGCONT)
+		}
+	}
+	defer release()
+	busy := upload(t, base, photo(t), "")
+	waitState(t, base, busy, 10*time.Second, func(st status) bool { return st.State != "En cola" })
 	b.do(30*time.Second,
 		chromedp.SendKeys(chromedp.ID("escala"), "0.5"),
 		chromedp.SendKeys(chromedp.ID("formato"), "PNG"), // typing selects the option, as a keyboard user does
@@ -316,10 +379,14 @@ func TestBrowserUploadWithoutScript(t *testing.T) {
 		if st == "Completada" || st == "Error" {
 			break
 		}
+		if st == "En cola" {
+			release() // seen queued: let the worker go on
+		}
 		if time.Now().After(deadline) {
 			t.Fatalf("la página de la tarea no llegó a «Completada»: %q", states)
 		}
 	}
+	t.Logf("estados vistos en la página de la tarea: %q", states)
 	if states[0] != "En cola" || states[len(states)-1] != "Completada" {
 		t.Errorf("estados vistos en la página: %q; se esperaba de «En cola» a «Completada»", states)
 	}

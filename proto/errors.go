@@ -2,10 +2,12 @@ package proto
 
 import "errors"
 
-// Error is a protocol error that becomes one HTTP reply. Status is the reply's
+// Error is an error that becomes one HTTP reply: Status is the reply's
 // status code and Msg a fixed Spanish sentence for the user; Msg never
-// contains bytes sent by the peer. After any *Error from ReadRequest or from a
-// body reader the connection must be closed after replying.
+// contains bytes sent by the peer. It is procesa's one error type that
+// carries a status: this package's protocol errors, and the routes' errors
+// (a bad parameter, a full queue). After an *Error from ReadRequest or from
+// a body reader the connection must be closed after replying.
 type Error struct {
 	Status int
 	Msg    string

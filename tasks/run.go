@@ -21,14 +21,14 @@ func (s *Store) dispatch() {
 			return
 		case id := <-s.queue:
 			if !s.handOff(id) {
-				s.run(id)
+				s.runTask(id)
 			}
 		}
 	}
 }
 
-// run hands one task to the Runner and records how it ended.
-func (s *Store) run(id string) {
+// runTask hands one task to the Runner and records how it ended.
+func (s *Store) runTask(id string) {
 	s.mu.Lock()
 	e, ok := s.tasks[id]
 	if ok {
