@@ -33,6 +33,7 @@ import (
 	"procesa/pool"
 	"procesa/proto"
 	"procesa/tasks"
+	"procesa/trace"
 )
 
 // shutdownGrace is how long in-flight tasks may run after SIGINT/SIGTERM.
@@ -104,6 +105,9 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	slog.SetDefault(log)
+	if cfg.trace {
+		trace.Enable(stderr)
+	}
 
 	var root *os.Root
 	if cfg.directory != "" {
@@ -176,6 +180,7 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	log.Info("servidor listo", "procesos", cfg.procs, "datos", cfg.dataDir, "escala", cfg.scale)
 
 	<-ctx.Done()
+	trace.Signal(context.Cause(ctx))
 	stop()
 	// Tasks in flight may still finish, but a worker that dies or is
 	// stopped from now on (at the end of the grace) is not replaced.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"procesa/proto"
+	"procesa/trace"
 )
 
 var errTooManyFiles = syscall.EMFILE
@@ -51,6 +52,8 @@ type conn struct {
 
 	replying bool            // a reply's head is in bw and the reply is not finished
 	raw      *deadlineWriter // in raw mode: where the result goes
+
+	tr *trace.Conn // the --traza lines of this connection; nil when off
 }
 
 func (c *conn) wakeIfIdle() {
@@ -125,6 +128,7 @@ func (c *conn) serve() {
 			// io.EOF and other I/O errors: the peer is gone; send nothing.
 			return
 		}
+		c.tr.Request(&c.req)
 		c.readBy = time.Time{} // body reads get BodyTimeout each
 		if c.req.ContentLength > s.MaxBody {
 			// Decided before reading a byte of the body (and before any
@@ -135,6 +139,7 @@ func (c *conn) serve() {
 		if !c.serveRequest() {
 			return
 		}
+		c.tr.KeepAlive()
 	}
 }
 
@@ -196,6 +201,7 @@ func (c *conn) replyError(status int, msg string) {
 	resp := proto.Response{Status: status, Close: true}
 	// Through bw, behind any reply still buffered for an earlier request.
 	c.bw.Write(appendJSONError(&resp, nil, msg))
+	c.tr.Status(status)
 	c.flush()
 	c.linger = true
 	if c.s.OnReply != nil {
@@ -216,6 +222,7 @@ const (
 
 // close closes the connection, lingering first if a reply was sent.
 func (c *conn) close() {
+	c.tr.Close(c.linger)
 	if c.linger {
 		lingerClose(c.rwc)
 		return
@@ -237,6 +244,7 @@ func lingerClose(rwc net.Conn) {
 // serveRaw hands a raw-mode connection to the RawHandler.
 func (c *conn) serveRaw() {
 	s := c.s
+	c.tr.Raw()
 	body := &rawBody{c: c, left: s.MaxBody}
 	c.readBy = time.Time{} // each read gets BodyTimeout
 	ctx, cancel := context.WithCancel(s.abandon)
@@ -351,8 +359,10 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 			b.err = err
 			return 0, err
 		}
+		c.tr.Continue()
 	}
 	n, err := b.r.Read(p)
+	c.tr.Body(n, err)
 	switch {
 	case err == io.EOF:
 		b.done = true
@@ -396,6 +406,7 @@ func (r *rawBody) Read(p []byte) (int, error) {
 	}
 	r.c.startBody()
 	n, err := r.c.br.Read(p)
+	r.c.tr.Body(n, err)
 	if int64(n) > r.left {
 		r.err = errRawTooLarge
 		return 0, r.err

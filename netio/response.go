@@ -127,6 +127,7 @@ func (w *ResponseWriter) start(status int, h proto.Header, size int64) bool {
 		resp.ContentLength = -1
 	}
 	w.head = resp.AppendHead(w.head[:0], time.Now())
+	c.tr.Status(status)
 	c.replying = true
 	w.write(w.head)
 	return true

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"procesa/proto"
+	"procesa/trace"
 )
 
 // Handler answers one parsed HTTP request. It must reply through w exactly
@@ -153,7 +154,7 @@ func (s *Server) Serve(l net.Listener) error {
 			go s.refuse(rwc)
 			continue
 		}
-		c := &conn{s: s, rwc: rwc}
+		c := &conn{s: s, rwc: rwc, tr: trace.Accept(rwc)}
 		if !s.track(c) {
 			<-s.sem
 			rwc.Close()

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"procesa/trace"
 )
 
 // HeadSize is how much of an upload is kept in memory for sniffing and for
@@ -79,6 +81,7 @@ func (u *Upload) Commit(options json.RawMessage, ext, typ string, sync bool) (Ta
 		if err := u.f.Sync(); err != nil {
 			return Task{}, err
 		}
+		trace.Fsync(u.f.Name())
 	}
 	if err := u.f.Close(); err != nil {
 		return Task{}, err
@@ -86,6 +89,7 @@ func (u *Upload) Commit(options json.RawMessage, ext, typ string, sync bool) (Ta
 	if err := os.Rename(u.f.Name(), s.inputPath(u.id)); err != nil {
 		return Task{}, err
 	}
+	trace.Rename(u.f.Name(), s.inputPath(u.id))
 	t := Task{ID: u.id, State: Queued, Options: options, Ext: ext, Type: typ, Sync: sync, Created: time.Now()}
 	if !sync {
 		if err := syncDir(filepath.Join(s.dir, "entradas")); err != nil {
