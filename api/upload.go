@@ -59,7 +59,7 @@ func (h *Handler) upload(w *netio.ResponseWriter, r *proto.Request, body io.Read
 	}
 	if h.cfg.Store.Full() {
 		// Refused before reading a byte, so curl's Expect: 100-continue
-		// gets the answer at once.
+		// gets the answer at once (step 3 in proto's Request.applyFields).
 		w.ErrorStatus(503, errQueueFull.msg, proto.Header{retryAfter})
 		return 503
 	}

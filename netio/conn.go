@@ -132,7 +132,8 @@ func (c *conn) serve() {
 		c.readBy = time.Time{} // body reads get BodyTimeout each
 		if c.req.ContentLength > s.MaxBody {
 			// Decided before reading a byte of the body (and before any
-			// 100 Continue), then the connection is closed.
+			// 100 Continue: step 2 of the story in proto's applyFields),
+			// then the connection is closed.
 			c.replyError(413, "el cuerpo de la solicitud es demasiado grande")
 			return
 		}
@@ -331,8 +332,9 @@ func (w connWriter) Write(p []byte) (int, error) {
 }
 
 // bodyReader is the request body as the Handler sees it: it sends
-// "100 Continue" before the first read when asked, and gives every read
-// BodyTimeout to make progress.
+// "100 Continue" before the first read when asked (step 4 of the story told
+// in proto's Request.applyFields), and gives every read BodyTimeout to make
+// progress.
 type bodyReader struct {
 	c         *conn
 	r         io.Reader
@@ -383,7 +385,7 @@ func (b *bodyReader) tooMuchLeft() bool {
 		return true
 	}
 	if b.c.req.Expect100 && !b.continued {
-		return true // the client may never send it
+		return true // the client may never send it (proto's applyFields, step 5)
 	}
 	return b.c.req.Chunked || b.c.req.ContentLength > drainLimit
 }
