@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-// config is the server's command line (SPEC §2).
+// config is the server's command line (README, "Opciones del servidor").
 type config struct {
 	ip        string
 	port      int

@@ -1,4 +1,4 @@
-// Package api gives procesa's HTTP routes (SPEC §4) and raw mode their
+// Package api gives procesa's HTTP routes (README, "Rutas") and raw mode their
 // meaning: it turns requests into task-store operations and task states
 // into replies, and keeps the counters /metricas shows.
 //

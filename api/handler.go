@@ -38,7 +38,7 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// Handler serves the routes of SPEC §4 (as a netio.Handler) and raw mode
+// Handler serves the routes of the README's "Rutas" (as a netio.Handler) and raw mode
 // (as a netio.RawHandler). Its methods are safe for concurrent use.
 type Handler struct {
 	cfg     Config

@@ -19,7 +19,7 @@ func badParam(name, want string) error {
 	return &paramError{"parámetro «" + name + "» inválido: " + want}
 }
 
-// queryParams are the query parameters the routes read (SPEC §4).
+// queryParams are the query parameters the routes read (README, "Rutas").
 var queryParams = [...]string{"escala", "ancho", "alto", "gris", "formato", "calidad", "filtro", "esperar"}
 
 // parseQuery decodes a query string as url.ParseQuery does, except that a
@@ -66,7 +66,7 @@ func parseWait(q url.Values) (bool, error) {
 	return false, badParam("esperar", "use 1 o 0")
 }
 
-// parseOptions reads the upload parameters of SPEC §4 from q over the
+// parseOptions reads the upload parameters (README, "Rutas") from q over the
 // server's defaults, and reports whether the client wants to wait
 // (esperar=1).
 func parseOptions(q url.Values, def imgproc.Options) (o imgproc.Options, wait bool, err error) {

@@ -24,7 +24,7 @@ type Handler interface {
 }
 
 // RawHandler serves a raw-mode connection: one that began with the bytes of
-// an image instead of an HTTP request (SPEC §3.1). body reads the image until
+// an image instead of an HTTP request (docs/protocolo.md, 1.6). body reads the image until
 // the client half-closes; reading more than Server.MaxBody fails with an
 // *proto.Error with Status 413. The handler writes its answer to w; the
 // server flushes and closes the connection afterwards. ctx is canceled when

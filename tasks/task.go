@@ -50,7 +50,7 @@ func (t *Task) Duration() time.Duration {
 	return t.Finished.Sub(t.Started)
 }
 
-// AppendStatus appends the task's public status as JSON (SPEC §4):
+// AppendStatus appends the task's public status as JSON (GET /estado/<id>):
 // id_tarea and estado, plus error, resultado_url, ancho, alto, bytes and
 // duracion_ms where they apply.
 func (t *Task) AppendStatus(dst []byte) []byte {
