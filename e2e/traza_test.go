@@ -29,14 +29,7 @@ func TestTraza(t *testing.T) {
 	if dual {
 		args = append(args, "-i", "::") // IPv4 clients then arrive IPv4-mapped
 	}
-	s := startServer(t, args...)
-	img, err := os.ReadFile(photo(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, local := uploadExpectContinue(t, s.hostPort(), img)
-	waitDone(t, s.base(), id)
-	s.stop()
+	s, img, id, local := uploadAndStop(t, args...)
 	lines := strings.Split(s.errs.String(), "\n")
 
 	port := strconv.Itoa(s.port)
@@ -91,14 +84,7 @@ func TestTraza(t *testing.T) {
 // TestTrazaOff checks that without --traza the same upload prints no
 // trace line at all, while the ordinary log is there.
 func TestTrazaOff(t *testing.T) {
-	s := startServer(t)
-	img, err := os.ReadFile(photo(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, _ := uploadExpectContinue(t, s.hostPort(), img)
-	waitDone(t, s.base(), id)
-	s.stop()
+	s, _, _, _ := uploadAndStop(t)
 	errs := s.errs.String()
 	if !strings.Contains(errs, "tarea aceptada") {
 		t.Fatalf("falta el registro ordinario en stderr:\n%s", errs)
@@ -107,6 +93,23 @@ func TestTrazaOff(t *testing.T) {
 	if l := traceLine.FindString(errs); l != "" {
 		t.Errorf("sin --traza apareció una línea de traza (%q):\n%s", l, errs)
 	}
+}
+
+// uploadAndStop starts procesa with args, uploads a photo with
+// uploadExpectContinue, waits for its task to finish and stops the server.
+// It returns the stopped server, the image, the task id and the client's
+// address.
+func uploadAndStop(t *testing.T, args ...string) (s *server, img []byte, id, local string) {
+	t.Helper()
+	s = startServer(t, args...)
+	img, err := os.ReadFile(photo(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, local = uploadExpectContinue(t, s.hostPort(), img)
+	waitDone(t, s.base(), id)
+	s.stop()
+	return s, img, id, local
 }
 
 // uploadExpectContinue uploads img over a raw socket as curl does with a

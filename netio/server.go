@@ -167,6 +167,7 @@ func (s *Server) Serve(l net.Listener) error {
 // refuse answers a connection over MaxConns with 503 and closes it.
 func (s *Server) refuse(rwc net.Conn) {
 	defer lingerClose(rwc) // the client may have sent its request already
+	trace.Accept(rwc).Status(503)
 	rwc.SetWriteDeadline(time.Now().Add(time.Second))
 	resp := proto.Response{Status: 503, Close: true, Header: proto.Header{{Name: "Retry-After", Value: "1"}}}
 	rwc.Write(appendJSONError(&resp, nil, "demasiadas conexiones simultáneas; inténtelo de nuevo"))
