@@ -137,3 +137,18 @@ func tcpPair(t *testing.T) (srv, cli net.Conn) {
 	t.Cleanup(func() { srv.Close(); cli.Close() })
 	return srv, cli
 }
+
+// BenchmarkOffPerRequest measures, with tracing off, the hooks one
+// keep-alive GET passes through in netio: request line, status line,
+// keep-alive.
+func BenchmarkOffPerRequest(b *testing.B) {
+	Disable()
+	tc := Accept(nil)
+	req := &proto.Request{Method: "GET", Target: "/", Major: 1, Minor: 1}
+	b.ReportAllocs()
+	for b.Loop() {
+		tc.Request(req)
+		tc.Status(200)
+		tc.KeepAlive()
+	}
+}
