@@ -128,6 +128,7 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 var (
 	undefinedFlag = regexp.MustCompile(`^flag provided but not defined: (.*)$`)
 	invalidValue  = regexp.MustCompile(`^invalid value "(.*)" for flag (-\S+): (.*)$`)
+	invalidBool   = regexp.MustCompile(`^invalid boolean value "(.*)" for (-\S+): (.*)$`)
 	missingArg    = regexp.MustCompile(`^flag needs an argument: (.*)$`)
 	badSyntax     = regexp.MustCompile(`^bad flag syntax: (.*)$`)
 )
@@ -146,6 +147,9 @@ func spanishFlagError(err error, typed string) error {
 			return fmt.Errorf("opción desconocida: %s (¿quiso decir %q?)", name, hint)
 		}
 		return fmt.Errorf("opción desconocida: %s (vea procesa -h)", name)
+	}
+	if m := invalidBool.FindStringSubmatch(s); m != nil {
+		return fmt.Errorf("valor inválido %q para %s: %s", m[1], dashes(m[2]), m[3])
 	}
 	if m := invalidValue.FindStringSubmatch(s); m != nil {
 		return fmt.Errorf("valor inválido %q para %s: %s", m[1], dashes(m[2]), m[3])

@@ -220,3 +220,18 @@ func canListenIPv6() bool {
 	l.Close()
 	return true
 }
+
+// TestTrazaFlag checks that -h lists --traza, a flag without a value, with
+// its default, and that a value other than true or false is refused in one
+// Spanish line with status 2.
+func TestTrazaFlag(t *testing.T) {
+	t.Parallel()
+	out, _, code := runProcesa(t, "-h")
+	if code != 0 || !regexp.MustCompile(`(?m)^  --traza\n        .*sockets y procesos \(por defecto: no\)$`).MatchString(out) {
+		t.Errorf("la ayuda (estado %d) no lista --traza sin valor y con su valor por defecto:\n%s", code, out)
+	}
+	_, errOut, code := runProcesa(t, "--traza=quizas")
+	if code != 2 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "--traza") {
+		t.Errorf("procesa --traza=quizas: estado %d, stderr %q; se esperaba una línea que nombre --traza y estado 2", code, errOut)
+	}
+}
