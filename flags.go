@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-// config is the server's command line (SPEC §2).
+// config is the server's command line (README, "Opciones del servidor").
 type config struct {
 	ip        string
 	port      int
@@ -30,6 +30,7 @@ type config struct {
 	directory string
 	queueSize int
 	maxConns  int
+	trace     bool // --traza: print each socket and process event to stderr
 }
 
 const usageHead = `Uso: procesa [opciones]
@@ -80,6 +81,7 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 		{[]string{"directorio"}, (*stringValue)(&c.directory), "dir", "sirve GET /<nombre> procesando las imágenes de este directorio", "ninguno"},
 		{[]string{"max-cola"}, countValue{&c.queueSize, 1}, "n", "tareas en espera como máximo; con la cola llena se responde 503", "64"},
 		{[]string{"max-conexiones"}, countValue{&c.maxConns, 1}, "n", "conexiones simultáneas como máximo", "1024"},
+		{[]string{"traza"}, boolValue{&c.trace}, "", "muestra en stderr, una línea por evento, lo que el servidor hace con sus sockets y procesos", "no"},
 	}
 	for _, o := range opts {
 		for _, n := range o.names {
@@ -100,7 +102,7 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 					names = append(names, "--"+n)
 				}
 			}
-			fmt.Fprintf(out, "  %s %s\n        %s (por defecto: %s)\n", strings.Join(names, ", "), o.arg, o.usage, o.dflt)
+			fmt.Fprintf(out, "  %s\n        %s (por defecto: %s)\n", strings.TrimSpace(strings.Join(names, ", ")+" "+o.arg), o.usage, o.dflt)
 		}
 		io.WriteString(out, "  -h, --help\n        muestra esta ayuda\n")
 	}
@@ -126,6 +128,7 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 var (
 	undefinedFlag = regexp.MustCompile(`^flag provided but not defined: (.*)$`)
 	invalidValue  = regexp.MustCompile(`^invalid value "(.*)" for flag (-\S+): (.*)$`)
+	invalidBool   = regexp.MustCompile(`^invalid boolean value "(.*)" for (-\S+): (.*)$`)
 	missingArg    = regexp.MustCompile(`^flag needs an argument: (.*)$`)
 	badSyntax     = regexp.MustCompile(`^bad flag syntax: (.*)$`)
 )
@@ -144,6 +147,9 @@ func spanishFlagError(err error, typed string) error {
 			return fmt.Errorf("opción desconocida: %s (¿quiso decir %q?)", name, hint)
 		}
 		return fmt.Errorf("opción desconocida: %s (vea procesa -h)", name)
+	}
+	if m := invalidBool.FindStringSubmatch(s); m != nil {
+		return fmt.Errorf("valor inválido %q para %s: %s", m[1], dashes(m[2]), m[3])
 	}
 	if m := invalidValue.FindStringSubmatch(s); m != nil {
 		return fmt.Errorf("valor inválido %q para %s: %s", m[1], dashes(m[2]), m[3])
@@ -187,6 +193,20 @@ type stringValue string
 
 func (v *stringValue) String() string     { return string(*v) }
 func (v *stringValue) Set(s string) error { *v = stringValue(s); return nil }
+
+// boolValue is a flag that takes no value: "--traza" turns it on.
+type boolValue struct{ b *bool }
+
+func (v boolValue) String() string   { return "" }
+func (v boolValue) IsBoolFlag() bool { return true }
+func (v boolValue) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return errors.New("no lleva valor (o true/false)")
+	}
+	*v.b = b
+	return nil
+}
 
 type portValue struct{ p *int }
 

@@ -33,6 +33,7 @@ import (
 	"procesa/pool"
 	"procesa/proto"
 	"procesa/tasks"
+	"procesa/trace"
 	"procesa/upgrade"
 )
 
@@ -105,6 +106,9 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	slog.SetDefault(log)
+	if cfg.trace {
+		trace.Enable(stderr)
+	}
 
 	var root *os.Root
 	if cfg.directory != "" {
@@ -200,6 +204,7 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		next.HandOver(stoppable, &wg, srv, store, workers, max(shutdownGrace, cfg.taskLimit), log)
 		return 0
 	}
+	trace.Signal(context.Cause(ctx))
 	stop()
 	upgrade.Notify("STOPPING=1")
 	// Tasks in flight may still finish, but a worker that dies or is

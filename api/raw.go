@@ -8,7 +8,7 @@ import (
 	"procesa/tasks"
 )
 
-// ServeRaw serves a raw-mode connection (for netcat): the image arrives
+// ServeRaw serves a raw-mode connection (for netcat; docs/protocolo.md): the image arrives
 // without HTTP, is processed at once with the server's defaults, and the
 // result bytes go back; a failure is one line "ERROR <motivo>\n".
 func (h *Handler) ServeRaw(ctx context.Context, body io.Reader, w io.Writer) {

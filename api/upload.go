@@ -47,7 +47,7 @@ func (h *Handler) upload(w *netio.ResponseWriter, r *proto.Request, body io.Read
 	}
 	if h.cfg.Store.Full() {
 		// Refused before reading a byte, so curl's Expect: 100-continue
-		// gets the answer at once.
+		// gets the answer at once (step 3 in proto's Request.applyFields).
 		return fail(tasks.ErrQueueFull)
 	}
 	var name string // the client's name for the image

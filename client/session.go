@@ -35,7 +35,7 @@ const (
 	maxRetryWait     = 30 * time.Second
 	// Once the task is accepted, a status poll or the download that fails
 	// because the server cannot be reached (it may be restarting, and its
-	// tasks survive that: SPEC §8) is tried again after reconnectMin, then
+	// tasks survive a restart) is tried again after reconnectMin, then
 	// after waits doubling up to reconnectMax, for at most reconnectFor since
 	// the first failure in a row.
 	reconnectMin = 500 * time.Millisecond
@@ -43,7 +43,7 @@ const (
 	reconnectFor = 30 * time.Second
 )
 
-// Task states reported by GET /estado/<id> (SPEC §4).
+// Task states reported by GET /estado/<id>.
 const (
 	stateQueued  = "En cola"
 	stateRunning = "En progreso"

@@ -20,7 +20,7 @@ func runProcesa(t *testing.T, args ...string) (string, string, int) {
 	return string(out), string(errOut), code
 }
 
-// TestHelp checks that -h prints Spanish help naming every flag of SPEC §2
+// TestHelp checks that -h prints Spanish help naming every server flag
 // with its default, and exits 0.
 func TestHelp(t *testing.T) {
 	t.Parallel()

@@ -167,7 +167,7 @@ func TestStatusAndResult(t *testing.T) {
 }
 
 // TestHealthAndMetrics checks /salud and that /metricas is Prometheus text
-// with the series SPEC §4 names, counting what the test did.
+// with the series the README names, counting what the test did.
 func TestHealthAndMetrics(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, "-w", "2")

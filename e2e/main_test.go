@@ -399,7 +399,7 @@ func get(t *testing.T, url string, hdr ...string) reply {
 	return do(t, "GET", url, nil, hdr...)
 }
 
-// accepted is the JSON of a 202 answer (SPEC §4).
+// accepted is the JSON of a 202 answer.
 type accepted struct {
 	ID        string `json:"id_tarea"`
 	State     string `json:"estado"`

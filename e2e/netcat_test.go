@@ -21,7 +21,7 @@ func nc(t *testing.T, s *server, stdin []byte) []byte {
 }
 
 // TestNetcat types HTTP into nc with bare LF line endings, and uses raw
-// mode (an image with no HTTP at all) as SPEC §3.1 describes.
+// mode (an image with no HTTP at all) as docs/protocolo.md (1.6) describes.
 func TestNetcat(t *testing.T) {
 	t.Parallel()
 	needTool(t, "nc")

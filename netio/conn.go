@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"procesa/proto"
+	"procesa/trace"
 )
 
 var errTooManyFiles = syscall.EMFILE
@@ -56,6 +57,8 @@ type conn struct {
 
 	replying bool            // a reply's head is in bw and the reply is not finished
 	raw      *deadlineWriter // in raw mode: where the result goes
+
+	tr *trace.Conn // the --traza lines of this connection; nil when off
 }
 
 // newConnGrace is how long a connection that has sent nothing yet may take
@@ -144,16 +147,19 @@ func (c *conn) serve() {
 			// io.EOF and other I/O errors: the peer is gone; send nothing.
 			return
 		}
+		c.tr.Request(&c.req)
 		c.readBy = time.Time{} // body reads get BodyTimeout each
 		if c.req.ContentLength > s.MaxBody {
 			// Decided before reading a byte of the body (and before any
-			// 100 Continue), then the connection is closed.
+			// 100 Continue: step 2 of the story in proto's applyFields),
+			// then the connection is closed.
 			c.replyError(413, "el cuerpo de la solicitud es demasiado grande")
 			return
 		}
 		if !c.serveRequest() {
 			return
 		}
+		c.tr.KeepAlive()
 	}
 }
 
@@ -216,6 +222,7 @@ func (c *conn) replyError(status int, msg string) {
 	resp := proto.Response{Status: status, Close: true}
 	// Through bw, behind any reply still buffered for an earlier request.
 	c.bw.Write(appendJSONError(&resp, nil, msg))
+	c.tr.Status(status)
 	c.flush()
 	c.linger = true
 	if c.s.OnReply != nil {
@@ -236,6 +243,7 @@ const (
 
 // close closes the connection, lingering first if a reply was sent.
 func (c *conn) close() {
+	c.tr.Close(c.linger)
 	if c.linger {
 		lingerClose(c.rwc)
 		return
@@ -257,6 +265,7 @@ func lingerClose(rwc net.Conn) {
 // serveRaw hands a raw-mode connection to the RawHandler.
 func (c *conn) serveRaw() {
 	s := c.s
+	c.tr.Raw()
 	body := &rawBody{c: c, left: s.MaxBody}
 	c.readBy = time.Time{} // each read gets BodyTimeout
 	ctx, cancel := context.WithCancel(s.abandon)
@@ -343,8 +352,9 @@ func (w connWriter) Write(p []byte) (int, error) {
 }
 
 // bodyReader is the request body as the Handler sees it: it sends
-// "100 Continue" before the first read when asked, and gives every read
-// BodyTimeout to make progress.
+// "100 Continue" before the first read when asked (step 4 of the story told
+// in proto's Request.applyFields), and gives every read BodyTimeout to make
+// progress.
 type bodyReader struct {
 	c         *conn
 	r         io.Reader
@@ -371,8 +381,10 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 			b.err = err
 			return 0, err
 		}
+		c.tr.Continue()
 	}
 	n, err := b.r.Read(p)
+	c.tr.Body(n, err)
 	switch {
 	case err == io.EOF:
 		b.done = true
@@ -393,7 +405,7 @@ func (b *bodyReader) tooMuchLeft() bool {
 		return true
 	}
 	if b.c.req.Expect100 && !b.continued {
-		return true // the client may never send it
+		return true // the client may never send it (proto's applyFields, step 5)
 	}
 	return b.c.req.Chunked || b.c.req.ContentLength > drainLimit
 }
@@ -416,6 +428,7 @@ func (r *rawBody) Read(p []byte) (int, error) {
 	}
 	r.c.startBody()
 	n, err := r.c.br.Read(p)
+	r.c.tr.Body(n, err)
 	if int64(n) > r.left {
 		r.err = errRawTooLarge
 		return 0, r.err

@@ -7,6 +7,8 @@ import (
 	"net"
 	"strconv"
 	"syscall"
+
+	"procesa/trace"
 )
 
 // Listen opens the listening sockets for host and port.
@@ -81,7 +83,9 @@ func resolve(ctx context.Context, host string) ([]net.IP, error) {
 var listenOne = func(ctx context.Context, network string, ip net.IP, port int, v6only bool) (net.Listener, error) {
 	lc := net.ListenConfig{Control: control(v6only)}
 	addr := net.JoinHostPort(ip.String(), strconv.Itoa(port))
-	return lc.Listen(ctx, network, addr)
+	l, err := lc.Listen(ctx, network, addr)
+	trace.Listen(l)
+	return l, err
 }
 
 // noIPv6 reports whether err says the host cannot do IPv6 at all.

@@ -98,6 +98,7 @@ func (w *ResponseWriter) start(status int, h proto.Header, size int64) bool {
 	w.wrote = true
 	w.status = status
 	c := w.c
+	// tooMuchLeft: see step 5 of the Expect: 100-continue story (proto's applyFields).
 	if c.req.Close || c.s.shutting.Load() || c.body.tooMuchLeft() || status == 408 || status == 413 {
 		w.close = true
 	}
@@ -107,6 +108,7 @@ func (w *ResponseWriter) start(status int, h proto.Header, size int64) bool {
 		resp.ContentLength = -1
 	}
 	w.head = resp.AppendHead(w.head[:0], time.Now())
+	c.tr.Status(status)
 	c.replying = true
 	w.write(w.head)
 	return true

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"procesa/proto"
+	"procesa/trace"
 )
 
 // Handler answers one parsed HTTP request. It must reply through w exactly
@@ -23,7 +24,7 @@ type Handler interface {
 }
 
 // RawHandler serves a raw-mode connection: one that began with the bytes of
-// an image instead of an HTTP request (SPEC §3.1). body reads the image until
+// an image instead of an HTTP request (docs/protocolo.md, 1.6). body reads the image until
 // the client half-closes; reading more than Server.MaxBody fails with an
 // *proto.Error with Status 413. The handler writes its answer to w; the
 // server flushes and closes the connection afterwards. ctx is canceled when
@@ -153,7 +154,7 @@ func (s *Server) Serve(l net.Listener) error {
 			go s.refuse(rwc)
 			continue
 		}
-		c := &conn{s: s, rwc: rwc}
+		c := &conn{s: s, rwc: rwc, tr: trace.Accept(rwc)}
 		if !s.track(c) {
 			<-s.sem
 			rwc.Close()
@@ -166,6 +167,7 @@ func (s *Server) Serve(l net.Listener) error {
 // refuse answers a connection over MaxConns with 503 and closes it.
 func (s *Server) refuse(rwc net.Conn) {
 	defer lingerClose(rwc) // the client may have sent its request already
+	trace.Accept(rwc).Status(503)
 	rwc.SetWriteDeadline(time.Now().Add(time.Second))
 	resp := proto.Response{Status: 503, Close: true, Header: proto.Header{{Name: "Retry-After", Value: "1"}}}
 	rwc.Write(appendJSONError(&resp, nil, "demasiadas conexiones simultáneas; inténtelo de nuevo"))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"procesa/proto"
+	"procesa/trace"
 )
 
 // frame is one frame read from a worker.
@@ -80,6 +81,7 @@ func startProcess(exe string, args []string) (*process, error) {
 	}
 	p.pid = cmd.Process.Pid
 	p.started = time.Now()
+	trace.Spawn(p.pid, cmd)
 	go p.read()
 	return p, nil
 }
@@ -99,6 +101,7 @@ func (p *process) run(childFile *os.File, started chan<- error) {
 	}
 	p.waitErr = p.cmd.Wait()
 	p.state = p.cmd.ProcessState
+	trace.Exit(p.cmd.Process.Pid, p.state)
 	close(p.exited)
 }
 
@@ -112,6 +115,7 @@ func (p *process) read() {
 			p.readErr = err
 			return
 		}
+		trace.FrameIn(p.pid, typ, payload)
 		select {
 		case p.frames <- frame{typ, payload}:
 		case <-p.quit:
@@ -124,6 +128,7 @@ func (p *process) read() {
 // worker that stopped reading cannot block the pool.
 func (p *process) send(typ proto.FrameType, v any) error {
 	p.conn.SetWriteDeadline(time.Now().Add(sendTimeout))
+	trace.FrameOut(p.pid, typ, v)
 	return proto.WriteMessage(p.conn, typ, v)
 }
 

@@ -1,7 +1,8 @@
 // Package proto holds procesa's wire formats: the hand-parsed HTTP/1.1 subset
 // the server speaks (request heads, bodies, chunked coding, response heads),
 // the client side of that subset used by the CLI, and the frames exchanged
-// between the server and its worker processes (frame.go).
+// between the server and its worker processes (frame.go). docs/protocolo.md
+// describes both formats, in Spanish, as a contract.
 //
 // It imports nothing else of procesa and does no network I/O of its own: every
 // reader takes a *bufio.Reader, every writer appends to a []byte or writes to
@@ -10,7 +11,7 @@
 // # HTTP requests
 //
 // ReadRequest reads one request head and applies the rules of RFC 9110/9112
-// that procesa enforces (SPEC §3). Each violation is reported as an *Error
+// that procesa enforces (listed below and in docs/protocolo.md). Each violation is reported as an *Error
 // whose Status is the reply to send and whose Msg is a fixed Spanish sentence
 // that never echoes the peer's bytes. After any *Error the server replies
 // once and closes the connection.
@@ -42,11 +43,46 @@
 //     together with Content-Length is 400.
 //   - "Expect: 100-continue" sets Request.Expect100 for HTTP/1.1 requests
 //     (RFC 9110 §10.1.1 says to ignore it in HTTP/1.0); any other
-//     expectation is 417.
+//     expectation is 417. How the server then answers, from this field to
+//     the "100 Continue" line, is told in one comment where the field is
+//     parsed (Request.applyFields, in request.go).
 //
 // # HTTP responses
 //
 // Response.AppendHead writes a response head with Date, Content-Length and
 // Connection handled from the struct fields. The client side (WriteRequestHead,
 // ReadResponseHead, ResponseBody) is what the CLI uses over a plain net.Conn.
+//
+// # Worker frames
+//
+// The server talks to each worker process over one stream socket (a
+// socketpair). Every message is one frame: a 12-byte header, then a JSON
+// payload.
+//
+//	offset  size  field
+//	0       4     magic "PRCW" (50 52 43 57)
+//	4       1     version, FrameVersion (1)
+//	5       1     type: FrameHello (1), FrameJob (2), FrameResult (3)
+//	6       2     reserved, must be zero
+//	8       4     payload length n, big endian, n <= MaxFramePayload
+//	12      n     payload: one JSON object (encoding/json)
+//
+// The payload of FrameHello is a Hello, of FrameJob a Job, of FrameResult a
+// Result. For example, a Hello from process 4567:
+//
+//	50 52 43 57  01  01  00 00  00 00 00 18  {"version":1,"pid":4567}
+//
+// The conversation: the worker sends one Hello when it starts; then the
+// server sends a Job and the worker answers with the Result for that Job,
+// one job at a time, until the server closes its end, at which point the
+// worker exits. A frame with another magic, version, type or non-zero
+// reserved bytes, or a length over MaxFramePayload, is refused with a
+// *FrameError; the stream cannot be resynchronised after that and must be
+// closed.
+//
+// A new version bumps FrameVersion; peers of different versions refuse each
+// other's frames, which is safe because both sides are always the same
+// executable. AppendFrame, WriteFrame and WriteMessage write frames;
+// ReadFrame, DecodeMessage and ReadMessage read them. "procesa --traza"
+// prints every frame the server sends and receives, header in hex.
 package proto

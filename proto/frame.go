@@ -1,28 +1,7 @@
 package proto
 
-// Server ⇄ worker frames.
-//
-// The server talks to each worker process over one stream socket (a
-// socketpair). Every message is one frame:
-//
-//	offset  size  field
-//	0       4     magic "PRCW"
-//	4       1     version, FrameVersion (1)
-//	5       1     type: FrameHello (1), FrameJob (2), FrameResult (3)
-//	6       2     reserved, must be zero
-//	8       4     payload length n, big endian, n <= MaxFramePayload
-//	12      n     payload: one JSON object (encoding/json)
-//
-// The conversation is: the worker sends one Hello when it starts; then the
-// server sends a Job and the worker answers with the Result for that Job, one
-// job at a time, until the server closes its end, at which point the worker
-// exits. A frame with another magic, version, type or non-zero reserved bytes,
-// or a length over MaxFramePayload, is refused with a *FrameError; the
-// connection cannot be resynchronised after that and must be closed.
-//
-// A new version bumps FrameVersion; peers of different versions refuse each
-// other's frames, which is safe because both sides are always the same
-// executable.
+// Server ⇄ worker frames. Their layout and the conversation are documented
+// in the package comment (doc.go, "Worker frames"), where go doc shows them.
 
 import (
 	"encoding/binary"
@@ -32,7 +11,8 @@ import (
 	"io"
 )
 
-// FrameVersion is the version of the frame format this package speaks.
+// FrameVersion is the version of the frame format this package speaks: byte
+// 4 of every frame header (see the package comment for the whole layout).
 const FrameVersion = 1
 
 // FrameHeaderLen is the size of a frame header in bytes.

@@ -355,6 +355,32 @@ func (r *Request) applyFields() error {
 				}
 			}
 		case 6:
+			// Expect: 100-continue, the whole story. A client about to
+			// send a big body (curl does so above 1 MiB, or when told
+			// -H "Expect: 100-continue") sends the head alone with this
+			// field, and waits (curl: 1 s) for "HTTP/1.1 100 Continue"
+			// before sending the body, so that a refused upload costs no
+			// transfer. In procesa:
+			//
+			//  1. Here: only "100-continue" is known (another expectation
+			//     is 417), and it counts in HTTP/1.1 only (RFC 9110
+			//     §10.1.1); Request.Expect100 records it.
+			//  2. netio, conn.serve: a Content-Length over MaxBody gets
+			//     413 at once, without 100 Continue, and the connection
+			//     closes.
+			//  3. The Handler (api, Handler.upload) checks everything it
+			//     can before touching the body (query parameters, a full
+			//     queue) and refuses with the final status at once.
+			//  4. netio, bodyReader.Read: the Handler's first read of
+			//     r.Body writes "HTTP/1.1 100 Continue" (behind any reply
+			//     still buffered for a pipelined request), flushes it, and
+			//     only then reads the body. "procesa --traza" shows it.
+			//  5. netio, ResponseWriter.start: a reply sent without the
+			//     body having been asked for closes the connection
+			//     (bodyReader.tooMuchLeft): the client may send the body
+			//     anyway, or never, so the next request cannot be found.
+			//
+			// docs/protocolo.md tells it for the reader of the protocol.
 			if equalFold(f.Name, "expect") {
 				v := f.Value
 				for v != "" {

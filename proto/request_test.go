@@ -166,7 +166,7 @@ func TestReadRequestStatus(t *testing.T) {
 		{"gzip, chunked", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: gzip, chunked\r\n\r\n", 501},
 		{"gzip then chunked fields", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n", 501},
 		{"identity", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: identity\r\n\r\n", 501},
-		// Both framings at once is 400 whatever the coding (SPEC §3).
+		// Both framings at once is 400 whatever the coding (docs/protocolo.md, 1.2).
 		{"identity and Content-Length", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: identity\r\nContent-Length: 5\r\n\r\nhello", 400},
 		{"Content-Length and gzip", "POST / HTTP/1.1\r\n" + host + "Content-Length: 5\r\nTransfer-Encoding: gzip\r\n\r\nhello", 400},
 		{"chunked, gzip", "POST / HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked, gzip\r\n\r\n", 400},

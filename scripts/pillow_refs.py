@@ -8,7 +8,7 @@ Run once, from the repository root, with Debian's python3-pil:
 For every input it writes imgproc/testdata/pillow/<input>__<m><pct>.png:
 m is "g" (gray) or "c" (colour), pct the scale factor x100. The steps are
 the original TP2 server's (open, resize to floor(w*f) x floor(h*f) with
-Pillow's default BICUBIC filter, convert("L")), plus what procesa's SPEC
+Pillow's default BICUBIC filter, convert("L")), plus what procesa
 adds or fixes, each applied before resizing:
 
 - the EXIF orientation is applied (ImageOps.exif_transpose);

@@ -6,6 +6,8 @@ import (
 	"sort"
 
 	"github.com/google/uuid"
+
+	"procesa/trace"
 )
 
 // writeFile writes data to path atomically: to a temporary file first, then
@@ -19,12 +21,14 @@ func (s *Store) writeFile(path string, data []byte, durable bool) error {
 	_, err = f.Write(data)
 	if err == nil && durable {
 		err = f.Sync()
+		trace.Fsync(f.Name())
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
 		err = os.Rename(f.Name(), path)
+		trace.Rename(f.Name(), path)
 	}
 	if err != nil {
 		os.Remove(f.Name())
@@ -43,6 +47,7 @@ func syncDir(dir string) error {
 		return err
 	}
 	defer d.Close()
+	trace.FsyncDir(dir)
 	return d.Sync()
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"procesa/proto"
+	"procesa/trace"
 )
 
 // dispatch takes queued tasks one at a time and runs them, until Shutdown.
@@ -111,6 +112,7 @@ func (s *Store) keepResult(tmp, final string) error {
 		return err
 	}
 	err = f.Sync()
+	trace.Fsync(tmp)
 	f.Close()
 	if err != nil {
 		return err
@@ -118,6 +120,7 @@ func (s *Store) keepResult(tmp, final string) error {
 	if err := os.Rename(tmp, final); err != nil {
 		return err
 	}
+	trace.Rename(tmp, final)
 	return syncDir(filepath.Dir(final))
 }
 

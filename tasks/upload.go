@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"procesa/trace"
 )
 
 // HeadSize is how much of an upload is kept in memory for sniffing and for
@@ -92,6 +94,7 @@ func (u *Upload) Commit(spec Spec) (Task, error) {
 		if err := u.f.Sync(); err != nil {
 			return Task{}, err
 		}
+		trace.Fsync(u.f.Name())
 	}
 	if err := u.f.Close(); err != nil {
 		return Task{}, err
@@ -99,6 +102,7 @@ func (u *Upload) Commit(spec Spec) (Task, error) {
 	if err := os.Rename(u.f.Name(), s.inputPath(u.id)); err != nil {
 		return Task{}, err
 	}
+	trace.Rename(u.f.Name(), s.inputPath(u.id))
 	t := Task{ID: u.id, State: Queued, Options: spec.Options, Name: spec.Name, Ext: spec.Ext, Type: spec.Type,
 		ClientWaits: spec.ClientWaits, Created: time.Now()}
 	if durable {
