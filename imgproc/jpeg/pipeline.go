@@ -3,6 +3,8 @@ package jpeg
 import (
 	"runtime"
 	"sync"
+
+	"procesa/imgproc/internal/bufpool"
 )
 
 // The sequential decoder can split its work between goroutines: the calling
@@ -52,7 +54,7 @@ func (d *decoder) sequentialPipelined(sc *scanHeader) error {
 	nbuf := min(workers+2, d.myy) // no more rows than the image has
 	free := make(chan *rowJob, nbuf)
 	for k := 0; k < nbuf; k++ {
-		free <- &rowJob{coef: make([]int32, rowBlocks*64), last: make([]uint8, rowBlocks)}
+		free <- &rowJob{coef: bufpool.GetInt32(rowBlocks * 64), last: make([]uint8, rowBlocks)}
 	}
 	jobs := make(chan *rowJob, nbuf)
 	var wg sync.WaitGroup
@@ -77,6 +79,9 @@ func (d *decoder) sequentialPipelined(sc *scanHeader) error {
 	err := d.entropyRows(sc, w, free, jobs, sp)
 	close(jobs)
 	wg.Wait()
+	for range len(free) {
+		bufpool.PutInt32((<-free).coef)
+	}
 	return err
 }
 
@@ -119,7 +124,7 @@ func (d *decoder) entropyRows(sc *scanHeader, w *mcuWalk, free <-chan *rowJob, j
 			for k := range w.layout {
 				lb := &w.layout[k]
 				c := sc.comp[lb.i]
-				dc, ac, q := &d.dcTab[c.td], &d.acTab[c.ta], &d.quant[d.comp[c.ci].tq]
+				dc, ac, q := d.dcTab[c.td], d.acTab[c.ta], &d.quant[d.comp[c.ci].tq]
 				if lb.keep {
 					last, err := d.decodeBlock((*[64]int32)(j.coef[bi*64:bi*64+64]), dc, ac, q, &w.pred[lb.i])
 					if err != nil {

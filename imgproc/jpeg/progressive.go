@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"procesa/imgproc/internal/bufpool"
 )
 
 // Progressive decoding (T.81 Annex G). Every scan updates the coefficients
@@ -126,7 +128,7 @@ func (d *decoder) progressiveScan(sc *scanHeader) error {
 			d.masks[ci] = make([]uint64, n)
 			if d.keep[ci] {
 				// Room for the last block's whole window.
-				d.coefs[ci] = make([]byte, n*d.blockBytes()+len(coefBlock{})-d.blockBytes())
+				d.coefs[ci] = bufpool.Get(n*d.blockBytes() + len(coefBlock{}) - d.blockBytes())
 			}
 		}
 	}
@@ -135,7 +137,7 @@ func (d *decoder) progressiveScan(sc *scanHeader) error {
 	}
 	p := progRunner{d: d, e: &d.entropy, ri: d.ri, sc: *sc}
 	for i := range p.dcTab {
-		p.dcTab[i], p.acTab[i] = &d.dcTab[i], &d.acTab[i]
+		p.dcTab[i], p.acTab[i] = d.dcTab[i], d.acTab[i]
 	}
 	return p.run()
 }
@@ -486,7 +488,7 @@ func (d *decoder) reconstructProgressive() {
 		c := &d.comp[ci]
 		stride, rows := d.mxx*c.h*d.bs, d.myy*c.v*d.bs
 		if d.coefs[ci] == nil {
-			d.planes[ci] = plane{make([]byte, stride*rows), stride}
+			d.planes[ci] = plane{bufpool.Get(stride * rows), stride}
 			continue
 		}
 		d.reconstructInPlace(ci)

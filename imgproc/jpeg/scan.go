@@ -192,7 +192,7 @@ func (d *decoder) sequentialScan(sc *scanHeader) error {
 	return w.run(nil, func(lb *mcuBlock, bx, by int) error {
 		c := sc.comp[lb.i]
 		comp := &d.comp[c.ci]
-		last, err := d.decodeBlock(&blk, &d.dcTab[c.td], &d.acTab[c.ta], &d.quant[comp.tq], &w.pred[lb.i])
+		last, err := d.decodeBlock(&blk, d.dcTab[c.td], d.acTab[c.ta], &d.quant[comp.tq], &w.pred[lb.i])
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,8 @@ package jpeg
 import (
 	"bytes"
 	"io"
+
+	"procesa/imgproc/internal/bufpool"
 )
 
 // sourceBufSize is the size of the read buffer. The entropy decoder refills
@@ -26,13 +28,13 @@ type source struct {
 
 func (s *source) init(r io.Reader) {
 	s.r = r
-	s.buf = make([]byte, sourceBufSize)
+	s.buf = bufpool.Get(sourceBufSize)
 }
 
 // initAt makes s read ra from offset off on, with a buffer of size bytes.
 func (s *source) initAt(ra io.ReaderAt, off int64, size int) {
 	s.ra, s.off = ra, off
-	s.buf = make([]byte, size)
+	s.buf = bufpool.Get(size)
 }
 
 // readMore reads into the free end of the buffer from the underlying

@@ -229,7 +229,7 @@ func (sp *specRun) run(d *decoder, sc *scanHeader) {
 		o := 0
 		for _, lb := range w.layout {
 			c := sc.comp[lb.i]
-			last, err := e.decodeBlock(&blk, &d.dcTab[c.td], &d.acTab[c.ta], &d.quant[d.comp[c.ci].tq], &w.pred[lb.i])
+			last, err := e.decodeBlock(&blk, d.dcTab[c.td], d.acTab[c.ta], &d.quant[d.comp[c.ci].tq], &w.pred[lb.i])
 			if err != nil {
 				sp.err = err
 				return
