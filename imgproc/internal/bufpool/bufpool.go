@@ -17,8 +17,9 @@ import (
 // allocator's own size classes do well.
 const minSize = 32 << 10
 
-// maxShift bounds the classes: 2^maxShift elements at most.
-const maxShift = 34
+// maxShift bounds the classes: 2^maxShift elements (1 Gi) at most, which
+// an int holds on 32-bit systems too.
+const maxShift = 30
 
 // Sizes, in elements, are rounded up to a class: four classes between
 // consecutive powers of two (5/8, 6/8, 7/8 and 8/8 of the upper one), so a
