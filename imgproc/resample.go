@@ -213,34 +213,45 @@ func resampleBand(dst, src plane, hw, vw *weights, y0, y1 int) {
 	}
 }
 
-// vertical writes into out the weighted sum of rows, column by column.
+// vertical writes into out the weighted sum of rows, column by column,
+// with the vector kernel where there is one (simd_*.go) and verticalGo for
+// the columns it leaves.
 func vertical(out []byte, rows [][]byte, k []int32, acc []int32) {
-	acc = acc[:len(out)]
+	x0 := verticalVec(out, rows, k)
+	if x0 < len(out) {
+		verticalGo(out, rows, k, acc, x0)
+	}
+}
+
+// verticalGo is vertical in Go, for columns [x0, len(out)).
+func verticalGo(out []byte, rows [][]byte, k []int32, acc []int32, x0 int) {
+	n := len(out)
+	acc = acc[:n-x0]
 	for i := range acc {
 		acc[i] = half
 	}
 	t := 0
 	for ; t+4 <= len(k); t += 4 {
 		k0, k1, k2, k3 := k[t], k[t+1], k[t+2], k[t+3]
-		r0, r1, r2, r3 := rows[t][:len(acc)], rows[t+1][:len(acc)], rows[t+2][:len(acc)], rows[t+3][:len(acc)]
+		r0, r1, r2, r3 := rows[t][x0:n], rows[t+1][x0:n], rows[t+2][x0:n], rows[t+3][x0:n]
 		for i := range acc {
 			acc[i] += int32(r0[i])*k0 + int32(r1[i])*k1 + int32(r2[i])*k2 + int32(r3[i])*k3
 		}
 	}
 	for ; t+2 <= len(k); t += 2 {
 		k0, k1 := k[t], k[t+1]
-		r0, r1 := rows[t][:len(acc)], rows[t+1][:len(acc)]
+		r0, r1 := rows[t][x0:n], rows[t+1][x0:n]
 		for i := range acc {
 			acc[i] += int32(r0[i])*k0 + int32(r1[i])*k1
 		}
 	}
 	for ; t < len(k); t++ {
-		k0, r0 := k[t], rows[t][:len(acc)]
+		k0, r0 := k[t], rows[t][x0:n]
 		for i := range acc {
 			acc[i] += int32(r0[i]) * k0
 		}
 	}
-	out = out[:len(acc)]
+	out = out[x0:n]
 	for i, v := range acc {
 		out[i] = clip8(v)
 	}

@@ -1,0 +1,12 @@
+package imgproc
+
+// Vector kernels. The hot loops that gain from SIMD have a Go version, the
+// reference, and on amd64 (AVX2, chosen at run time) and arm64 (NEON) an
+// assembly one that gives the same bytes (simd_test.go checks it on random
+// and fuzzed input). The assembly is left out with the purego build tag
+// and on other architectures (simd_other.go).
+//
+// The kernels work in 32-bit integer arithmetic, as the Go code does:
+// additions and multiplications wrap the same way in both, so the order of
+// the additions does not matter, and the final shift and clamp to 8 bits
+// are the same operations. The results are therefore bit-exact.

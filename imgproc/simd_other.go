@@ -1,0 +1,7 @@
+//go:build purego || !amd64
+
+package imgproc
+
+// verticalVec has no vector kernel here: vertical runs verticalGo on every
+// column.
+func verticalVec(out []byte, rows [][]byte, k []int32) int { return 0 }
