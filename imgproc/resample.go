@@ -52,18 +52,20 @@ func bicubic(x float64) float64 {
 }
 
 // weights holds, for each output position along one axis, the first input
-// index, the number of taps and the fixed-point weights (ksize per output,
-// unused ones zero).
+// index, the number of taps and the fixed-point weights (stride per output:
+// ksize, the most taps an output has, rounded up to a multiple of 8 for the
+// vector kernels; unused ones zero).
 type weights struct {
-	start []int32
-	count []int32
-	k     []int32
-	ksize int
+	start  []int32
+	count  []int32
+	k      []int32
+	ksize  int
+	stride int
 }
 
 // taps returns the input window and fixed-point weights of output i.
 func (w *weights) taps(i int) (start int, k []int32) {
-	j := i * w.ksize
+	j := i * w.stride
 	return int(w.start[i]), w.k[j : j+int(w.count[i])]
 }
 
@@ -75,11 +77,13 @@ func newWeights(inSize, outSize int, f kernel) *weights {
 	filterScale := max(scale, 1)
 	support := f.support * filterScale
 	ksize := int(math.Ceil(support))*2 + 1
+	stride := (ksize + 7) &^ 7
 	w := &weights{
-		start: make([]int32, outSize),
-		count: make([]int32, outSize),
-		k:     make([]int32, outSize*ksize),
-		ksize: ksize,
+		start:  make([]int32, outSize),
+		count:  make([]int32, outSize),
+		k:      make([]int32, outSize*stride),
+		ksize:  ksize,
+		stride: stride,
 	}
 	tmp := make([]float64, ksize)
 	ss := 1 / filterScale
@@ -93,7 +97,7 @@ func newWeights(inSize, outSize int, f kernel) *weights {
 			tmp[x] = v
 			total += v
 		}
-		k := w.k[i*ksize : i*ksize+xmax]
+		k := w.k[i*stride : i*stride+xmax]
 		for x := range k {
 			v := tmp[x]
 			if total != 0 {
@@ -257,11 +261,18 @@ func verticalGo(out []byte, rows [][]byte, k []int32, acc []int32, x0 int) {
 	}
 }
 
-// horizontal resamples one row of n-channel pixels.
+// horizontal resamples one row of n-channel pixels, with the vector kernel
+// where there is one (simd_*.go) and horizontalGo for the pixels it leaves.
 func horizontal(out, in []byte, w *weights, n int) {
+	horizontalGo(out, in, w, n, horizontalVec(out, in, w, n))
+}
+
+// horizontalGo is horizontal in Go, from output byte x0 on (a multiple of
+// n).
+func horizontalGo(out, in []byte, w *weights, n, x0 int) {
 	switch n {
 	case 1:
-		for x := range out {
+		for x := x0; x < len(out); x++ {
 			start, k := w.taps(x)
 			s := in[start : start+len(k)]
 			var acc int32 = half
@@ -271,7 +282,7 @@ func horizontal(out, in []byte, w *weights, n int) {
 			out[x] = clip8(acc)
 		}
 	case 2:
-		for x := 0; x < len(out); x += 2 {
+		for x := x0; x < len(out); x += 2 {
 			start, k := w.taps(x / 2)
 			s := in[start*2 : (start+len(k))*2]
 			var a0, a1 int32 = half, half
@@ -282,7 +293,7 @@ func horizontal(out, in []byte, w *weights, n int) {
 			out[x], out[x+1] = clip8(a0), clip8(a1)
 		}
 	default: // 4
-		for x := 0; x < len(out); x += 4 {
+		for x := x0; x < len(out); x += 4 {
 			start, k := w.taps(x / 4)
 			s := in[start*4 : (start+len(k))*4]
 			var a0, a1, a2, a3 int32 = half, half, half, half

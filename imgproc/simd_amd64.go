@@ -22,3 +22,30 @@ func verticalVec(out []byte, rows [][]byte, k []int32) int {
 //
 //go:noescape
 func verticalAVX2(out []byte, rows [][]byte, k []int32)
+
+// horizontalVec resamples the first pixels of a one-channel row with AVX2
+// and returns how many it did, a multiple of 8: those whose window of
+// w.stride input bytes lies inside in (the weights past an output's taps
+// are zero, so the bytes they meet do not matter). It does nothing without
+// AVX2 or for more channels.
+func horizontalVec(out, in []byte, w *weights, n int) int {
+	if !hasAVX2 || n != 1 {
+		return 0
+	}
+	m := len(out)
+	for m > 0 && int(w.start[m-1])+w.stride > len(in) {
+		m-- // windows start further right from left to right
+	}
+	m &^= 7
+	if m == 0 {
+		return 0
+	}
+	horizontalGrayAVX2(out[:m], in, w.start[:m], w.k[:m*w.stride], w.stride)
+	return m
+}
+
+// horizontalGrayAVX2 is horizontalVec's kernel: for each output x,
+// out[x] = clip8(half + sum of in[start[x]+i] * k[x*stride+i], i < stride).
+//
+//go:noescape
+func horizontalGrayAVX2(out, in []byte, start, k []int32, stride int)

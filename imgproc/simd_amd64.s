@@ -104,3 +104,147 @@ taps8:
 done:
 	VZEROUPPER
 	RET
+
+// func horizontalGrayAVX2(out, in []byte, start, k []int32, stride int)
+//
+// Eight outputs at a time: eight dot products of stride taps, eight lanes
+// at a time, then summed across lanes (VPHADDD) into one vector.
+TEXT ·horizontalGrayAVX2(SB), NOSPLIT, $0-104
+	MOVQ out_base+0(FP), DI
+	MOVQ out_len+8(FP), CX
+	MOVQ in_base+24(FP), SI
+	MOVQ start_base+48(FP), R8
+	MOVQ k_base+72(FP), R9
+	MOVQ stride+96(FP), R10
+	MOVQ R10, R13
+	SHLQ $2, R13                  // bytes of weights per output
+	SHRQ $3, R10                  // chunks of 8 taps per output
+	MOVL $0x200000, AX            // half
+	MOVQ AX, X15
+	VPBROADCASTD X15, Y15
+	VMOVDQU packOrder<>(SB), Y14
+	XORQ BX, BX
+
+hloop:
+	CMPQ BX, CX
+	JGE  hdone
+	MOVQ R9, R12                  // weights of output BX
+	VPXOR Y0, Y0, Y0
+	MOVLQSX 0(R8), R11
+	ADDQ SI, R11
+	MOVQ R10, DX
+h0:
+	VPMOVZXBD (R11), Y8
+	VPMULLD (R12), Y8, Y8
+	VPADDD Y8, Y0, Y0
+	ADDQ $8, R11
+	ADDQ $32, R12
+	DECQ DX
+	JNZ  h0
+	VPXOR Y1, Y1, Y1
+	MOVLQSX 4(R8), R11
+	ADDQ SI, R11
+	MOVQ R10, DX
+h1:
+	VPMOVZXBD (R11), Y8
+	VPMULLD (R12), Y8, Y8
+	VPADDD Y8, Y1, Y1
+	ADDQ $8, R11
+	ADDQ $32, R12
+	DECQ DX
+	JNZ  h1
+	VPXOR Y2, Y2, Y2
+	MOVLQSX 8(R8), R11
+	ADDQ SI, R11
+	MOVQ R10, DX
+h2:
+	VPMOVZXBD (R11), Y8
+	VPMULLD (R12), Y8, Y8
+	VPADDD Y8, Y2, Y2
+	ADDQ $8, R11
+	ADDQ $32, R12
+	DECQ DX
+	JNZ  h2
+	VPXOR Y3, Y3, Y3
+	MOVLQSX 12(R8), R11
+	ADDQ SI, R11
+	MOVQ R10, DX
+h3:
+	VPMOVZXBD (R11), Y8
+	VPMULLD (R12), Y8, Y8
+	VPADDD Y8, Y3, Y3
+	ADDQ $8, R11
+	ADDQ $32, R12
+	DECQ DX
+	JNZ  h3
+	VPXOR Y4, Y4, Y4
+	MOVLQSX 16(R8), R11
+	ADDQ SI, R11
+	MOVQ R10, DX
+h4:
+	VPMOVZXBD (R11), Y8
+	VPMULLD (R12), Y8, Y8
+	VPADDD Y8, Y4, Y4
+	ADDQ $8, R11
+	ADDQ $32, R12
+	DECQ DX
+	JNZ  h4
+	VPXOR Y5, Y5, Y5
+	MOVLQSX 20(R8), R11
+	ADDQ SI, R11
+	MOVQ R10, DX
+h5:
+	VPMOVZXBD (R11), Y8
+	VPMULLD (R12), Y8, Y8
+	VPADDD Y8, Y5, Y5
+	ADDQ $8, R11
+	ADDQ $32, R12
+	DECQ DX
+	JNZ  h5
+	VPXOR Y6, Y6, Y6
+	MOVLQSX 24(R8), R11
+	ADDQ SI, R11
+	MOVQ R10, DX
+h6:
+	VPMOVZXBD (R11), Y8
+	VPMULLD (R12), Y8, Y8
+	VPADDD Y8, Y6, Y6
+	ADDQ $8, R11
+	ADDQ $32, R12
+	DECQ DX
+	JNZ  h6
+	VPXOR Y7, Y7, Y7
+	MOVLQSX 28(R8), R11
+	ADDQ SI, R11
+	MOVQ R10, DX
+h7:
+	VPMOVZXBD (R11), Y8
+	VPMULLD (R12), Y8, Y8
+	VPADDD Y8, Y7, Y7
+	ADDQ $8, R11
+	ADDQ $32, R12
+	DECQ DX
+	JNZ  h7
+	VPHADDD Y1, Y0, Y0
+	VPHADDD Y3, Y2, Y2
+	VPHADDD Y5, Y4, Y4
+	VPHADDD Y7, Y6, Y6
+	VPHADDD Y2, Y0, Y0
+	VPHADDD Y6, Y4, Y4
+	VPERM2I128 $0x20, Y4, Y0, Y1
+	VPERM2I128 $0x31, Y4, Y0, Y2
+	VPADDD Y2, Y1, Y1
+	VPADDD Y15, Y1, Y1
+	VPSRAD $22, Y1, Y1
+	VPACKSSDW Y1, Y1, Y1
+	VPACKUSWB Y1, Y1, Y1
+	VPERMD Y1, Y14, Y1
+	VMOVQ X1, (DI)(BX*1)
+	ADDQ $32, R8
+	MOVQ R12, R9
+	ADDQ $8, BX
+	JMP  hloop
+
+hdone:
+	VZEROUPPER
+	RET

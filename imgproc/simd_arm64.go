@@ -17,3 +17,6 @@ func verticalVec(out []byte, rows [][]byte, k []int32) int {
 //
 //go:noescape
 func verticalNEON(out []byte, rows [][]byte, k []int32)
+
+// horizontalVec has no NEON kernel yet: horizontal does every pixel in Go.
+func horizontalVec(out, in []byte, w *weights, n int) int { return 0 }
