@@ -24,19 +24,13 @@ func verticalVec(out []byte, rows [][]byte, k []int32) int {
 func verticalAVX2(out []byte, rows [][]byte, k []int32)
 
 // horizontalVec resamples the first pixels of a one-channel row with AVX2
-// and returns how many it did, a multiple of 8: those whose window of
-// w.stride input bytes lies inside in (the weights past an output's taps
-// are zero, so the bytes they meet do not matter). It does nothing without
+// (see horizontalSpan) and returns how many it did. It does nothing without
 // AVX2 or for more channels.
 func horizontalVec(out, in []byte, w *weights, n int) int {
 	if !hasAVX2 || n != 1 {
 		return 0
 	}
-	m := len(out)
-	for m > 0 && int(w.start[m-1])+w.stride > len(in) {
-		m-- // windows start further right from left to right
-	}
-	m &^= 7
+	m := horizontalSpan(out, in, w)
 	if m == 0 {
 		return 0
 	}

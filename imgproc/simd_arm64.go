@@ -18,5 +18,23 @@ func verticalVec(out []byte, rows [][]byte, k []int32) int {
 //go:noescape
 func verticalNEON(out []byte, rows [][]byte, k []int32)
 
-// horizontalVec has no NEON kernel yet: horizontal does every pixel in Go.
-func horizontalVec(out, in []byte, w *weights, n int) int { return 0 }
+// horizontalVec resamples the first pixels of a one-channel row with NEON
+// (see horizontalSpan) and returns how many it did. It does nothing for
+// more channels.
+func horizontalVec(out, in []byte, w *weights, n int) int {
+	if n != 1 {
+		return 0
+	}
+	m := horizontalSpan(out, in, w)
+	if m == 0 {
+		return 0
+	}
+	horizontalGrayNEON(out[:m], in, w.start[:m], w.k[:m*w.stride], w.stride)
+	return m
+}
+
+// horizontalGrayNEON is horizontalVec's kernel: for each output x,
+// out[x] = clip8(half + sum of in[start[x]+i] * k[x*stride+i], i < stride).
+//
+//go:noescape
+func horizontalGrayNEON(out, in []byte, start, k []int32, stride int)
