@@ -17,6 +17,14 @@ import (
 // allocator's own size classes do well.
 const minSize = 32 << 10
 
+// maxKeep is the largest buffer kept, in bytes. A kept buffer is live
+// memory, and it raises the collector's heap goal with it: for the big
+// images, whose buffers are tens of megabytes, keeping them raised a
+// worker's peak resident memory by up to three quarters, while fresh pages
+// cost them little next to their decoding. Small and medium images, where
+// the saving matters, stay well under it.
+const maxKeep = 16 << 20
+
 // maxShift bounds the classes: 2^maxShift elements (1 Gi) at most, which
 // an int holds on 32-bit systems too.
 const maxShift = 30
@@ -25,12 +33,13 @@ const maxShift = 30
 // consecutive powers of two (5/8, 6/8, 7/8 and 8/8 of the upper one), so a
 // buffer is at most a quarter larger than asked.
 type pool[T byte | int32] struct {
+	elem    int // bytes per element
 	classes [4 * (maxShift + 1)]sync.Pool
 }
 
 var (
-	bytePool  pool[byte]
-	int32Pool pool[int32]
+	bytePool  = pool[byte]{elem: 1}
+	int32Pool = pool[int32]{elem: 4}
 )
 
 // class returns the index and size of the smallest class that holds n
@@ -91,7 +100,7 @@ func (p *pool[T]) get(n int) []T {
 }
 
 func (p *pool[T]) put(b []T) {
-	if cap(b) < minSize {
+	if cap(b) < minSize || cap(b)*p.elem > maxKeep {
 		return
 	}
 	c := floorClass(cap(b))

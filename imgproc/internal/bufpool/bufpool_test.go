@@ -56,3 +56,19 @@ func TestReuse(t *testing.T) {
 		}
 	}
 }
+
+// TestBigNotKept checks that a buffer over maxKeep is dropped, not kept.
+func TestBigNotKept(t *testing.T) {
+	b := Get(maxKeep + 1)
+	p := &b[0]
+	Put(b)
+	if g := Get(maxKeep + 1); &g[0] == p {
+		t.Fatal("a buffer over maxKeep came back")
+	}
+	c := GetInt32(maxKeep/4 + 1)
+	q := &c[0]
+	PutInt32(c)
+	if g := GetInt32(maxKeep/4 + 1); &g[0] == q {
+		t.Fatal("an int32 buffer over maxKeep bytes came back")
+	}
+}
