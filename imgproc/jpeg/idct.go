@@ -55,7 +55,7 @@ func (d *decoder) idct(blk *[64]int32, last int, dst []byte, stride int) {
 			fillBlock(dst, stride, 4, clamp8((blk[0]+1028)>>3))
 			return
 		}
-		idct4(blk, dst, stride)
+		idct4Vec(blk, dst, stride)
 	case 2:
 		idct2(blk, dst, stride)
 	default:

@@ -23,3 +23,17 @@ func idct8Vec(blk *[64]int32, dst []byte, stride int) {
 
 //go:noescape
 func idct8AVX2(blk *[64]int32, dst *byte, stride int)
+
+// idct4Vec is idct4, with AVX2 when the processor has it, and the same
+// bytes (the same wrapping 32-bit arithmetic and shifts).
+func idct4Vec(blk *[64]int32, dst []byte, stride int) {
+	if !hasAVX2 {
+		idct4(blk, dst, stride)
+		return
+	}
+	_ = dst[3*stride+3] // the assembly writes 4 rows of 4 bytes
+	idct4AVX2(blk, &dst[0], stride)
+}
+
+//go:noescape
+func idct4AVX2(blk *[64]int32, dst *byte, stride int)

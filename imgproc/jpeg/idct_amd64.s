@@ -431,3 +431,113 @@ TEXT ·idct8AVX2(SB), NOSPLIT, $256-24
 	VPEXTRQ $1, X5, (DI)(DX*1)
 	VZEROUPPER
 	RET
+DATA c0707<>+0(SB)/4, $0x16a1
+DATA c0707<>+4(SB)/4, $0x16a1
+DATA c0707<>+8(SB)/4, $0x16a1
+DATA c0707<>+12(SB)/4, $0x16a1
+GLOBL c0707<>(SB), RODATA|NOPTR, $16
+
+DATA c0923<>+0(SB)/4, $0x1d90
+DATA c0923<>+4(SB)/4, $0x1d90
+DATA c0923<>+8(SB)/4, $0x1d90
+DATA c0923<>+12(SB)/4, $0x1d90
+GLOBL c0923<>(SB), RODATA|NOPTR, $16
+
+DATA c0382<>+0(SB)/4, $0xc3f
+DATA c0382<>+4(SB)/4, $0xc3f
+DATA c0382<>+8(SB)/4, $0xc3f
+DATA c0382<>+12(SB)/4, $0xc3f
+GLOBL c0382<>(SB), RODATA|NOPTR, $16
+
+DATA cm0923<>+0(SB)/4, $0xffffe270
+DATA cm0923<>+4(SB)/4, $0xffffe270
+DATA cm0923<>+8(SB)/4, $0xffffe270
+DATA cm0923<>+12(SB)/4, $0xffffe270
+GLOBL cm0923<>(SB), RODATA|NOPTR, $16
+
+DATA idct4Bias<>+0(SB)/4, $0x1010000
+DATA idct4Bias<>+4(SB)/4, $0x1010000
+DATA idct4Bias<>+8(SB)/4, $0x1010000
+DATA idct4Bias<>+12(SB)/4, $0x1010000
+GLOBL idct4Bias<>(SB), RODATA|NOPTR, $16
+
+// Byte order that turns a column-major 4x4 block into a row-major one.
+DATA idct4Transpose<>+0(SB)/4, $0xc080400
+DATA idct4Transpose<>+4(SB)/4, $0xd090501
+DATA idct4Transpose<>+8(SB)/4, $0xe0a0602
+DATA idct4Transpose<>+12(SB)/4, $0xf0b0703
+GLOBL idct4Transpose<>(SB), RODATA|NOPTR, $16
+
+// func idct4AVX2(blk *[64]int32, dst *byte, stride int)
+//
+// idct4 on 128-bit vectors: the column pass on the four columns at once, a
+// transpose, the row pass on the four rows at once, then the bytes, which
+// come out column by column, are put in row order with one VPSHUFB.
+TEXT ·idct4AVX2(SB), NOSPLIT, $0-24
+	MOVQ blk+0(FP), SI
+	VMOVDQU 0(SI), X0             // f0 of each column
+	VMOVDQU 32(SI), X1            // f1
+	VMOVDQU 64(SI), X2            // f2
+	VMOVDQU 96(SI), X3            // f3
+	VPADDD X2, X0, X4
+	VPSUBD X2, X0, X5
+	VPMULLD c0707<>(SB), X4, X4   // e0
+	VPMULLD c0707<>(SB), X5, X5   // e1
+	VPMULLD c0923<>(SB), X1, X6
+	VPMULLD c0382<>(SB), X3, X7
+	VPADDD X7, X6, X6             // o0
+	VPMULLD c0382<>(SB), X1, X7
+	VPMULLD cm0923<>(SB), X3, X8
+	VPADDD X8, X7, X7             // o1
+	VPADDD colRound<>(SB), X4, X4
+	VPADDD colRound<>(SB), X5, X5
+	VPADDD X6, X4, X0             // ws row 0
+	VPSUBD X6, X4, X3             // ws row 3
+	VPADDD X7, X5, X1             // ws row 1
+	VPSUBD X7, X5, X2             // ws row 2
+	VPSRAD $11, X0, X0
+	VPSRAD $11, X1, X1
+	VPSRAD $11, X2, X2
+	VPSRAD $11, X3, X3
+	// Transpose: X0..X3 become the columns of ws.
+	VPUNPCKLDQ X1, X0, X4
+	VPUNPCKHDQ X1, X0, X5
+	VPUNPCKLDQ X3, X2, X6
+	VPUNPCKHDQ X3, X2, X7
+	VPUNPCKLQDQ X6, X4, X0
+	VPUNPCKHQDQ X6, X4, X1
+	VPUNPCKLQDQ X7, X5, X2
+	VPUNPCKHQDQ X7, X5, X3
+	// Row pass, lane y for row y.
+	VPADDD X2, X0, X4
+	VPSUBD X2, X0, X5
+	VPMULLD c0707<>(SB), X4, X4
+	VPMULLD c0707<>(SB), X5, X5
+	VPADDD idct4Bias<>(SB), X4, X4 // e0
+	VPADDD idct4Bias<>(SB), X5, X5 // e1
+	VPMULLD c0923<>(SB), X1, X6
+	VPMULLD c0382<>(SB), X3, X7
+	VPADDD X7, X6, X6             // o0
+	VPMULLD c0382<>(SB), X1, X7
+	VPMULLD cm0923<>(SB), X3, X8
+	VPADDD X8, X7, X7             // o1
+	VPADDD X6, X4, X0             // column 0
+	VPSUBD X6, X4, X3             // column 3
+	VPADDD X7, X5, X1             // column 1
+	VPSUBD X7, X5, X2             // column 2
+	VPSRAD $17, X0, X0
+	VPSRAD $17, X1, X1
+	VPSRAD $17, X2, X2
+	VPSRAD $17, X3, X3
+	VPACKSSDW X1, X0, X0
+	VPACKSSDW X3, X2, X2
+	VPACKUSWB X2, X0, X0          // the clamp; column-major bytes
+	VPSHUFB idct4Transpose<>(SB), X0, X0
+	MOVQ dst+8(FP), DI
+	MOVQ stride+16(FP), DX
+	VMOVD X0, (DI)
+	VPEXTRD $1, X0, (DI)(DX*1)
+	LEAQ (DI)(DX*2), DI
+	VPEXTRD $2, X0, (DI)
+	VPEXTRD $3, X0, (DI)(DX*1)
+	RET

@@ -13,3 +13,6 @@ func idct8Vec(blk *[64]int32, dst []byte, stride int) {
 
 //go:noescape
 func idct8NEON(blk *[64]int32, dst *byte, stride int)
+
+// idct4Vec is idct4: there is no NEON version of it yet.
+func idct4Vec(blk *[64]int32, dst []byte, stride int) { idct4(blk, dst, stride) }

@@ -7,26 +7,33 @@ import (
 	"testing"
 )
 
-// checkIDCT8 runs idct8Vec and idct8 on copies of blk and fails on the
-// first differing byte.
+// checkIDCT8 runs idct8Vec and idct8, and idct4Vec and idct4, on copies
+// of blk and fails on the first differing byte.
 func checkIDCT8(t *testing.T, blk *[64]int32) {
 	t.Helper()
-	const stride = 11 // not 8: rows must land stride bytes apart
-	got := bytes.Repeat([]byte{0x5a}, 7*stride+8)
-	want := bytes.Repeat([]byte{0x5a}, 7*stride+8)
+	checkIDCT(t, blk, 8, idct8Vec, idct8)
+	checkIDCT(t, blk, 4, idct4Vec, idct4)
+}
+
+func checkIDCT(t *testing.T, blk *[64]int32, n int, vec, ref func(*[64]int32, []byte, int)) {
+	t.Helper()
+	const stride = 11 // not n: rows must land stride bytes apart
+	got := bytes.Repeat([]byte{0x5a}, (n-1)*stride+n)
+	want := bytes.Repeat([]byte{0x5a}, (n-1)*stride+n)
 	b1, b2 := *blk, *blk
-	idct8Vec(&b1, got, stride)
-	idct8(&b2, want, stride)
+	vec(&b1, got, stride)
+	ref(&b2, want, stride)
 	if !bytes.Equal(got, want) {
 		for i := range got {
 			if got[i] != want[i] {
-				t.Fatalf("coefficients %v: byte %d (row %d, column %d) is %d, Go gives %d", *blk, i, i/stride, i%stride, got[i], want[i])
+				t.Fatalf("%dx%d, coefficients %v: byte %d (row %d, column %d) is %d, Go gives %d", n, n, *blk, i, i/stride, i%stride, got[i], want[i])
 			}
 		}
 	}
 }
 
-// TestIDCT8Kernel compares the vector inverse DCT with idct8, bit for bit:
+// TestIDCT8Kernel compares the vector inverse DCTs with idct8 and idct4,
+// bit for bit:
 // blocks like a decoder's (few small coefficients), blocks with whole zero
 // columns or rows (the shortcut), and any int32 (wrapping arithmetic).
 func TestIDCT8Kernel(t *testing.T) {
@@ -65,7 +72,8 @@ func TestIDCT8Kernel(t *testing.T) {
 	}
 }
 
-// FuzzIDCT8 is the differential fuzz target of the inverse DCT: 64 int32s
+// FuzzIDCT8 is the differential fuzz target of the inverse DCTs (8x8 and
+// 4x4): 64 int32s
 // from the input, the missing ones zero; with a flag byte the values are
 // kept to 12 bits, as in real streams.
 func FuzzIDCT8(f *testing.F) {
