@@ -18,12 +18,14 @@ import (
 const minSize = 32 << 10
 
 // maxKeep is the largest buffer kept, in bytes. A kept buffer is live
-// memory, and it raises the collector's heap goal with it: for the big
-// images, whose buffers are tens of megabytes, keeping them raised a
-// worker's peak resident memory by up to three quarters, while fresh pages
-// cost them little next to their decoding. Small and medium images, where
-// the saving matters, stay well under it.
-const maxKeep = 16 << 20
+// memory, and it raises the collector's heap goal with it; one a later job
+// does not ask for again is dead weight until two collections have passed.
+// Keeping buffers of up to 16 MiB raised a worker's peak resident memory on
+// a 16 MP progressive photo from 44 to 76 MiB (scripts/bench_vs_pillow.sh),
+// while fresh pages cost the big images little next to their decoding.
+// The buffers of the small jobs, where the saving matters (a 2.3 MP photo:
+// a 2.3 MB luma plane), stay under it.
+const maxKeep = 4 << 20
 
 // maxShift bounds the classes: 2^maxShift elements (1 Gi) at most, which
 // an int holds on 32-bit systems too.
@@ -84,8 +86,8 @@ func GetInt32(n int) []int32 { return int32Pool.get(n) }
 func PutInt32(b []int32) { int32Pool.put(b) }
 
 func (p *pool[T]) get(n int) []T {
-	if n < minSize {
-		return make([]T, n)
+	if n < minSize || n*p.elem > maxKeep {
+		return make([]T, n) // never kept: no need to round it up
 	}
 	c, size := class(n)
 	if c < 0 {
