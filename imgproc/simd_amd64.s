@@ -25,7 +25,7 @@ TEXT ·verticalAVX2(SB), NOSPLIT, $0-72
 	MOVQ k_base+48(FP), R8
 	MOVQ k_len+56(FP), R9
 	MOVL $0x200000, AX            // half = 1 << (precisionBits-1)
-	MOVQ AX, X15
+	VMOVQ AX, X15
 	VPBROADCASTD X15, Y15
 	VMOVDQU packOrder<>(SB), Y14
 	XORQ BX, BX                   // column
@@ -97,7 +97,7 @@ taps8:
 	VPACKSSDW Y0, Y0, Y0
 	VPACKUSWB Y0, Y0, Y0
 	VPERMD Y0, Y14, Y0
-	MOVQ X0, (DI)(BX*1)
+	VMOVQ X0, (DI)(BX*1)
 	MOVQ DX, BX
 	JMP  loop8
 
@@ -120,7 +120,7 @@ TEXT ·horizontalGrayAVX2(SB), NOSPLIT, $0-104
 	SHLQ $2, R13                  // bytes of weights per output
 	SHRQ $3, R10                  // chunks of 8 taps per output
 	MOVL $0x200000, AX            // half
-	MOVQ AX, X15
+	VMOVQ AX, X15
 	VPBROADCASTD X15, Y15
 	VMOVDQU packOrder<>(SB), Y14
 	XORQ BX, BX
