@@ -34,6 +34,9 @@ type decodeHint struct {
 	// shrink, 1, 2, 4 or 8, lets the decoder return ceil(w/shrink) ×
 	// ceil(h/shrink) pixels (JPEG only: the others ignore it).
 	shrink int
+	// spent, when not nil, takes the buffers of the decoded image that
+	// the decoder owns alone (JPEG only).
+	spent *spent
 }
 
 // reader adapts an io.Reader decoder.
@@ -43,7 +46,7 @@ func reader(f func(io.Reader) (image.Image, error)) func(input, header, decodeHi
 
 // codecs maps the names returned by Sniff to their decoders.
 var codecs = map[string]codec{
-	"jpeg": {jpeg.DecodeConfig, decodeJPEG},
+	"jpeg": {fastjpeg.DecodeConfig, decodeJPEG},
 	"png":  {png.DecodeConfig, reader(png.Decode)},
 	"gif":  {gif.DecodeConfig, reader(gif.Decode)}, // the first frame
 	"bmp":  {bmp.DecodeConfig, reader(bmp.Decode)},
@@ -61,6 +64,17 @@ func decodeJPEG(in input, h header, hint decodeHint) (image.Image, error) {
 		hint = decodeHint{shrink: 1}
 	}
 	m, err := fastjpeg.Decode(in.open(), fastjpeg.DecodeOptions{GrayOnly: hint.gray, Shrink: hint.shrink})
+	if err == nil {
+		// Its planes are separate allocations (image/jpeg's share one).
+		switch m := m.(type) {
+		case *image.Gray:
+			hint.spent.add(m.Pix)
+		case *image.YCbCr:
+			hint.spent.add(m.Y)
+			hint.spent.add(m.Cb)
+			hint.spent.add(m.Cr)
+		}
+	}
 	if errors.Is(err, fastjpeg.ErrUnsupported) {
 		slog.Info("JPEG que nuestro decodificador no admite; se usa image/jpeg", "motivo", err)
 		m, err = jpeg.Decode(in.open())

@@ -4,6 +4,8 @@ import (
 	"image"
 	"runtime"
 	"sync"
+
+	"procesa/imgproc/internal/bufpool"
 )
 
 // plane is an 8-bit image of n interleaved channels, the working format of
@@ -30,8 +32,49 @@ func (p plane) wait(y int) bool {
 	return p.prog == nil || p.prog.wait(y)
 }
 
+// newPlane returns a zeroed plane, reusing memory a finished job left
+// (see spent).
 func newPlane(w, h, n int) plane {
-	return plane{pix: make([]byte, w*h*n), w: w, h: h, stride: w * n, n: n}
+	return plane{pix: bufpool.Get(w * h * n), w: w, h: h, stride: w * n, n: n}
+}
+
+// spent collects the large buffers of one job that are garbage once its
+// result is encoded, and hands them to bufpool then, so that the next job
+// reuses memory already paged in. Only whole allocations are added, each
+// at its start; one added twice (the decoder's luma plane that became the
+// output) is kept once. A nil *spent ignores everything.
+type spent struct{ bufs [][]byte }
+
+func (s *spent) add(b []byte) {
+	if s == nil || cap(b) == 0 {
+		return
+	}
+	for _, o := range s.bufs {
+		if &o[:1][0] == &b[:1][0] {
+			return
+		}
+	}
+	s.bufs = append(s.bufs, b)
+}
+
+func (s *spent) release() {
+	for _, b := range s.bufs {
+		bufpool.Put(b)
+	}
+	s.bufs = nil
+}
+
+// imagePix returns the pixel buffer of the images toImage makes.
+func imagePix(m image.Image) []byte {
+	switch m := m.(type) {
+	case *image.Gray:
+		return m.Pix
+	case *image.RGBA:
+		return m.Pix
+	case *image.NRGBA:
+		return m.Pix
+	}
+	return nil
 }
 
 // row returns row y, exactly w*n bytes long.

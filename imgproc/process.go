@@ -40,13 +40,17 @@ func (in input) open() io.ReadSeeker {
 
 // processInput is Process on an input.
 func processInput(in input, w io.Writer, o Options) (Info, error) {
-	m, info, err := renderInput(in, o)
+	var s spent
+	m, info, err := renderJob(in, o, &s)
 	if err != nil {
 		return Info{}, err
 	}
 	if err := encode(w, m, o); err != nil {
 		return Info{}, errEncode
 	}
+	// The pixels are garbage now: keep their memory for the next job.
+	s.add(imagePix(m))
+	s.release()
 	return info, nil
 }
 
@@ -63,6 +67,12 @@ func render(src []byte, o Options) (image.Image, Info, error) {
 // renderInput is render on an input. Only a JPEG's headers are needed in
 // in.data: Check reads nothing else.
 func renderInput(in input, o Options) (image.Image, Info, error) {
+	return renderJob(in, o, nil)
+}
+
+// renderJob is renderInput that records in s (when not nil) the large
+// buffers that are garbage once the image it returns has been encoded.
+func renderJob(in input, o Options, s *spent) (image.Image, Info, error) {
 	src := in.data
 	h, err := checkHeader(src, o)
 	if err != nil {
@@ -79,6 +89,7 @@ func renderInput(in input, o Options) (image.Image, Info, error) {
 				n = 2
 			}
 			p := newPlane(ph.w, ph.h, n)
+			s.add(p.pix)
 			p.prog = newProgress()
 			go streamPNG(src, ph, p, flatten, p.prog)
 			out := transform(p, h, o, flatten)
@@ -88,7 +99,7 @@ func renderInput(in input, o Options) (image.Image, Info, error) {
 			return out, h.Info, nil
 		}
 	}
-	hint := decodeHint{gray: o.Gray, shrink: 1}
+	hint := decodeHint{gray: o.Gray, shrink: 1, spent: s}
 	if h.Format == "jpeg" {
 		tw, th := h.OutWidth, h.OutHeight
 		if swapsAxes(h.orientation) {

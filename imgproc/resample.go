@@ -52,18 +52,20 @@ func bicubic(x float64) float64 {
 }
 
 // weights holds, for each output position along one axis, the first input
-// index, the number of taps and the fixed-point weights (ksize per output,
-// unused ones zero).
+// index, the number of taps and the fixed-point weights (stride per output:
+// ksize, the most taps an output has, rounded up to a multiple of 8 for the
+// vector kernels; unused ones zero).
 type weights struct {
-	start []int32
-	count []int32
-	k     []int32
-	ksize int
+	start  []int32
+	count  []int32
+	k      []int32
+	ksize  int
+	stride int
 }
 
 // taps returns the input window and fixed-point weights of output i.
 func (w *weights) taps(i int) (start int, k []int32) {
-	j := i * w.ksize
+	j := i * w.stride
 	return int(w.start[i]), w.k[j : j+int(w.count[i])]
 }
 
@@ -75,11 +77,13 @@ func newWeights(inSize, outSize int, f kernel) *weights {
 	filterScale := max(scale, 1)
 	support := f.support * filterScale
 	ksize := int(math.Ceil(support))*2 + 1
+	stride := (ksize + 7) &^ 7
 	w := &weights{
-		start: make([]int32, outSize),
-		count: make([]int32, outSize),
-		k:     make([]int32, outSize*ksize),
-		ksize: ksize,
+		start:  make([]int32, outSize),
+		count:  make([]int32, outSize),
+		k:      make([]int32, outSize*stride),
+		ksize:  ksize,
+		stride: stride,
 	}
 	tmp := make([]float64, ksize)
 	ss := 1 / filterScale
@@ -93,7 +97,7 @@ func newWeights(inSize, outSize int, f kernel) *weights {
 			tmp[x] = v
 			total += v
 		}
-		k := w.k[i*ksize : i*ksize+xmax]
+		k := w.k[i*stride : i*stride+xmax]
 		for x := range k {
 			v := tmp[x]
 			if total != 0 {
@@ -213,44 +217,62 @@ func resampleBand(dst, src plane, hw, vw *weights, y0, y1 int) {
 	}
 }
 
-// vertical writes into out the weighted sum of rows, column by column.
+// vertical writes into out the weighted sum of rows, column by column,
+// with the vector kernel where there is one (simd_*.go) and verticalGo for
+// the columns it leaves.
 func vertical(out []byte, rows [][]byte, k []int32, acc []int32) {
-	acc = acc[:len(out)]
+	x0 := verticalVec(out, rows, k)
+	if x0 < len(out) {
+		verticalGo(out, rows, k, acc, x0)
+	}
+}
+
+// verticalGo is vertical in Go, for columns [x0, len(out)).
+func verticalGo(out []byte, rows [][]byte, k []int32, acc []int32, x0 int) {
+	n := len(out)
+	acc = acc[:n-x0]
 	for i := range acc {
 		acc[i] = half
 	}
 	t := 0
 	for ; t+4 <= len(k); t += 4 {
 		k0, k1, k2, k3 := k[t], k[t+1], k[t+2], k[t+3]
-		r0, r1, r2, r3 := rows[t][:len(acc)], rows[t+1][:len(acc)], rows[t+2][:len(acc)], rows[t+3][:len(acc)]
+		r0, r1, r2, r3 := rows[t][x0:n], rows[t+1][x0:n], rows[t+2][x0:n], rows[t+3][x0:n]
 		for i := range acc {
 			acc[i] += int32(r0[i])*k0 + int32(r1[i])*k1 + int32(r2[i])*k2 + int32(r3[i])*k3
 		}
 	}
 	for ; t+2 <= len(k); t += 2 {
 		k0, k1 := k[t], k[t+1]
-		r0, r1 := rows[t][:len(acc)], rows[t+1][:len(acc)]
+		r0, r1 := rows[t][x0:n], rows[t+1][x0:n]
 		for i := range acc {
 			acc[i] += int32(r0[i])*k0 + int32(r1[i])*k1
 		}
 	}
 	for ; t < len(k); t++ {
-		k0, r0 := k[t], rows[t][:len(acc)]
+		k0, r0 := k[t], rows[t][x0:n]
 		for i := range acc {
 			acc[i] += int32(r0[i]) * k0
 		}
 	}
-	out = out[:len(acc)]
+	out = out[x0:n]
 	for i, v := range acc {
 		out[i] = clip8(v)
 	}
 }
 
-// horizontal resamples one row of n-channel pixels.
+// horizontal resamples one row of n-channel pixels, with the vector kernel
+// where there is one (simd_*.go) and horizontalGo for the pixels it leaves.
 func horizontal(out, in []byte, w *weights, n int) {
+	horizontalGo(out, in, w, n, horizontalVec(out, in, w, n))
+}
+
+// horizontalGo is horizontal in Go, from output byte x0 on (a multiple of
+// n).
+func horizontalGo(out, in []byte, w *weights, n, x0 int) {
 	switch n {
 	case 1:
-		for x := range out {
+		for x := x0; x < len(out); x++ {
 			start, k := w.taps(x)
 			s := in[start : start+len(k)]
 			var acc int32 = half
@@ -260,7 +282,7 @@ func horizontal(out, in []byte, w *weights, n int) {
 			out[x] = clip8(acc)
 		}
 	case 2:
-		for x := 0; x < len(out); x += 2 {
+		for x := x0; x < len(out); x += 2 {
 			start, k := w.taps(x / 2)
 			s := in[start*2 : (start+len(k))*2]
 			var a0, a1 int32 = half, half
@@ -271,7 +293,7 @@ func horizontal(out, in []byte, w *weights, n int) {
 			out[x], out[x+1] = clip8(a0), clip8(a1)
 		}
 	default: // 4
-		for x := 0; x < len(out); x += 4 {
+		for x := x0; x < len(out); x += 4 {
 			start, k := w.taps(x / 4)
 			s := in[start*4 : (start+len(k))*4]
 			var a0, a1, a2, a3 int32 = half, half, half, half

@@ -15,20 +15,24 @@ of the tools in each one:
 
 - procesa: curl POSTs the file to /procesar?escala=F&esperar=1 and writes
   the answer (the processed image) to a file;
-- Pillow: a fresh python3 doing the original's steps: import PIL,
-  Image.open, resize to floor(w*f) x floor(h*f) with its default filter
-  (BICUBIC), convert("L"), save as JPEG q75;
-- vips (if `vips` is on PATH): for JPEG at 1/2, 1/4 or 1/8,
-  `vips colourspace "in.jpg[shrink=N]" "out.jpg[Q=75]" b-w` (libjpeg's
-  DCT-domain shrink on load); otherwise `vips colourspace in out.v b-w`
-  then `vips resize out.v "out.jpg[Q=75]" F --kernel cubic` (gray first,
-  so that only one band is resampled; the .v file lives in /dev/shm).
+- Pillow: python3 doing the original's steps: Image.open, resize to
+  floor(w*f) x floor(h*f) with its default filter (BICUBIC), convert("L"),
+  save as JPEG q75;
+- libvips (if libvips.so.42 loads, from Debian's libvips42, which
+  libvips-tools pulls in): python3 calling libvips through ctypes: for JPEG
+  at 1/2, 1/4 or 1/8, jpegload with shrink=N (libjpeg's DCT-domain shrink on
+  load), colourspace b-w, jpegsave Q=75; otherwise load, colourspace b-w
+  (gray first, so that only one band is resampled), resize with the cubic
+  kernel, jpegsave Q=75. libvips uses its own threads (all cores).
 
-Time: wall-clock of the whole command as this script sees it, from spawn to
-exit (curl's, python3's, or the vips commands'), so interpreter start-up
-and `import PIL` count for Pillow, and curl's start-up, the HTTP upload,
-the server's disk writes and the download count for procesa. Every command
-runs under GNU time (/usr/bin/time), which reports its peak RSS.
+Time: in-process, each tool timing itself: Pillow and libvips from after
+the imports and vips_init to the saved file (time.perf_counter inside the
+python3 process), so neither interpreter start-up nor `import PIL` counts;
+procesa as curl's time_total for the request (connect, upload, the
+server's work and disk writes, download), without curl's own start-up.
+With --pared the wall-clock time of each whole command is used instead.
+Every command runs under GNU time (/usr/bin/time), which reports its peak
+RSS.
 
 Memory of one task: for procesa, VmHWM of the server's worker process (read
 from /proc after the repetitions, so the largest over them); for Pillow,
@@ -37,16 +41,16 @@ repetitions). GNU time is used because the rusage of a direct child of this
 script would include this script's own size, inherited through fork/vfork.
 
 With --directo, procesa is instead the Go command GO_BENCH
-(scripts/procesa-bench: imgproc.Process in one process, file to file),
-timed and measured like Pillow. With --url, a server already running is
-used and its memory is not reported.
+(scripts/procesa-bench: imgproc.Process in one process, file to file,
+reading the file included, which it times itself), measured like Pillow.
+With --url, a server already running is used and its memory is not
+reported.
 """
 
 import argparse
 import math
 import os
 import select
-import shlex
 import shutil
 import signal
 import statistics
@@ -68,8 +72,49 @@ im.save(out, "JPEG", quality=75)
 print("%.3f" % ((time.perf_counter() - t) * 1000))
 """
 
+# libvips through ctypes: the varargs calls end their option lists with
+# None (NULL); enum values are looked up by nickname.
+VIPS_JOB = r"""
+import ctypes, sys, time
+v = ctypes.CDLL("libvips.so.42")
+if v.vips_init(b"bench") != 0:
+    sys.exit("vips_init")
+for fn in ("vips_interpretation_get_type", "vips_kernel_get_type"):
+    getattr(v, fn).restype = ctypes.c_size_t
+v.vips_enum_from_nick.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p]
+v.vips_error_buffer.restype = ctypes.c_char_p
+v.vips_image_new_from_file.restype = ctypes.c_void_p
+BW = v.vips_enum_from_nick(b"bench", v.vips_interpretation_get_type(), b"b-w")
+CUBIC = v.vips_enum_from_nick(b"bench", v.vips_kernel_get_type(), b"cubic")
+P = ctypes.c_void_p
+
+def ok(r):
+    if r != 0:
+        sys.exit(v.vips_error_buffer().decode(errors="replace"))
+
+t = time.perf_counter()
+src, f, jpeg, out = sys.argv[1].encode(), float(sys.argv[2]), sys.argv[3] == "1", sys.argv[4].encode()
+shrink = {0.5: 2, 0.25: 4, 0.125: 8}.get(f) if jpeg else None
+im = P()
+if shrink:
+    ok(v.vips_jpegload(src, ctypes.byref(im), b"shrink", ctypes.c_int(shrink), None))
+else:
+    im = P(v.vips_image_new_from_file(src, None))
+    ok(0 if im.value else 1)
+gray = P()
+ok(v.vips_colourspace(im, ctypes.byref(gray), ctypes.c_int(BW), None))
+if not shrink:
+    small = P()
+    ok(v.vips_resize(gray, ctypes.byref(small), ctypes.c_double(f), b"kernel", ctypes.c_int(CUBIC), None))
+    v.g_object_unref(gray)
+    gray = small
+ok(v.vips_jpegsave(gray, out, b"Q", ctypes.c_int(75), None))
+v.g_object_unref(gray)
+v.g_object_unref(im)
+print("%.3f" % ((time.perf_counter() - t) * 1000))
+"""
+
 PY = "/usr/bin/python3"
-SHM = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 
 class Failed(Exception):
@@ -181,19 +226,25 @@ class Server:
 
 
 def curl_cmd(url, image, f, out):
-    return ["curl", "-sS", "-f", "-o", out, "--data-binary", "@" + image,
+    """curl doing one request; it prints its time_total in seconds."""
+    return ["curl", "-sS", "-f", "-o", out, "-w", "%{time_total}", "--data-binary", "@" + image,
             "-H", "Content-Type: application/octet-stream",
             f"{url}/procesar?escala={f}&esperar=1"]
 
 
-def vips_cmd(image, f, fmt, out, tmp):
-    """The vips command(s) doing the job, as one shell command."""
-    shrink = {0.5: 2, 0.25: 4, 0.125: 8}.get(f)
-    if fmt == "JPEG" and shrink:
-        return f"vips colourspace {shlex.quote(f'{image}[shrink={shrink}]')} {shlex.quote(out + '[Q=75]')} b-w"
-    v = shlex.quote(os.path.join(tmp, "gris.v"))
-    return (f"vips colourspace {shlex.quote(image)} {v} b-w && "
-            f"vips resize {v} {shlex.quote(out + '[Q=75]')} {f} --kernel cubic && rm -f {v}")
+def has_libvips():
+    """Whether python3 can load libvips.so.42 (for VIPS_JOB)."""
+    return subprocess.run([PY, "-c", "import ctypes; ctypes.CDLL('libvips.so.42')"],
+                          capture_output=True).returncode == 0
+
+
+def timed(job, inner, wall):
+    """Wrap job (returning run_timed's tuple) to return (ms, RSS MiB, wall ms):
+    ms is the in-process time inner(stdout) unless wall is set."""
+    def run():
+        ms, rss, out = job()
+        return (ms if wall else inner(out)), rss, ms
+    return run
 
 
 def describe(image):
@@ -250,6 +301,8 @@ def main():
     mode.add_argument("--url", help="servidor procesa ya en marcha (sin memoria)")
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--sin-vips", action="store_true", help="no medir libvips")
+    ap.add_argument("--pared", action="store_true",
+                    help="tiempo de pared de cada orden completa en vez del tiempo en proceso")
     ap.add_argument("cases", nargs="+", metavar="IMAGEN@F1,F2")
     a = ap.parse_args()
     if a.reps < 1:
@@ -258,9 +311,8 @@ def main():
     for tool in ["/usr/bin/time"] + (["curl"] if not a.directo else []):
         if not shutil.which(tool):
             sys.exit(f"falta {tool}")
-    vips = None if a.sin_vips else shutil.which("vips")
+    vips = None if a.sin_vips or not has_libvips() else "libvips"
     tmp = tempfile.mkdtemp(prefix="bench-procesa-")
-    vtmp = tempfile.mkdtemp(prefix="bench-procesa-", dir=SHM)
     start = time.monotonic()
     rows = []
     startup = []  # Pillow: wall ms minus its own in-process ms
@@ -276,14 +328,20 @@ def main():
             except Failed as e:
                 sys.exit(f"{image_name(image)} ×{f}: {e}")
             url = server.url if server else a.url
+            first = lambda out: float(out.split()[0])
             jobs = {
-                "procesa": (lambda: run_timed([a.bin, "-escala", str(f), "-o", out["procesa"], image]))
-                if a.directo else (lambda: run_timed(curl_cmd(url, image, f, out["procesa"]))),
-                "Pillow": lambda: run_timed([PY, "-c", PILLOW_JOB, image, str(f), out["Pillow"]]),
+                "procesa": timed(lambda: run_timed([a.bin, "-escala", str(f), "-o", out["procesa"], image]),
+                                 first, a.pared)
+                if a.directo else
+                timed(lambda: run_timed(curl_cmd(url, image, f, out["procesa"])),
+                      lambda out: 1000 * float(out.split()[0]), a.pared),
+                "Pillow": timed(lambda: run_timed([PY, "-c", PILLOW_JOB, image, str(f), out["Pillow"]]),
+                                first, a.pared),
             }
             if vips:
-                vcmd = vips_cmd(image, f, fmt, out["vips"], vtmp)
-                jobs["vips"] = lambda: run_timed(vcmd, shell=True)
+                jobs["vips"] = timed(lambda: run_timed([PY, "-c", VIPS_JOB, image, str(f),
+                                                        "1" if fmt == "JPEG" else "0", out["vips"]]),
+                                     first, a.pared)
             res = {t: [] for t in jobs}
             order = list(jobs)
             try:
@@ -293,7 +351,7 @@ def main():
                         r = jobs[t]()
                         res[t].append(r)
                         if t == "Pillow":
-                            startup.append(r[0] - float(r[2].split()[0]))
+                            startup.append(r[2] - r[0])
                     if rep == 0:
                         quality = psnr(out["Pillow"], out["procesa"])
                         vquality = psnr(out["Pillow"], out["vips"]) if vips else None
@@ -320,37 +378,44 @@ def main():
                   + (f", vips {med['vips']:.0f} ms" if vips else ""), file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        shutil.rmtree(vtmp, ignore_errors=True)
     report(a, rows, vips, statistics.median(startup), server_mem, time.monotonic() - start)
 
 
 def report(a, rows, vips, startup, server_mem, elapsed):
     say = print
-    say(f"Tiempo: reloj de pared de cada orden completa, de su lanzamiento a su fin; mediana de {a.reps},")
+    if a.pared:
+        say(f"Tiempo: reloj de pared de cada orden completa, de su lanzamiento a su fin; mediana de {a.reps},")
+    else:
+        say(f"Tiempo: en proceso, medido por cada herramienta (sin arrancar intérpretes ni procesos); mediana")
+        say(f"  de {a.reps},")
     say(f"  herramientas intercaladas en orden rotado; CPUs: {os.cpu_count()}.")
     if a.directo:
         say("  procesa: scripts/procesa-bench (imgproc.Process, archivo a archivo), un proceso por tarea;")
         say("    memoria: su RSS máximo (GNU time %M), máximo de las repeticiones.")
     elif a.url:
         say(f"  procesa: curl POST del archivo a {a.url}/procesar?escala=F&esperar=1 (servidor ya en")
-        say("    marcha; sin memoria).")
+        say("    marcha; sin memoria); tiempo: time_total de curl.")
     else:
         say("  procesa: curl POST del archivo a /procesar?escala=F&esperar=1 y respuesta a un archivo;")
         say("    un servidor nuevo por caso (-w 1, 127.0.0.1), ya arrancado con su proceso de trabajo;")
+        say("    tiempo: time_total de curl (la petición entera, sin el arranque de curl);")
         say("    memoria: VmHWM del proceso de trabajo tras las repeticiones (pico de una tarea).")
-    say("  Pillow: python3 nuevo por tarea: import PIL, open, resize a floor(w·f)×floor(h·f) (BICUBIC),")
-    say("    convert(\"L\"), save JPEG q75; memoria: RSS máximo del proceso (GNU time %M), máximo de las")
-    say(f"    repeticiones. Arrancar python3 e importar PIL cuesta unos {startup:.0f} ms (incluidos).")
+    say("  Pillow: python3 por tarea: open, resize a floor(w·f)×floor(h·f) (BICUBIC), convert(\"L\"),")
+    say("    save JPEG q75; memoria: RSS máximo del proceso (GNU time %M), máximo de las repeticiones.")
+    say(f"    Arrancar python3 e importar PIL (no incluido en proceso) cuesta unos {startup:.0f} ms.")
     if vips:
-        out = subprocess.run([vips, "--version"], capture_output=True, text=True).stdout.strip()
-        say(f"  vips ({out}): JPEG a ×1/2 o ×1/4: colourspace \"in.jpg[shrink=N]\" \"out.jpg[Q=75]\" b-w;")
-        say("    los demás: colourspace b-w a un .v en /dev/shm, luego resize --kernel cubic a JPEG Q=75.")
-        say("    Su b-w es la luminancia CIE calculada en RGB lineal, no la luma BT.601 de convert(\"L\"):")
-        say("    de ahí su PSNR más bajo con colores saturados.")
+        ver = subprocess.run([PY, "-c", "import ctypes; v = ctypes.CDLL('libvips.so.42'); "
+                              "v.vips_version_string.restype = ctypes.c_char_p; "
+                              "print(v.vips_version_string().decode())"],
+                             capture_output=True, text=True).stdout.strip()
+        say(f"  libvips {ver} (ctypes, en proceso, con sus hilos): JPEG a ×1/2, ×1/4 o ×1/8: jpegload")
+        say("    shrink=N, colourspace b-w, jpegsave Q=75; los demás: carga, colourspace b-w, resize")
+        say("    kernel cubic, jpegsave Q=75. Su b-w es la luminancia CIE calculada en RGB lineal, no la")
+        say("    luma BT.601 de convert(\"L\"): de ahí su PSNR más bajo con colores saturados.")
     elif a.sin_vips:
         say("  vips: omitido (--sin-vips).")
     else:
-        say("  vips: no está en el PATH (apt-get install libvips-tools): columnas omitidas.")
+        say("  vips: no se pudo cargar libvips.so.42 (apt-get install libvips42): columnas omitidas.")
     say("  PSNR: salida de procesa (y de vips) frente a la de Pillow, todas JPEG q75; vips redondea el")
     say("    tamaño de salida donde Pillow y procesa truncan: se compara el área común.")
     print()

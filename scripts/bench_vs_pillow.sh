@@ -1,10 +1,11 @@
 #!/bin/sh
 # Time procesa, through its real server and ?esperar=1, against Pillow doing
-# the original's steps (and libvips when `vips` is on PATH), interleaved, in
-# one run, on real photos from Debian's wallpaper packages (see
-# bench_vs_pillow.py for exactly what is measured).
+# the original's steps and libvips doing the same job (both in-process,
+# without interpreter start-up), interleaved, in one run, on real photos
+# from Debian's wallpaper packages (see bench_vs_pillow.py for exactly what
+# is measured).
 #
-#   scripts/bench_vs_pillow.sh [--reps N] [--sin-vips]
+#   scripts/bench_vs_pillow.sh [--reps N] [--sin-vips] [--pared]
 #   scripts/bench_vs_pillow.sh --directo [--reps N]     # imgproc.Process, no server
 #   scripts/bench_vs_pillow.sh --url http://127.0.0.1:8090 [--reps N]
 #
@@ -12,7 +13,8 @@
 # into $BENCH_DIR (default /tmp/procesa-bench-imgs): nothing is installed
 # and nothing is committed (apt-get update must have run once). Needs
 # Debian's python3-pil (/usr/bin/python3), GNU time (/usr/bin/time) and
-# curl; libvips-tools is optional (skipped, and said so, when missing).
+# curl; libvips42 (which libvips-tools pulls in) is optional (skipped, and
+# said so, when missing).
 set -eu
 cd "$(dirname "$0")/.."
 dir=${BENCH_DIR:-/tmp/procesa-bench-imgs}

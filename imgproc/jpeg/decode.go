@@ -5,6 +5,8 @@ import (
 	"image"
 	"image/color"
 	"io"
+
+	"procesa/imgproc/internal/bufpool"
 )
 
 // DecodeOptions selects what Decode produces. The zero value decodes the whole
@@ -75,9 +77,11 @@ type decoder struct {
 	jfif, adobeValid bool
 	adobeTransform   byte
 
-	quant [4][64]int32 // in zig-zag order
-	dcTab [4]huffTable
-	acTab [4]huffTable
+	quant  [4][64]int32  // in zig-zag order
+	dcTab  [4]*huffTable // never nil: undefinedTable until a DHT defines it
+	acTab  [4]*huffTable
+	own    [8]*huffTable // see table
+	cached int           // tables this decode added to tableCache
 
 	entropy // the entropy decoder (huffman.go), reading src
 
@@ -140,7 +144,8 @@ type input struct {
 }
 
 func decodeOnce(in input, o DecodeOptions, allowPar bool) (image.Image, error) {
-	d := &decoder{gray: o.GrayOnly, shrink: max(1, o.Shrink), allowPar: allowPar}
+	d := newDecoder()
+	d.gray, d.shrink, d.allowPar = o.GrayOnly, max(1, o.Shrink), allowPar
 	d.bs = 8 / d.shrink
 	if in.ra != nil {
 		d.src.initAt(in.ra, in.start, sourceBufSize)
@@ -148,6 +153,9 @@ func decodeOnce(in input, o DecodeOptions, allowPar bool) (image.Image, error) {
 	} else {
 		d.init(in.r)
 	}
+	// Every goroutine that reads the buffer has ended when decodeOnce
+	// returns (the speculative decoder, the scan goroutines).
+	defer func() { bufpool.Put(d.src.buf) }()
 	err := d.decode()
 	if d.par != nil {
 		// Always wait for the scan goroutines, which write into d. If
@@ -166,8 +174,10 @@ func decodeOnce(in input, o DecodeOptions, allowPar bool) (image.Image, error) {
 // DecodeConfig returns the color model and dimensions of a JPEG image without
 // decoding it, with the same results as image/jpeg.DecodeConfig.
 func DecodeConfig(r io.Reader) (image.Config, error) {
-	d := &decoder{configOnly: true}
+	d := newDecoder()
+	d.configOnly = true
 	d.init(r)
+	defer func() { bufpool.Put(d.src.buf) }()
 	if err := d.decode(); err != nil {
 		return image.Config{}, err
 	}
@@ -186,6 +196,15 @@ func DecodeConfig(r io.Reader) (image.Config, error) {
 		return image.Config{}, FormatError("missing SOF marker")
 	}
 	return image.Config{ColorModel: cm, Width: d.width, Height: d.height}, nil
+}
+
+// newDecoder returns a decoder with no Huffman table defined.
+func newDecoder() *decoder {
+	d := &decoder{}
+	for i := range d.dcTab {
+		d.dcTab[i], d.acTab[i] = &undefinedTable, &undefinedTable
+	}
+	return d
 }
 
 // init makes the decoder read r.
@@ -502,13 +521,35 @@ func (d *decoder) processDHT(n int) error {
 		if err := d.src.readFull(vals); err != nil {
 			return err
 		}
-		tab := &d.dcTab[th]
-		if tc == 1 {
-			tab = &d.acTab[th]
+		tab := d.table(int(tc)*4+int(th), &counts, vals)
+		if tc == 0 {
+			d.dcTab[th] = tab
+		} else {
+			d.acTab[th] = tab
 		}
-		tab.build(&counts, vals)
 	}
 	return nil
+}
+
+// table returns the Huffman table for a DHT segment's BITS counts and
+// HUFFVAL symbols vals, for table slot slot (Tc*4 + Th): a shared one from
+// tableCache, or, once this decode has added cachedTables tables to it, one
+// of its own, rebuilt in place, so that a stream with thousands of DHT
+// segments allocates no more than one with a few.
+func (d *decoder) table(slot int, counts *[16]byte, vals []byte) *huffTable {
+	if t, added := cachedTable(counts, vals, d.cached < cachedTables); t != nil {
+		if added {
+			d.cached++
+		}
+		return t
+	}
+	t := d.own[slot]
+	if t == nil {
+		t = new(huffTable)
+		d.own[slot] = t
+	}
+	t.build(counts, vals)
+	return t
 }
 
 // processDRI reads a restart interval (B.2.4.4).

@@ -200,3 +200,54 @@ func TestDecodeConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestManyTables decodes a stream with hundreds of distinct Huffman tables
+// defined before the real ones: the result must not change, and the
+// decoder must not allocate a table per segment (only a few go to the
+// shared cache; the rest are rebuilt in place).
+func TestManyTables(t *testing.T) {
+	m := image.NewGray(image.Rect(0, 0, 64, 48))
+	for i := range m.Pix {
+		m.Pix[i] = uint8(i*7 + i/64*13)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, m, &jpeg.Options{Quality: 80}); err != nil {
+		t.Fatal(err)
+	}
+	orig := buf.Bytes()
+	// Insert the segments right after SOI: the stream's own DHT comes later
+	// and replaces them.
+	var extra []byte
+	const n = 300
+	for k := 0; k < n; k++ {
+		codes := 1 + k%200
+		seg := []byte{0xff, 0xc4, 0, 0, byte(k%2)<<4 | byte(k/2%2)}
+		var counts [16]byte
+		counts[7] = byte(codes) // codes of 8 bits
+		seg = append(seg, counts[:]...)
+		for v := 0; v < codes; v++ {
+			seg = append(seg, byte(v+k/200))
+		}
+		l := len(seg) - 2
+		seg[2], seg[3] = byte(l>>8), byte(l)
+		extra = append(extra, seg...)
+	}
+	data := append(append(append([]byte{}, orig[:2]...), extra...), orig[2:]...)
+	want, err := Decode(bytes.NewReader(orig), DecodeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	got, err := Decode(bytes.NewReader(data), DecodeOptions{})
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.(*image.Gray).Pix, want.(*image.Gray).Pix) {
+		t.Error("pixels differ with the extra tables")
+	}
+	if a, limit := after.TotalAlloc-before.TotalAlloc, uint64(allocBound(64, 48)); a > limit {
+		t.Errorf("allocated %d bytes for %d tables, want <= %d", a, n, limit)
+	}
+}

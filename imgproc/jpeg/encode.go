@@ -7,6 +7,8 @@ import (
 	"io"
 	"runtime"
 	"sync"
+
+	"procesa/imgproc/internal/bufpool"
 )
 
 // EncodeOptions configures Encode. The zero value is quality 75 on all CPUs.
@@ -83,26 +85,28 @@ func (e *encoder) write(w io.Writer) error {
 	hdr := e.header()
 	bufs := make([][]byte, e.strips)
 	rowsPer := (e.myy + e.strips - 1) / e.strips
-	var wg sync.WaitGroup
-	for s := 0; s < e.strips; s++ {
-		r0, r1 := s*rowsPer, min((s+1)*rowsPer, e.myy)
-		if r0 >= r1 {
-			continue
+	if e.strips == 1 {
+		bufs[0] = e.encodeRows(0, e.myy) // a small image: no goroutine
+	} else {
+		var wg sync.WaitGroup
+		for s := 0; s < e.strips; s++ {
+			r0, r1 := s*rowsPer, min((s+1)*rowsPer, e.myy)
+			if r0 >= r1 {
+				continue
+			}
+			wg.Go(func() { bufs[s] = e.encodeRows(r0, r1) })
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			bufs[s] = e.encodeRows(r0, r1)
-		}()
+		wg.Wait()
 	}
-	wg.Wait()
 	if _, err := w.Write(hdr); err != nil {
 		return err
 	}
-	for _, b := range bufs {
+	for i, b := range bufs {
 		if _, err := w.Write(b); err != nil {
 			return err
 		}
+		bufpool.Put(b)
+		bufs[i] = nil
 	}
 	_, err := w.Write([]byte{0xff, markerEOI})
 	return err
@@ -157,7 +161,7 @@ func (e *encoder) encodeRows(r0, r1 int) []byte {
 	// qualities; append grows it for the others. (Reserving the worst
 	// case costs memory when the allocator hands out reused pages, which
 	// it must clear.)
-	bw := bitWriter{buf: make([]byte, 0, (r1-r0)*e.mxx*e.hv*e.hv*16)}
+	bw := bitWriter{buf: bufpool.Get((r1 - r0) * e.mxx * e.hv * e.hv * 16)[:0]}
 	var (
 		blocks [6][64]float32
 		coef   [64]int32

@@ -1,6 +1,10 @@
 package jpeg
 
-import "encoding/binary"
+import (
+	"bytes"
+	"encoding/binary"
+	"sync"
+)
 
 // lutBits is the number of bits the Huffman look-up tables index on. Codes of
 // at most lutBits bits (nearly all of them in real images) are decoded with one
@@ -26,6 +30,50 @@ type huffTable struct {
 	maxcode [17]int32
 	valoff  [17]int32
 	vals    [256]byte
+}
+
+// undefinedTable stands for a table no DHT segment has defined.
+var undefinedTable huffTable
+
+// tableCache keeps the tables built last, by content, so that a process
+// decoding image after image (most of them with the standard tables of
+// T.81 Annex K) builds each once: a small image would otherwise spend more
+// time building its tables than decoding its pixels. Tables are never
+// changed once built, so decoders share them.
+var tableCache struct {
+	mu   sync.Mutex
+	keys [16][]byte // BITS then HUFFVAL
+	tabs [16]*huffTable
+	next int // the entry to replace next
+}
+
+// cachedTables is how many tables one decode may add to tableCache; the
+// others it builds in tables of its own (decoder.table).
+const cachedTables = 4
+
+// cachedTable returns the table for the BITS counts and HUFFVAL symbols
+// vals from the cache, or, when it is not there and add is set, builds it
+// and adds it (then added is true). Otherwise it returns nil.
+func cachedTable(counts *[16]byte, vals []byte, add bool) (t *huffTable, added bool) {
+	var kb [16 + 256]byte
+	key := append(append(kb[:0], counts[:]...), vals...)
+	c := &tableCache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, k := range c.keys {
+		if bytes.Equal(k, key) {
+			return c.tabs[i], false
+		}
+	}
+	if !add {
+		return nil, false
+	}
+	t = new(huffTable)
+	t.build(counts, vals)
+	c.keys[c.next] = bytes.Clone(key)
+	c.tabs[c.next] = t
+	c.next = (c.next + 1) % len(c.keys)
+	return t, true
 }
 
 // build derives the decoding tables from the BITS counts (counts[i] codes of

@@ -49,13 +49,13 @@ func (d *decoder) idct(blk *[64]int32, last int, dst []byte, stride int) {
 			fillBlock(dst, stride, 8, clamp8((blk[0]+1028)>>3))
 			return
 		}
-		idct8(blk, dst, stride)
+		idct8Vec(blk, dst, stride)
 	case 4:
 		if last == 0 {
 			fillBlock(dst, stride, 4, clamp8((blk[0]+1028)>>3))
 			return
 		}
-		idct4(blk, dst, stride)
+		idct4Vec(blk, dst, stride)
 	case 2:
 		idct2(blk, dst, stride)
 	default:

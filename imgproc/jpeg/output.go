@@ -3,6 +3,8 @@ package jpeg
 import (
 	"image"
 	"image/color"
+
+	"procesa/imgproc/internal/bufpool"
 )
 
 // allocate decides at the first scan which components are reconstructed
@@ -26,7 +28,7 @@ func (d *decoder) allocate() {
 		if d.keep[i] {
 			c := &d.comp[i]
 			stride := d.mxx * c.h * d.bs
-			d.planes[i] = plane{make([]byte, stride*d.myy*c.v*d.bs), stride}
+			d.planes[i] = plane{bufpool.Get(stride * d.myy * c.v * d.bs), stride}
 		}
 	}
 	d.makeImage()

@@ -3,6 +3,8 @@ package jpeg
 import (
 	"runtime"
 	"sync"
+
+	"procesa/imgproc/internal/bufpool"
 )
 
 // The sequential decoder can split its work between goroutines: the calling
@@ -13,13 +15,6 @@ import (
 // pipelineMinMCUs is the frame size, in MCUs, from which sequential scans
 // are pipelined (a variable for the tests).
 var pipelineMinMCUs = 2048
-
-// mcuBlock is one block of an MCU, in decoding order.
-type mcuBlock struct {
-	i      int  // index in the scan's components
-	dx, dy int  // position in the MCU, in blocks
-	keep   bool // the component is reconstructed
-}
 
 // rowJob is one MCU row of dequantized coefficients, handed to an IDCT
 // goroutine. Its blocks are zeroed again once transformed.
@@ -52,26 +47,14 @@ func (d *decoder) usePipeline(sc *scanHeader) bool {
 // sequentialPipelined decodes a sequential scan with the IDCTs done by other
 // goroutines; see usePipeline.
 func (d *decoder) sequentialPipelined(sc *scanHeader) error {
-	var layout []mcuBlock
-	keep := 0
-	for i := 0; i < sc.n; i++ {
-		comp := &d.comp[sc.comp[i].ci]
-		k := d.planes[sc.comp[i].ci].pix != nil
-		for v := 0; v < comp.v; v++ {
-			for h := 0; h < comp.h; h++ {
-				layout = append(layout, mcuBlock{i, h, v, k})
-				if k {
-					keep++
-				}
-			}
-		}
-	}
-	rowBlocks := keep * d.mxx
+	w := d.newWalk(&d.entropy, sc, d.ri)
+	layout := w.layout
+	rowBlocks := w.keep * d.mxx
 	workers := max(1, runtime.GOMAXPROCS(0)-1)
 	nbuf := min(workers+2, d.myy) // no more rows than the image has
 	free := make(chan *rowJob, nbuf)
 	for k := 0; k < nbuf; k++ {
-		free <- &rowJob{coef: make([]int32, rowBlocks*64), last: make([]uint8, rowBlocks)}
+		free <- &rowJob{coef: bufpool.GetInt32(rowBlocks * 64), last: make([]uint8, rowBlocks)}
 	}
 	jobs := make(chan *rowJob, nbuf)
 	var wg sync.WaitGroup
@@ -91,26 +74,24 @@ func (d *decoder) sequentialPipelined(sc *scanHeader) error {
 	}
 	var sp *specRun
 	if d.useSpeculation(sc) {
-		sp = d.startSpeculation(sc, layout, keep)
+		sp = d.startSpeculation(sc, w.keep)
 	}
-	err := d.entropyRows(sc, layout, free, jobs, sp)
+	err := d.entropyRows(sc, w, free, jobs, sp)
 	close(jobs)
 	wg.Wait()
+	for range len(free) {
+		bufpool.PutInt32((<-free).coef)
+	}
 	return err
 }
 
 // entropyRows is the serial half of sequentialPipelined.
-func (d *decoder) entropyRows(sc *scanHeader, layout []mcuBlock, free <-chan *rowJob, jobs chan<- *rowJob, sp *specRun) error {
+func (d *decoder) entropyRows(sc *scanHeader, w *mcuWalk, free <-chan *rowJob, jobs chan<- *rowJob, sp *specRun) error {
 	d.resetBits()
 	if sp != nil {
 		defer sp.stop()
 	}
-	var (
-		pred     [4]int32
-		scratch  [64]int32
-		expected byte = markerRST0
-	)
-	total, mcu := d.mxx*d.myy, 0
+	var scratch [64]int32
 	for my := 0; my < d.myy; my++ {
 		j := <-free
 		j.my, j.n = my, d.mxx
@@ -126,7 +107,7 @@ func (d *decoder) entropyRows(sc *scanHeader, layout []mcuBlock, free <-chan *ro
 					} else {
 						j.n = mx
 						jobs <- j
-						return d.takeOver(sc, sp, a, pred, jobs)
+						return d.takeOver(sc, sp, a, w.pred, jobs)
 					}
 				}
 			} else if sp != nil {
@@ -137,14 +118,15 @@ func (d *decoder) entropyRows(sc *scanHeader, layout []mcuBlock, free <-chan *ro
 				} else if met {
 					j.n = mx
 					jobs <- j
-					return d.takeOver(sc, sp, my*d.mxx+mx, pred, jobs)
+					return d.takeOver(sc, sp, my*d.mxx+mx, w.pred, jobs)
 				}
 			}
-			for _, lb := range layout {
+			for k := range w.layout {
+				lb := &w.layout[k]
 				c := sc.comp[lb.i]
-				dc, ac, q := &d.dcTab[c.td], &d.acTab[c.ta], &d.quant[d.comp[c.ci].tq]
+				dc, ac, q := d.dcTab[c.td], d.acTab[c.ta], &d.quant[d.comp[c.ci].tq]
 				if lb.keep {
-					last, err := d.decodeBlock((*[64]int32)(j.coef[bi*64:bi*64+64]), dc, ac, q, &pred[lb.i])
+					last, err := d.decodeBlock((*[64]int32)(j.coef[bi*64:bi*64+64]), dc, ac, q, &w.pred[lb.i])
 					if err != nil {
 						return err
 					}
@@ -152,20 +134,13 @@ func (d *decoder) entropyRows(sc *scanHeader, layout []mcuBlock, free <-chan *ro
 					bi++
 					continue
 				}
-				if _, err := d.decodeBlock(&scratch, dc, ac, q, &pred[lb.i]); err != nil {
+				if _, err := d.decodeBlock(&scratch, dc, ac, q, &w.pred[lb.i]); err != nil {
 					return err
 				}
 				scratch = [64]int32{}
 			}
-			if d.nbits < 0 {
-				return errShortData
-			}
-			mcu++
-			if d.ri > 0 && mcu%d.ri == 0 && mcu < total {
-				if err := d.restart(&expected); err != nil {
-					return err
-				}
-				pred = [4]int32{}
+			if err := w.endMCU(); err != nil {
+				return err
 			}
 		}
 		jobs <- j
@@ -183,10 +158,8 @@ func (d *decoder) idctRow(sc *scanHeader, layout []mcuBlock, j *rowJob) {
 			if !lb.keep {
 				continue
 			}
-			ci := sc.comp[lb.i].ci
-			comp := &d.comp[ci]
-			p := &d.planes[ci]
-			bx, by := mx*comp.h+lb.dx, j.my*comp.v+lb.dy
+			p := &d.planes[sc.comp[lb.i].ci]
+			bx, by := mx*lb.sh+lb.dx, j.my*lb.sv+lb.dy
 			blk := (*[64]int32)(j.coef[bi*64 : bi*64+64])
 			last := int(j.last[bi])
 			d.idct(blk, last, p.pix[by*bs*p.stride+bx*bs:], p.stride)

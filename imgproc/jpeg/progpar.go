@@ -97,13 +97,14 @@ func (pp *progPar) start(d *decoder, sc *scanHeader) error {
 	for i := 0; i < sc.n; i++ {
 		c := sc.comp[i]
 		ps.comps[c.ci] = true
-		// The tables as they are now: later DHT segments may change them.
+		// The tables as they are now: a later DHT segment may rebuild
+		// one of the decoder's own.
 		if ps.runner.dcTab[c.td] == nil {
-			t := d.dcTab[c.td]
+			t := *d.dcTab[c.td]
 			ps.runner.dcTab[c.td] = &t
 		}
 		if ps.runner.acTab[c.ta] == nil {
-			t := d.acTab[c.ta]
+			t := *d.acTab[c.ta]
 			ps.runner.acTab[c.ta] = &t
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"procesa/imgproc/internal/bufpool"
 )
 
 // Progressive decoding (T.81 Annex G). Every scan updates the coefficients
@@ -126,7 +128,7 @@ func (d *decoder) progressiveScan(sc *scanHeader) error {
 			d.masks[ci] = make([]uint64, n)
 			if d.keep[ci] {
 				// Room for the last block's whole window.
-				d.coefs[ci] = make([]byte, n*d.blockBytes()+len(coefBlock{})-d.blockBytes())
+				d.coefs[ci] = bufpool.Get(n*d.blockBytes() + len(coefBlock{}) - d.blockBytes())
 			}
 		}
 	}
@@ -135,7 +137,7 @@ func (d *decoder) progressiveScan(sc *scanHeader) error {
 	}
 	p := progRunner{d: d, e: &d.entropy, ri: d.ri, sc: *sc}
 	for i := range p.dcTab {
-		p.dcTab[i], p.acTab[i] = &d.dcTab[i], &d.acTab[i]
+		p.dcTab[i], p.acTab[i] = d.dcTab[i], d.acTab[i]
 	}
 	return p.run()
 }
@@ -162,11 +164,23 @@ func (p *progRunner) run() error {
 	if sc.n == 1 && sc.ss > 0 && p.ri == 0 {
 		return p.acScan()
 	}
-	var (
-		pred     [4]int32
-		expected byte = markerRST0
-	)
-	block := func(i, bx, by int) error {
+	w := d.newWalk(e, sc, p.ri)
+	var row func(my int, end bool)
+	if p.wait != nil {
+		row = func(my int, end bool) {
+			for i := 0; i < sc.n; i++ {
+				ci := sc.comp[i].ci
+				r := w.rowEnd(i, my)
+				if end {
+					p.done(ci, r)
+				} else {
+					p.wait(ci, r-1)
+				}
+			}
+		}
+	}
+	return w.run(row, func(lb *mcuBlock, bx, by int) error {
+		i := lb.i
 		ci := sc.comp[i].ci
 		c := &d.comp[ci]
 		bi := by*d.mxx*c.h + bx
@@ -177,7 +191,7 @@ func (p *progRunner) run() error {
 		mask := &d.masks[ci][bi]
 		switch {
 		case sc.ss == 0 && sc.ah == 0:
-			return e.dcFirst(b, p.dcTab[sc.comp[i].td], &pred[i], sc.al)
+			return e.dcFirst(b, p.dcTab[sc.comp[i].td], &w.pred[i], sc.al)
 		case sc.ss == 0:
 			if e.readBit() && b != nil {
 				setCoef(b, 0, sat16(coef(b, 0)|1<<sc.al))
@@ -188,77 +202,7 @@ func (p *progRunner) run() error {
 		default:
 			return e.acRefine(b, mask, p.acTab[sc.comp[i].ta], sc.ss, sc.se, int32(1)<<sc.al)
 		}
-	}
-	if sc.n == 1 {
-		ci := sc.comp[0].ci
-		bw, bh := d.blockGrid(&d.comp[ci])
-		if d.nComp == 1 {
-			bw, bh = d.mxx, d.myy
-		}
-		total, mcu := bw*bh, 0
-		for by := 0; by < bh; by++ {
-			if p.wait != nil {
-				p.wait(ci, by)
-			}
-			for bx := 0; bx < bw; bx++ {
-				if err := block(0, bx, by); err != nil {
-					return err
-				}
-				if e.nbits < 0 {
-					return errShortData
-				}
-				mcu++
-				if p.ri > 0 && mcu%p.ri == 0 && mcu < total {
-					if err := e.restart(&expected); err != nil {
-						return err
-					}
-					pred = [4]int32{}
-				}
-			}
-			if p.done != nil {
-				p.done(ci, by+1)
-			}
-		}
-		return nil
-	}
-	total, mcu := d.mxx*d.myy, 0
-	for my := 0; my < d.myy; my++ {
-		if p.wait != nil {
-			for i := 0; i < sc.n; i++ {
-				ci := sc.comp[i].ci
-				p.wait(ci, (my+1)*d.comp[ci].v-1)
-			}
-		}
-		for mx := 0; mx < d.mxx; mx++ {
-			for i := 0; i < sc.n; i++ {
-				c := &d.comp[sc.comp[i].ci]
-				for v := 0; v < c.v; v++ {
-					for h := 0; h < c.h; h++ {
-						if err := block(i, mx*c.h+h, my*c.v+v); err != nil {
-							return err
-						}
-					}
-				}
-			}
-			if e.nbits < 0 {
-				return errShortData
-			}
-			mcu++
-			if p.ri > 0 && mcu%p.ri == 0 && mcu < total {
-				if err := e.restart(&expected); err != nil {
-					return err
-				}
-				pred = [4]int32{}
-			}
-		}
-		if p.done != nil {
-			for i := 0; i < sc.n; i++ {
-				ci := sc.comp[i].ci
-				p.done(ci, (my+1)*d.comp[ci].v)
-			}
-		}
-	}
-	return nil
+	})
 }
 
 // acScan is the fast path of run for the commonest scans: a band of AC
@@ -544,7 +488,7 @@ func (d *decoder) reconstructProgressive() {
 		c := &d.comp[ci]
 		stride, rows := d.mxx*c.h*d.bs, d.myy*c.v*d.bs
 		if d.coefs[ci] == nil {
-			d.planes[ci] = plane{make([]byte, stride*rows), stride}
+			d.planes[ci] = plane{bufpool.Get(stride * rows), stride}
 			continue
 		}
 		d.reconstructInPlace(ci)

@@ -186,18 +186,13 @@ func (d *decoder) sequentialScan(sc *scanHeader) error {
 		return d.sequentialPipelined(sc)
 	}
 	d.resetBits()
-	var (
-		pred     [4]int32
-		blk      [64]int32
-		expected byte = markerRST0
-	)
+	w := d.newWalk(&d.entropy, sc, d.ri)
+	var blk [64]int32
 	bs := d.bs
-	// block decodes one block of scan component i at block position
-	// (bx, by) in its plane.
-	block := func(i, bx, by int) error {
-		c := sc.comp[i]
+	return w.run(nil, func(lb *mcuBlock, bx, by int) error {
+		c := sc.comp[lb.i]
 		comp := &d.comp[c.ci]
-		last, err := d.decodeBlock(&blk, &d.dcTab[c.td], &d.acTab[c.ta], &d.quant[comp.tq], &pred[i])
+		last, err := d.decodeBlock(&blk, d.dcTab[c.td], d.acTab[c.ta], &d.quant[comp.tq], &w.pred[lb.i])
 		if err != nil {
 			return err
 		}
@@ -211,60 +206,7 @@ func (d *decoder) sequentialScan(sc *scanHeader) error {
 			blk = [64]int32{}
 		}
 		return nil
-	}
-	if sc.n == 1 {
-		bw, bh := d.blockGrid(&d.comp[sc.comp[0].ci])
-		if d.nComp == 1 {
-			bw, bh = d.mxx, d.myy
-		}
-		total := bw * bh
-		mcu := 0
-		for by := 0; by < bh; by++ {
-			for bx := 0; bx < bw; bx++ {
-				if err := block(0, bx, by); err != nil {
-					return err
-				}
-				if d.nbits < 0 {
-					return errShortData
-				}
-				mcu++
-				if d.ri > 0 && mcu%d.ri == 0 && mcu < total {
-					if err := d.restart(&expected); err != nil {
-						return err
-					}
-					pred = [4]int32{}
-				}
-			}
-		}
-		return nil
-	}
-	total := d.mxx * d.myy
-	mcu := 0
-	for my := 0; my < d.myy; my++ {
-		for mx := 0; mx < d.mxx; mx++ {
-			for i := 0; i < sc.n; i++ {
-				comp := &d.comp[sc.comp[i].ci]
-				for v := 0; v < comp.v; v++ {
-					for h := 0; h < comp.h; h++ {
-						if err := block(i, mx*comp.h+h, my*comp.v+v); err != nil {
-							return err
-						}
-					}
-				}
-			}
-			if d.nbits < 0 {
-				return errShortData
-			}
-			mcu++
-			if d.ri > 0 && mcu%d.ri == 0 && mcu < total {
-				if err := d.restart(&expected); err != nil {
-					return err
-				}
-				pred = [4]int32{}
-			}
-		}
-	}
-	return nil
+	})
 }
 
 // decodeBlock decodes the Huffman-coded coefficients of one block (T.81

@@ -3,6 +3,8 @@ package jpeg
 import (
 	"bytes"
 	"io"
+
+	"procesa/imgproc/internal/bufpool"
 )
 
 // sourceBufSize is the size of the read buffer. The entropy decoder refills
@@ -26,23 +28,38 @@ type source struct {
 
 func (s *source) init(r io.Reader) {
 	s.r = r
-	s.buf = make([]byte, sourceBufSize)
+	s.buf = bufpool.Get(sourceBufSize)
 }
 
 // initAt makes s read ra from offset off on, with a buffer of size bytes.
 func (s *source) initAt(ra io.ReaderAt, off int64, size int) {
 	s.ra, s.off = ra, off
-	s.buf = make([]byte, size)
+	s.buf = bufpool.Get(size)
 }
 
-// read reads into p from the underlying reader.
-func (s *source) read(p []byte) (int, error) {
+// readMore reads into the free end of the buffer from the underlying
+// reader and returns how many bytes came. A read error is kept in s.err, the
+// end of the input as io.ErrUnexpectedEOF (a JPEG stream ends with a marker,
+// never with the input).
+func (s *source) readMore() int {
+	var (
+		n   int
+		err error
+	)
 	if s.ra == nil {
-		return s.r.Read(p)
+		n, err = s.r.Read(s.buf[s.end:])
+	} else {
+		n, err = s.ra.ReadAt(s.buf[s.end:], s.off)
+		s.off += int64(n)
 	}
-	n, err := s.ra.ReadAt(p, s.off)
-	s.off += int64(n)
-	return n, err
+	s.end += n
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		s.err = err
+	}
+	return n
 }
 
 // offset returns the input offset of buf[i] (ra only).
@@ -61,17 +78,9 @@ func (s *source) fill() bool {
 		s.pos = 0
 	}
 	for s.end < len(s.buf) {
-		n, err := s.read(s.buf[s.end:])
-		s.end += n
-		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			s.err = err
+		n := s.readMore()
+		if s.err != nil || n > 0 {
 			return n > 0
-		}
-		if n > 0 {
-			return true
 		}
 	}
 	return true
@@ -155,14 +164,7 @@ func (s *source) readAll(limit int) bool {
 			s.pos = 0
 			s.buf = nb
 		}
-		n, err := s.read(s.buf[s.end:])
-		s.end += n
-		if err != nil {
-			if err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			s.err = err
-		}
+		s.readMore()
 	}
 	return true
 }

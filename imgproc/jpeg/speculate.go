@@ -86,7 +86,7 @@ func (d *decoder) useSpeculation(sc *scanHeader) bool {
 // startSpeculation reads the rest of the input (within a bound set by the
 // frame size) and starts a second decoder at the middle of the scan's data.
 // It returns nil when speculation is not possible.
-func (d *decoder) startSpeculation(sc *scanHeader, layout []mcuBlock, keep int) *specRun {
+func (d *decoder) startSpeculation(sc *scanHeader, keep int) *specRun {
 	samples := 0
 	for i := 0; i < d.nComp; i++ {
 		samples += d.mxx * d.comp[i].h * d.myy * d.comp[i].v * 64
@@ -131,7 +131,7 @@ func (d *decoder) startSpeculation(sc *scanHeader, layout []mcuBlock, keep int) 
 		done:     make(chan struct{}),
 	}
 	sp.ent.in = &source{buf: s.buf[:s.end], pos: p, end: s.end, err: io.ErrUnexpectedEOF}
-	go sp.run(d, sc, layout)
+	go sp.run(d, sc)
 	return sp
 }
 
@@ -198,22 +198,22 @@ func markerIndex(b []byte, skipRST bool) int {
 
 // run decodes MCUs from the speculative start until an error, an abort, or
 // total MCUs.
-func (sp *specRun) run(d *decoder, sc *scanHeader, layout []mcuBlock) {
+func (sp *specRun) run(d *decoder, sc *scanHeader) {
 	defer close(sp.done)
 	e := &sp.ent
-	var (
-		pred [4]int32
-		blk  [64]int32
-	)
-	idx := compactIdx[d.bs]
-	var expected byte
+	var w *mcuWalk
 	if sp.startMCU >= 0 {
-		expected = markerRST0 + byte(sp.startMCU/d.ri)&7
+		w = d.newWalk(e, sc, d.ri)
+		w.startAt(sp.startMCU)
+	} else {
+		w = d.newWalk(e, sc, 0)
 	}
+	var blk [64]int32
+	idx := compactIdx[d.bs]
 	for j := 0; ; j++ {
 		sp.pos[j] = e.loaded - int64(e.nbits)
 		sp.eob[j] = int32(e.eobRun)
-		sp.pred[j] = pred
+		sp.pred[j] = w.pred
 		if j == sp.total {
 			sp.err = errAborted
 			return
@@ -227,9 +227,9 @@ func (sp *specRun) run(d *decoder, sc *scanHeader, layout []mcuBlock) {
 		}
 		out := sp.chunks[j/chunkMCUs][(j%chunkMCUs)*sp.perMCU:]
 		o := 0
-		for _, lb := range layout {
+		for _, lb := range w.layout {
 			c := sc.comp[lb.i]
-			last, err := e.decodeBlock(&blk, &d.dcTab[c.td], &d.acTab[c.ta], &d.quant[d.comp[c.ci].tq], &pred[lb.i])
+			last, err := e.decodeBlock(&blk, d.dcTab[c.td], d.acTab[c.ta], &d.quant[d.comp[c.ci].tq], &w.pred[lb.i])
 			if err != nil {
 				sp.err = err
 				return
@@ -246,18 +246,11 @@ func (sp *specRun) run(d *decoder, sc *scanHeader, layout []mcuBlock) {
 				blk = [64]int32{}
 			}
 		}
-		if e.nbits < 0 {
-			sp.err = errShortData
+		if err := w.endMCU(); err != nil {
+			sp.err = err
 			return
 		}
 		sp.n.Store(int64(j + 1))
-		if mcu := sp.startMCU + j + 1; sp.startMCU >= 0 && mcu%d.ri == 0 && mcu < d.mxx*d.myy {
-			if err := e.restart(&expected); err != nil {
-				sp.err = err
-				return
-			}
-			pred = [4]int32{}
-		}
 	}
 }
 
@@ -308,7 +301,6 @@ func (d *decoder) idctSpec(sc *scanHeader, layout []mcuBlock, sp *specRun, m, j,
 				continue
 			}
 			ci := sc.comp[lb.i].ci
-			comp := &d.comp[ci]
 			last := 0
 			for k, n := range idx {
 				blk[n] = in[o+k]
@@ -317,9 +309,9 @@ func (d *decoder) idctSpec(sc *scanHeader, layout []mcuBlock, sp *specRun, m, j,
 				}
 			}
 			o += len(idx)
-			blk[0] += off[lb.i] * d.quant[comp.tq][0]
+			blk[0] += off[lb.i] * d.quant[d.comp[ci].tq][0]
 			p := &d.planes[ci]
-			bx, by := mx*comp.h+lb.dx, my*comp.v+lb.dy
+			bx, by := mx*lb.sh+lb.dx, my*lb.sv+lb.dy
 			d.idct(&blk, last, p.pix[by*bs*p.stride+bx*bs:], p.stride)
 		}
 	}

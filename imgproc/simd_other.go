@@ -1,0 +1,10 @@
+//go:build purego || !(amd64 || arm64)
+
+package imgproc
+
+// verticalVec has no vector kernel here: vertical runs verticalGo on every
+// column.
+func verticalVec(out []byte, rows [][]byte, k []int32) int { return 0 }
+
+// horizontalVec has no vector kernel here: horizontal does every pixel.
+func horizontalVec(out, in []byte, w *weights, n int) int { return 0 }
