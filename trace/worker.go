@@ -78,6 +78,24 @@ func frameOut(pid int, typ proto.FrameType, v any) {
 	}
 }
 
+// FrameSent traces a frame already encoded (by proto.AppendFrame) and about
+// to be sent to worker pid, for a sender that builds the bytes itself.
+func FrameSent(pid int, b []byte) {
+	if on.Load() {
+		frameSent(pid, b)
+	}
+}
+
+// frameSent is kept out of FrameSent so that FrameSent stays small enough
+// to be inlined at its call site.
+//
+//go:noinline
+func frameSent(pid int, b []byte) {
+	if len(b) >= proto.FrameHeaderLen {
+		frame(pid, "-> trama ", proto.FrameType(b[5]), b[proto.FrameHeaderLen:])
+	}
+}
+
 // FrameIn traces a frame just read from worker pid.
 func FrameIn(pid int, typ proto.FrameType, payload []byte) {
 	if on.Load() {
@@ -121,6 +139,34 @@ func passFDs(pid int, fds []int, what string) {
 	}
 	if what != "" {
 		l = l.str(" (").str(what).str(")")
+	}
+	emit(workerPrefix(pid), l)
+}
+
+// PassFiles traces open files sent to worker pid with SCM_RIGHTS, by their
+// descriptor numbers on the server and their names; what says what they
+// are ("entrada, salida").
+func PassFiles(pid int, what string, files ...*os.File) {
+	if on.Load() {
+		passFiles(pid, what, files)
+	}
+}
+
+func passFiles(pid int, what string, files []*os.File) {
+	l := line("descriptores pasados con SCM_RIGHTS:")
+	for _, f := range files {
+		if f == nil {
+			continue
+		}
+		l = l.str(" fd ")
+		// Through SyscallConn: f.Fd() would switch f to blocking mode.
+		if rc, err := f.SyscallConn(); err == nil {
+			rc.Control(func(fd uintptr) { l = l.int(int64(fd)) })
+		}
+		l = l.str(" (").str(short(f.Name())).str(")")
+	}
+	if what != "" {
+		l = l.str(", ").str(what)
 	}
 	emit(workerPrefix(pid), l)
 }
