@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"procesa/proto"
 )
 
 // TestTraza runs the server with --traza, uploads an image over a raw
@@ -41,10 +43,11 @@ func TestTraza(t *testing.T) {
 	}
 	c := `^\[c\d+ ` + regexp.QuoteMeta(local) + `\] `
 	size := strconv.Itoa(len(img))
+	ver := fmt.Sprintf("%02x", proto.FrameVersion) // byte 4 of every frame
 	m := inOrder(t, lines, 0,
 		listen,
 		`^\[w pid (\d+)\] iniciado: fork\+exec de \S+ con PROCESA_WORKER=1 en el entorno; hereda fd 3 `,
-		`^\[w pid \d+\] <- trama hello: 50 52 43 57 \| 01 \| 01 \| 00 00 \| [0-9a-f ]{11}  \{"version":1,"pid":\d+\}$`,
+		`^\[w pid \d+\] <- trama hello: 50 52 43 57 \| `+ver+` \| 01 \| 00 00 \| [0-9a-f ]{11}  \{"version":\d+,"pid":\d+\}$`,
 		c+`accept\(\): cliente `+regexp.QuoteMeta(local)+` en 127\.0\.0\.1:`+port+accept,
 		c+`solicitud: "POST /procesar HTTP/1\.1", 5 campos de cabecera, cuerpo de `+size+` bytes \(Content-Length\), pide Expect: 100-continue$`,
 		c+`enviado "HTTP/1\.1 100 Continue"`,
@@ -65,8 +68,8 @@ func TestTraza(t *testing.T) {
 	// only once the upload is durable.
 	rename := lineIndex(lines, `^\[datos\] rename tmp/`+id+` -> entradas/`)
 	m = inOrder(t, lines, rename,
-		w+`-> trama job: 50 52 43 57 \| 01 \| 02 \| 00 00 \| ([0-9a-f ]{11})  (\{.*\})$`,
-		w+`<- trama result: 50 52 43 57 \| 01 \| 03 \| 00 00 \| ([0-9a-f ]{11})  (\{.*\})$`,
+		w+`-> trama job: 50 52 43 57 \| `+ver+` \| 02 \| 00 00 \| ([0-9a-f ]{11})  (\{.*\})$`,
+		w+`<- trama result: 50 52 43 57 \| `+ver+` \| 03 \| 00 00 \| ([0-9a-f ]{11})  (\{.*\})$`,
 		`^\[datos\] rename tmp/resultado-\S+ -> resultados/`+id+`\.jpg$`,
 		`^\[servidor\] parada pedida`,
 		w+`terminó con código de salida 0$`,
