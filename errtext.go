@@ -7,13 +7,12 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"strings"
 	"syscall"
 
+	"procesa/internal/errtext"
 	"procesa/proto"
 )
 
@@ -35,7 +34,7 @@ func workerErrText(err error) string {
 	cause := "error de comunicación con el servidor"
 	var errno syscall.Errno
 	if errors.As(err, &errno) {
-		cause = fsCause(errno)
+		cause = errtext.FS(errno)
 	}
 	if u := errors.Unwrap(err); u != nil {
 		if context, ok := strings.CutSuffix(err.Error(), ": "+u.Error()); ok {
@@ -48,17 +47,8 @@ func workerErrText(err error) string {
 // errCause says in Spanish what went wrong with a socket, without Go's
 // operation prefixes.
 func errCause(err error) string {
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		switch errno {
-		case syscall.EADDRINUSE:
-			return "la dirección ya está en uso"
-		case syscall.EADDRNOTAVAIL:
-			return "la dirección no pertenece a este equipo"
-		}
-		if s := errnoPhrase(errno); s != "" {
-			return s
-		}
+	if s := errtext.Known(err); s != "" {
+		return s
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
@@ -68,60 +58,5 @@ func errCause(err error) string {
 }
 
 // fsCause says in Spanish, in a few words, why a file-system operation
-// failed: "no existe", "no es un directorio", "permiso denegado"... It never
-// returns Go's English text; an error it does not know gets a generic
-// phrase.
-func fsCause(err error) string {
-	phrase := "error inesperado del sistema de archivos"
-	var errno syscall.Errno
-	switch {
-	case errors.As(err, &errno):
-		phrase = errnoPhrase(errno)
-		if phrase == "" {
-			phrase = fmt.Sprintf("error del sistema (errno %d)", int(errno))
-		}
-	case errors.Is(err, fs.ErrNotExist):
-		phrase = "no existe"
-	case errors.Is(err, fs.ErrPermission):
-		phrase = "permiso denegado"
-	case errors.Is(err, fs.ErrExist):
-		phrase = "ya existe"
-	}
-	return phrase
-}
-
-// errnoPhrase names the common file-system (and descriptor) errnos in
-// Spanish; "" for others.
-func errnoPhrase(errno syscall.Errno) string {
-	switch errno {
-	case syscall.ENOENT:
-		return "no existe"
-	case syscall.ENOTDIR:
-		return "no es un directorio"
-	case syscall.EACCES, syscall.EPERM:
-		return "permiso denegado"
-	case syscall.EROFS:
-		return "el sistema de archivos es de solo lectura"
-	case syscall.ENOSPC:
-		return "no queda espacio en el disco"
-	case syscall.EDQUOT:
-		return "se agotó la cuota de disco"
-	case syscall.EEXIST:
-		return "ya existe"
-	case syscall.ELOOP:
-		return "demasiados enlaces simbólicos (¿un enlace que apunta a sí mismo?)"
-	case syscall.ENAMETOOLONG:
-		return "el nombre es demasiado largo"
-	case syscall.EISDIR:
-		return "es un directorio"
-	case syscall.EIO:
-		return "error de entrada/salida del disco"
-	case syscall.EMFILE, syscall.ENFILE:
-		return "demasiados archivos abiertos"
-	case syscall.ENOTSOCK:
-		return "no es un socket"
-	case syscall.EBADF:
-		return "descriptor de archivo no válido"
-	}
-	return ""
-}
+// failed: "no existe", "no es un directorio", "permiso denegado"...
+func fsCause(err error) string { return errtext.FS(err) }

@@ -34,6 +34,7 @@ import (
 	"procesa/proto"
 	"procesa/tasks"
 	"procesa/trace"
+	"procesa/upgrade"
 )
 
 // shutdownGrace is how long in-flight tasks may run after SIGINT/SIGTERM.
@@ -119,9 +120,21 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	listeners, err := netio.Listen(ctx, cfg.ip, cfg.port)
+	hup := make(chan os.Signal, 1) // SIGHUP: upgrade (package upgrade)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	succ, err := upgrade.Inherit()
 	if err != nil {
-		fmt.Fprintf(stderr, "procesa: no se puede escuchar en %s puerto %d: %s\n", cfg.ip, cfg.port, errCause(err))
+		fmt.Fprintln(stderr, "procesa:", err)
+		return 2
+	}
+	listeners, inherited, err := openListeners(ctx, cfg, succ)
+	if err != nil {
+		if inherited {
+			fmt.Fprintln(stderr, "procesa: no se pueden usar los sockets heredados:", errCause(err))
+		} else {
+			fmt.Fprintf(stderr, "procesa: no se puede escuchar en %s puerto %d: %s\n", cfg.ip, cfg.port, errCause(err))
+		}
 		return 2
 	}
 
@@ -141,7 +154,6 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 
 	defaults := imgproc.DefaultOptions()
 	defaults.Scale, defaults.MaxPixels = cfg.scale, cfg.maxPixels
-	var handler *api.Handler
 	store, err := tasks.Open(tasks.Config{
 		Dir:       cfg.dataDir,
 		Runner:    workers,
@@ -149,7 +161,7 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		QueueSize: cfg.queueSize,
 		Retention: cfg.retention,
 		Logger:    log,
-		OnFinish:  func(t *tasks.Task) { handler.TaskFinished(t) },
+		Successor: succ != nil,
 	})
 	if err != nil {
 		// Rare once prepareDataDir passed: the directory changed since,
@@ -157,7 +169,7 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "procesa: no se pueden cargar las tareas de %q: %s\n", cfg.dataDir, fsCause(err))
 		return 1
 	}
-	handler = api.New(api.Config{Store: store, Workers: workers, Defaults: defaults, Dir: root, MaxBody: cfg.maxBody, Logger: log})
+	handler := api.New(api.Config{Store: store, Workers: workers, Defaults: defaults, Dir: root, MaxBody: cfg.maxBody, Logger: log})
 	store.Start()
 
 	srv := &netio.Server{
@@ -169,7 +181,8 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 		OnReply:  handler.CountReply,
 	}
 	var wg sync.WaitGroup
-	for _, l := range listeners {
+	stoppable := upgrade.Stoppable(listeners)
+	for _, l := range stoppable {
 		fmt.Fprintf(stdout, "escuchando en http://%s\n", hostPort(l.Addr()))
 		wg.Go(func() {
 			if err := srv.Serve(l); err != nil && !errors.Is(err, netio.ErrServerClosed) {
@@ -177,11 +190,23 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 			}
 		})
 	}
-	log.Info("servidor listo", "procesos", cfg.procs, "datos", cfg.dataDir, "escala", cfg.scale)
+	log.Info("servidor listo", "procesos", cfg.procs, "datos", cfg.dataDir, "escala", cfg.scale, "sockets_heredados", inherited)
+	adopted := make(chan struct{}) // closed when no upgrade's handover is under way
+	if succ != nil {
+		succ.SignalReady(store, log, adopted)
+	} else {
+		close(adopted)
+		upgrade.Notify("READY=1")
+	}
 
-	<-ctx.Done()
+	if next := upgrade.Wait(ctx, hup, adopted, listeners, log); next != nil {
+		stop()
+		next.HandOver(stoppable, &wg, srv, store, workers, max(shutdownGrace, cfg.taskLimit), log)
+		return 0
+	}
 	trace.Signal(context.Cause(ctx))
 	stop()
+	upgrade.Notify("STOPPING=1")
 	// Tasks in flight may still finish, but a worker that dies or is
 	// stopped from now on (at the end of the grace) is not replaced.
 	workers.Drain()
@@ -196,6 +221,22 @@ func runServer(args []string, stdout, stderr io.Writer) int {
 	workers.Close()
 	log.Info("detenido")
 	return 0
+}
+
+// openListeners returns the sockets to serve: those passed by the previous
+// process of an upgrade (succ), those passed by the service manager with
+// socket activation (LISTEN_FDS and LISTEN_PID), or, when neither, new ones
+// on cfg.ip and cfg.port. inherited reports whether they were passed.
+func openListeners(ctx context.Context, cfg *config, succ *upgrade.Successor) (ls []net.Listener, inherited bool, err error) {
+	if succ != nil {
+		return succ.Listeners, true, nil
+	}
+	ls, err = netio.Activated()
+	if err != nil || ls != nil {
+		return ls, true, err
+	}
+	ls, err = netio.Listen(ctx, cfg.ip, cfg.port)
+	return ls, false, err
 }
 
 // hostPort formats a listening address for a URL: [::]:8090, 0.0.0.0:8090.

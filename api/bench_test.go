@@ -169,20 +169,20 @@ func (h *netHTTPStatus) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		bp = &b
 	}
 	defer h.bufs.Put(bp)
-	text := wantsText(r.Header.Get("Accept"))
-	b, st, ok := h.store.AppendStatus((*bp)[:0], id)
-	code := 200
-	if !ok {
-		code, st = 404, "No encontrado"
-		b = appendNotFound(b[:0], id)
+	accept := parseAccept(r.Header.Get("Accept"))
+	if accept.prefersHTML() {
+		http.Error(w, "no pages here", http.StatusNotAcceptable)
+		return
 	}
+	b, code, st := statusJSON((*bp)[:0], h.store, id)
 	ct := jsonType.Value
-	if text {
+	if accept.prefersText() {
 		b = append(append(b[:0], st...), '\n')
 		ct = textType.Value
 	}
 	hdr := w.Header()
 	hdr["Content-Type"] = []string{ct}
+	hdr["Vary"] = []string{varyAccept.Value}
 	hdr["Content-Length"] = []string{strconv.Itoa(len(b))}
 	w.WriteHeader(code)
 	w.Write(b)

@@ -38,7 +38,7 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// Handler serves the routes of the README's "Rutas" (as a netio.Handler) and raw mode
+// Handler serves the HTTP routes (as a netio.Handler) and raw mode
 // (as a netio.RawHandler). Its methods are safe for concurrent use.
 type Handler struct {
 	cfg     Config
@@ -72,6 +72,7 @@ const (
 	routeMetrics   = "metricas"
 	routeDirectory = "directorio"
 	routeRoot      = "raiz"
+	routeStatic    = "estaticos"
 	routeOther     = "otra"
 	routeRaw       = "crudo"
 	routeProtocol  = "protocolo"
@@ -93,7 +94,7 @@ func (h *Handler) route(w *netio.ResponseWriter, r *proto.Request) (string, int)
 			return routeUpload, h.upload(w, r, nil)
 		}
 		if p == "/" && get {
-			return routeRoot, h.help(w)
+			return routeRoot, h.root(w, r)
 		}
 		return routeUpload, methodNotAllowed(w, "POST, PUT")
 	case strings.HasPrefix(p, "/estado/"):
@@ -111,6 +112,11 @@ func (h *Handler) route(w *netio.ResponseWriter, r *proto.Request) (string, int)
 			return routeHealth, methodNotAllowed(w, "GET, HEAD")
 		}
 		return routeHealth, h.health(w)
+	case strings.HasPrefix(p, "/estaticos/"):
+		if !get {
+			return routeStatic, methodNotAllowed(w, "GET, HEAD")
+		}
+		return routeStatic, h.serveStatic(w, p[len("/estaticos/"):])
 	case p == "/metricas":
 		if !get {
 			return routeMetrics, methodNotAllowed(w, "GET, HEAD")
@@ -150,25 +156,6 @@ func taskID(s string) string {
 // netio.Server.OnReply.
 func (h *Handler) CountReply(status int) { h.metrics.request(routeProtocol, status) }
 
-var jsonType = proto.Field{Name: "Content-Type", Value: "application/json; charset=utf-8"}
-
-func methodNotAllowed(w *netio.ResponseWriter, allow string) int {
-	w.ErrorStatus(405, "método no permitido en esta ruta", proto.Header{{Name: "Allow", Value: allow}})
-	return 405
-}
-
-func notFound(w *netio.ResponseWriter, msg string) int {
-	w.ErrorStatus(404, msg, nil)
-	return 404
-}
-
-// replyError replies err (see netio.ResponseWriter.Error) and returns the
-// status it chose.
-func replyError(w *netio.ResponseWriter, err error) int {
-	w.Error(err)
-	return w.Status()
-}
-
 const helpText = `procesa: servidor de procesamiento de imágenes
 
   POST /procesar          sube una imagen (cuerpo crudo o multipart/form-data)
@@ -182,7 +169,12 @@ Parámetros: escala, ancho, alto, gris, formato, calidad, filtro, esperar.
 Ejemplo: curl -F imagen=@foto.jpg 'http://localhost:8090/procesar?escala=0.5'
 `
 
-func (h *Handler) help(w *netio.ResponseWriter) int {
-	w.Send(200, proto.Header{{Name: "Content-Type", Value: "text/plain; charset=utf-8"}}, []byte(helpText))
+// root serves GET /: the upload page for a browser, the help text for
+// anyone else.
+func (h *Handler) root(w *netio.ResponseWriter, r *proto.Request) int {
+	if wantsHTML(r.Header.Get("Accept")) {
+		return h.servePage(w)
+	}
+	w.Send(200, proto.Header{textType, varyAccept}, []byte(helpText))
 	return 200
 }

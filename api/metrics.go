@@ -12,17 +12,11 @@ import (
 	"procesa/tasks"
 )
 
-// durationBuckets are the upper bounds, in seconds, of the processing-time
-// histogram.
-var durationBuckets = []float64{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60}
-
-// metrics holds the counters /metricas shows.
+// metrics holds the request counters /metricas shows; the task store
+// keeps the processing times (tasks.Store.Timings).
 type metrics struct {
-	mu       sync.Mutex // guards the fields below
+	mu       sync.Mutex // guards requests
 	requests map[requestKey]uint64
-	buckets  []uint64 // cumulative counts are computed when written
-	count    uint64
-	sum      float64
 }
 
 type requestKey struct {
@@ -31,30 +25,13 @@ type requestKey struct {
 }
 
 func newMetrics() *metrics {
-	return &metrics{requests: make(map[requestKey]uint64), buckets: make([]uint64, len(durationBuckets))}
+	return &metrics{requests: make(map[requestKey]uint64)}
 }
 
 func (m *metrics) request(route string, status int) {
 	m.mu.Lock()
 	m.requests[requestKey{route, status}]++
 	m.mu.Unlock()
-}
-
-// TaskFinished records a finished task's processing time; it is
-// tasks.Config.OnFinish.
-func (h *Handler) TaskFinished(t *tasks.Task) {
-	d := t.Duration()
-	if d == 0 {
-		return
-	}
-	m := h.metrics
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.count++
-	m.sum += d.Seconds()
-	if i, _ := slices.BinarySearch(durationBuckets, d.Seconds()); i < len(m.buckets) {
-		m.buckets[i]++
-	}
 }
 
 // serveMetrics serves GET /metricas in the Prometheus text format 0.0.4.
@@ -78,8 +55,6 @@ func (h *Handler) serveMetrics(w *netio.ResponseWriter) int {
 	for _, k := range keys {
 		fmt.Fprintf(&b, "procesa_solicitudes_total{ruta=%q,codigo=\"%d\"} %d\n", k.route, k.status, m.requests[k])
 	}
-	hist := slices.Clone(m.buckets)
-	count, sum := m.count, m.sum
 	m.mu.Unlock()
 
 	b.WriteString("# HELP procesa_tareas Tareas conocidas, por estado.\n# TYPE procesa_tareas gauge\n")
@@ -92,14 +67,15 @@ func (h *Handler) serveMetrics(w *netio.ResponseWriter) int {
 
 	b.WriteString("# HELP procesa_procesamiento_segundos Tiempo de procesamiento de cada tarea en un proceso de trabajo.\n")
 	b.WriteString("# TYPE procesa_procesamiento_segundos histogram\n")
+	tm := h.cfg.Store.Timings()
 	var cum uint64
-	for i, le := range durationBuckets {
-		cum += hist[i]
+	for i, le := range tasks.DurationBuckets {
+		cum += tm.Buckets[i]
 		fmt.Fprintf(&b, "procesa_procesamiento_segundos_bucket{le=\"%s\"} %d\n", strconv.FormatFloat(le, 'g', -1, 64), cum)
 	}
-	fmt.Fprintf(&b, "procesa_procesamiento_segundos_bucket{le=\"+Inf\"} %d\n", count)
-	fmt.Fprintf(&b, "procesa_procesamiento_segundos_sum %s\n", strconv.FormatFloat(sum, 'g', -1, 64))
-	fmt.Fprintf(&b, "procesa_procesamiento_segundos_count %d\n", count)
+	fmt.Fprintf(&b, "procesa_procesamiento_segundos_bucket{le=\"+Inf\"} %d\n", tm.Count)
+	fmt.Fprintf(&b, "procesa_procesamiento_segundos_sum %s\n", strconv.FormatFloat(tm.Sum.Seconds(), 'g', -1, 64))
+	fmt.Fprintf(&b, "procesa_procesamiento_segundos_count %d\n", tm.Count)
 
 	b.WriteString("# HELP procesa_procesos_vivos Procesos de trabajo vivos.\n# TYPE procesa_procesos_vivos gauge\n")
 	fmt.Fprintf(&b, "procesa_procesos_vivos %d\n", h.cfg.Workers.Alive())

@@ -9,17 +9,7 @@ import (
 	"procesa/imgproc"
 )
 
-// paramError is a 400 that names the bad query parameter.
-type paramError struct{ msg string }
-
-func (e *paramError) Error() string { return e.msg }
-func (e *paramError) Status() int   { return 400 }
-
-func badParam(name, want string) error {
-	return &paramError{"parámetro «" + name + "» inválido: " + want}
-}
-
-// queryParams are the query parameters the routes read (README, "Rutas").
+// queryParams are the query parameters the routes read (see the README).
 var queryParams = [...]string{"escala", "ancho", "alto", "gris", "formato", "calidad", "filtro", "esperar"}
 
 // parseQuery decodes a query string as url.ParseQuery does, except that a
@@ -66,7 +56,7 @@ func parseWait(q url.Values) (bool, error) {
 	return false, badParam("esperar", "use 1 o 0")
 }
 
-// parseOptions reads the upload parameters (README, "Rutas") from q over the
+// parseOptions reads the upload parameters (escala … esperar) from q over the
 // server's defaults, and reports whether the client wants to wait
 // (esperar=1).
 func parseOptions(q url.Values, def imgproc.Options) (o imgproc.Options, wait bool, err error) {

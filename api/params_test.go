@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"procesa/imgproc"
+	"procesa/proto"
 )
 
 func TestParseOptions(t *testing.T) {
@@ -45,8 +46,8 @@ func TestParseOptions(t *testing.T) {
 		q, _ := url.ParseQuery(tc.query)
 		got, wait, err := parseOptions(q, def)
 		if tc.wantParam != "" {
-			pe, ok := err.(*paramError)
-			if !ok || pe.Status() != 400 || !strings.Contains(pe.Error(), "«"+tc.wantParam+"»") {
+			pe, ok := err.(*proto.Error)
+			if !ok || pe.Status != 400 || !strings.Contains(pe.Error(), "«"+tc.wantParam+"»") {
 				t.Errorf("parseOptions(%q) error = %v; want a 400 naming %q", tc.query, err, tc.wantParam)
 			}
 			continue
@@ -104,8 +105,8 @@ func TestParseQuery(t *testing.T) {
 	for _, tc := range tests {
 		q, err := parseQuery(tc.raw)
 		if tc.wantParam != "" {
-			pe, ok := err.(*paramError)
-			if !ok || pe.Status() != 400 || !strings.Contains(pe.Error(), "«"+tc.wantParam+"»") {
+			pe, ok := err.(*proto.Error)
+			if !ok || pe.Status != 400 || !strings.Contains(pe.Error(), "«"+tc.wantParam+"»") {
 				t.Errorf("parseQuery(%q) error = %v; want a 400 naming %q", tc.raw, err, tc.wantParam)
 			}
 			continue

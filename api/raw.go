@@ -2,14 +2,13 @@ package api
 
 import (
 	"context"
-	"errors"
 	"io"
 
 	"procesa/netio"
 	"procesa/tasks"
 )
 
-// ServeRaw serves a raw-mode connection (docs/protocolo.md, 1.6): the image arrives
+// ServeRaw serves a raw-mode connection (for netcat; docs/protocolo.md): the image arrives
 // without HTTP, is processed at once with the server's defaults, and the
 // result bytes go back; a failure is one line "ERROR <motivo>\n".
 func (h *Handler) ServeRaw(ctx context.Context, body io.Reader, w io.Writer) {
@@ -20,11 +19,8 @@ func (h *Handler) ServeRaw(ctx context.Context, body io.Reader, w io.Writer) {
 		io.WriteString(w, "ERROR "+msg+"\n")
 	}
 	src := &sourceReader{r: body}
-	t, err := h.accept(src, src, h.cfg.Defaults, true)
+	t, err := h.accept(src, src, h.cfg.Defaults, "", true)
 	if err != nil {
-		if errors.Is(err, tasks.ErrQueueFull) {
-			err = errQueueFull
-		}
 		fail(netio.ReplyFor(err))
 		return
 	}
@@ -35,7 +31,7 @@ func (h *Handler) ServeRaw(ctx context.Context, body io.Reader, w io.Writer) {
 		if t.State == tasks.Failed {
 			fail(t.ErrStatus, t.Error)
 		} else {
-			fail(504, errTimeout.msg)
+			fail(errTimeout.Status, errTimeout.Msg)
 		}
 		return
 	}

@@ -70,6 +70,7 @@ func FuzzServe(f *testing.F) {
 	jpg := encodeTestImage(f, "jpeg", 8, 8)
 	gif1 := encodeTestImage(f, "gif", 1, 1)
 	ct, form := multipartBody(f, map[string]string{"nota": "hola"}, png1)
+	fieldsCT, fields := multipartBody(f, map[string]string{"escala": "0.5"}, png3)
 
 	const host = "Host: x\r\n"
 	get := func(target string, extra ...string) string {
@@ -162,6 +163,18 @@ func FuzzServe(f *testing.F) {
 		string(gif1),
 		"\x89PNG\r\n\x1a\n",
 		"\xff\xd8\xff\xe0 no es un jpeg",
+
+		// Browsers: pages, form uploads, static files.
+		get("/", "Accept: text/html,application/xhtml+xml,*/*;q=0.8\r\n"),
+		get("/estado/{done}", "Accept: text/html\r\n"),
+		get("/estado/{failed}", "Accept: text/html\r\n"),
+		get("/estado/{running}", "Accept: application/json;q=0.5, text/html\r\n"),
+		get("/estado/no-es-un-id", "Accept: text/html\r\n"),
+		post("POST", "/procesar", fields, "Content-Type: "+fieldsCT+"\r\n", "Accept: text/html\r\n"),
+		post("POST", "/procesar?formato=gif", fields, "Content-Type: "+fieldsCT+"\r\n", "Accept: text/html\r\n"),
+		get("/estaticos/app.js"),
+		"HEAD /estaticos/estilo.css HTTP/1.1\r\n" + host + "\r\n",
+		get("/estaticos/nada.css"),
 
 		// Garbage.
 		"",
@@ -261,7 +274,7 @@ func startFuzzServer(f *testing.F) *fuzzServer {
 	}
 	runner.block.Store(u.ID())
 	u.Write(png)
-	running, err := u.Commit(nil, "png", "image/png", false)
+	running, err := u.Commit(tasks.Spec{Ext: "png", Type: "image/png"})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -287,7 +300,7 @@ func addTask(ctx context.Context, store *tasks.Store, img []byte) (tasks.Task, e
 		return tasks.Task{}, err
 	}
 	u.Write(img)
-	t, err := u.Commit(nil, "png", "image/png", false)
+	t, err := u.Commit(tasks.Spec{Ext: "png", Type: "image/png"})
 	if err != nil {
 		return tasks.Task{}, err
 	}

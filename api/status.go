@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"io"
-	"strconv"
 	"strings"
 
 	"procesa/netio"
@@ -11,28 +10,36 @@ import (
 	"procesa/tasks"
 )
 
-var textType = proto.Field{Name: "Content-Type", Value: "text/plain; charset=utf-8"}
-
-// status serves GET /estado/<id>: the task's status as JSON, or as one line
-// for a client that accepts text/plain (netcat users).
+// status serves GET /estado/<id>: the task's status as JSON, as one line
+// for a client that prefers text/plain (netcat users), or as a page for a
+// browser.
 func (h *Handler) status(w *netio.ResponseWriter, r *proto.Request, id string) int {
+	accept := parseAccept(r.Header.Get("Accept"))
+	if accept.prefersHTML() {
+		return h.serveTaskPage(w, id)
+	}
 	bp := h.buffer()
 	defer h.bufs.Put(bp)
-	text := wantsText(r.Header.Get("Accept"))
-	b, st, ok := h.cfg.Store.AppendStatus((*bp)[:0], id)
-	code := 200
-	if !ok {
-		code, st = 404, "No encontrado"
-		b = appendNotFound(b[:0], id)
-	}
-	if text {
+	b, code, st := statusJSON((*bp)[:0], h.cfg.Store, id)
+	if accept.prefersText() {
 		b = append(append(b[:0], st...), '\n')
-		w.Send(code, proto.Header{textType}, b)
+		w.Send(code, proto.Header{textType, varyAccept}, b)
 	} else {
-		w.Send(code, proto.Header{jsonType}, b)
+		w.Send(code, proto.Header{jsonType, varyAccept}, b)
 	}
 	*bp = b
 	return code
+}
+
+// statusJSON appends to b the status JSON of the task with id in store,
+// and returns it with the reply's code (200, or 404 for an unknown id)
+// and the state it shows. It does not allocate when b has room.
+func statusJSON(b []byte, store *tasks.Store, id string) (_ []byte, code int, state string) {
+	t, ok := store.Get(id)
+	if !ok {
+		return appendNotFound(b, id), 404, stateNotFound
+	}
+	return appendStatus(b, &t), 200, string(t.State)
 }
 
 func (h *Handler) buffer() *[]byte {
@@ -43,53 +50,17 @@ func (h *Handler) buffer() *[]byte {
 	return &b
 }
 
-// wantsText reports whether an Accept value prefers text/plain to JSON:
-// it lists text/plain with a weight above 0 and above that of
-// application/json, if listed (RFC 9110 §12.5.1). Media types compare
-// case-insensitively; anything else in the list does not count.
-func wantsText(accept string) bool {
-	text, json := -1.0, -1.0
-	for accept != "" {
-		var elem string
-		elem, accept, _ = strings.Cut(accept, ",")
-		media, params, _ := strings.Cut(elem, ";")
-		q := 1.0
-		for params != "" {
-			var p string
-			p, params, _ = strings.Cut(params, ";")
-			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
-				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f >= 0 && f <= 1 {
-					q = f
-				}
-			}
-		}
-		switch media = strings.TrimSpace(media); {
-		case strings.EqualFold(media, "text/plain"):
-			text = max(text, q)
-		case strings.EqualFold(media, "application/json"):
-			json = max(json, q)
-		}
-	}
-	return text > 0 && text > json
-}
-
-func appendNotFound(b []byte, id string) []byte {
-	b = append(b, `{"id_tarea":`...)
-	b = netio.AppendJSONString(b, id)
-	return append(b, `,"estado":"No encontrado"}`+"\n"...)
-}
-
 // result serves GET /resultado/<id>: the image once the task is done, 409
 // with the status while it is not (or when it failed), 404 when unknown.
 // With esperar=1 it first waits for the task to finish.
 func (h *Handler) result(w *netio.ResponseWriter, r *proto.Request, id string) int {
 	q, err := parseQuery(r.RawQuery)
 	if err != nil {
-		return replyError(w, err)
+		return h.replyError(w, err)
 	}
 	wait, err := parseWait(q)
 	if err != nil {
-		return replyError(w, err)
+		return h.replyError(w, err)
 	}
 	if wait {
 		ctx, cancel := context.WithTimeout(context.Background(), h.cfg.WaitLimit)
@@ -102,16 +73,18 @@ func (h *Handler) result(w *netio.ResponseWriter, r *proto.Request, id string) i
 func (h *Handler) sendResult(w *netio.ResponseWriter, id string) int {
 	f, t, err := h.cfg.Store.OpenResult(id)
 	if err != nil {
-		b, _, ok := h.cfg.Store.AppendStatus(nil, id)
-		if !ok {
-			w.Send(404, proto.Header{jsonType}, appendNotFound(nil, id))
-			return 404
+		if t, ok := h.cfg.Store.Get(id); ok {
+			w.Send(409, proto.Header{jsonType}, appendStatus(nil, &t))
+			return 409
 		}
-		w.Send(409, proto.Header{jsonType}, b)
-		return 409
+		w.Send(404, proto.Header{jsonType}, appendNotFound(nil, id))
+		return 404
 	}
 	defer f.Close()
 	hdr := proto.Header{{Name: "Content-Type", Value: t.Type}, {Name: "X-Id-Tarea", Value: t.ID}}
+	if t.Name != "" {
+		hdr = append(hdr, proto.Field{Name: "Content-Disposition", Value: contentDisposition(downloadName(t.Name, t.Ext))})
+	}
 	if err := w.SendReader(200, hdr, t.Bytes, f); err != nil {
 		return 200 // the client went away mid-image
 	}
@@ -125,12 +98,7 @@ func (h *Handler) health(w *netio.ResponseWriter) int {
 	if alive == 0 {
 		code, state = 503, "sin procesos de trabajo"
 	}
-	b := netio.AppendJSONString([]byte(`{"estado":`), state)
-	b = append(b, `,"procesos":`...)
-	b = strconv.AppendInt(b, int64(alive), 10)
-	b = append(b, `,"en_cola":`...)
-	b = strconv.AppendInt(b, int64(h.cfg.Store.Queued()), 10)
-	b = append(b, "}\n"...)
+	b := appendHealth(nil, state, alive, h.cfg.Store.Queued())
 	w.Send(code, proto.Header{jsonType}, b)
 	return code
 }
@@ -150,7 +118,7 @@ func (h *Handler) directory(w *netio.ResponseWriter, r *proto.Request) int {
 		return notFound(w, "no existe esa imagen en el directorio")
 	}
 	if info.Size() > h.cfg.MaxBody {
-		return replyError(w, &apiError{413, "la imagen del directorio supera el tamaño máximo"})
+		return h.replyError(w, errDirTooBig)
 	}
 	if r.Method == "HEAD" {
 		return h.headDirectory(w, r, f, info.Size())
@@ -166,26 +134,25 @@ func (h *Handler) directory(w *netio.ResponseWriter, r *proto.Request) int {
 func (h *Handler) headDirectory(w *netio.ResponseWriter, r *proto.Request, f io.Reader, size int64) int {
 	q, err := parseQuery(r.RawQuery)
 	if err != nil {
-		return replyError(w, err)
+		return h.replyError(w, err)
 	}
 	opts, wait, err := parseOptions(q, h.cfg.Defaults)
 	if err != nil {
-		return replyError(w, err)
+		return h.replyError(w, err)
 	}
 	if h.cfg.Store.Full() {
-		w.ErrorStatus(503, errQueueFull.msg, proto.Header{retryAfter})
-		return 503
+		return h.replyError(w, tasks.ErrQueueFull)
 	}
 	head, err := io.ReadAll(io.LimitReader(f, tasks.HeadSize)) // as much as an upload gives checkImage
 	if err != nil {
-		return replyError(w, errStore)
+		return h.replyError(w, errStore)
 	}
 	whole := func() ([]byte, error) {
 		rest, err := io.ReadAll(f)
 		return append(head, rest...), err
 	}
 	if err := checkImage(head, size, opts, whole); err != nil {
-		return replyError(w, err)
+		return h.replyError(w, err)
 	}
 	if wait {
 		w.SendReader(200, proto.Header{{Name: "Content-Type", Value: opts.ContentType()}}, -1, nil)

@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"mime"
 	"mime/multipart"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,78 +24,75 @@ import (
 // the queue, then at most the worker's time limit.
 const syncWaitLimit = 10 * time.Minute
 
-// retryAfter goes with a 503 for a full queue.
-var retryAfter = proto.Field{Name: "Retry-After", Value: "5"}
-
-var (
-	errQueueFull  = &apiError{503, "la cola de tareas está llena; inténtelo más tarde"}
-	errEmptyBody  = &apiError{400, "falta la imagen: el cuerpo está vacío"}
-	errNoFilePart = &apiError{400, "el formulario no trae ningún archivo"}
-	errBadForm    = &apiError{400, "formulario multipart mal formado"}
-	errNotImage   = &apiError{415, "el contenido no es una imagen en un formato admitido (JPEG, PNG, GIF, BMP, TIFF, WebP)"}
-	errStore      = &apiError{500, "no se pudo guardar la imagen"}
-	errTimeout    = &apiError{504, "la tarea no terminó a tiempo"}
-	errStopping   = &apiError{503, "el servidor se está deteniendo; la tarea no terminó"}
-)
-
-// apiError is an error reply with a fixed Spanish message.
-type apiError struct {
-	status int
-	msg    string
-}
-
-func (e *apiError) Error() string { return e.msg }
-func (e *apiError) Status() int   { return e.status }
-
 // upload serves POST /procesar, POST /, PUT /<nombre> and, with body set,
 // GET /<nombre> under --directorio: it stores the image as a new task and
 // answers 202 with the task id, or with the result itself for esperar=1.
+// A browser (its Accept prefers HTML) gets 303 See Other to the task's
+// page instead of the 202, and its errors as a page.
 func (h *Handler) upload(w *netio.ResponseWriter, r *proto.Request, body io.Reader) int {
+	browser := wantsHTML(r.Header.Get("Accept"))
+	fail := func(err error) int {
+		if browser {
+			return h.errorPage(w, err)
+		}
+		return h.replyError(w, err, varyAccept)
+	}
 	q, err := parseQuery(r.RawQuery)
 	if err != nil {
-		return replyError(w, err)
+		return fail(err)
 	}
 	opts, wait, err := parseOptions(q, h.cfg.Defaults)
 	if err != nil {
-		return replyError(w, err)
+		return fail(err)
 	}
 	if h.cfg.Store.Full() {
 		// Refused before reading a byte, so curl's Expect: 100-continue
 		// gets the answer at once (step 3 in proto's Request.applyFields).
-		w.ErrorStatus(503, errQueueFull.msg, proto.Header{retryAfter})
-		return 503
+		return fail(tasks.ErrQueueFull)
+	}
+	var name string // the client's name for the image
+	if p := r.Path; p != "/" && p != "/procesar" {
+		name = cleanName(p) // PUT /<nombre>, GET /<nombre> under --directorio
 	}
 	src := &sourceReader{r: body}
 	if body == nil {
 		src.r = r.Body
-		img, err := requestImage(r.Header.Get("Content-Type"), src)
+		form, err := requestImage(r.Header.Get("Content-Type"), src)
 		if err != nil {
-			return replyError(w, err)
+			return fail(err)
 		}
-		body = img
+		body = form.image
+		if form.name != "" {
+			name = form.name
+		}
+		if len(form.fields) > 0 {
+			// The parameters of an HTML form come as fields before the
+			// file; the query string, read first, wins over them.
+			for k, v := range form.fields {
+				q[k] = append(q[k], v...)
+			}
+			if opts, wait, err = parseOptions(q, h.cfg.Defaults); err != nil {
+				return fail(err)
+			}
+		}
 	} else {
 		body = src // a --directorio file: its read errors are ours, not a form's
 	}
-	t, err := h.accept(body, src, opts, wait)
+	t, err := h.accept(body, src, opts, name, wait)
+	if err != nil {
+		return fail(err)
+	}
 	switch {
-	case errors.Is(err, tasks.ErrQueueFull):
-		w.ErrorStatus(503, errQueueFull.msg, proto.Header{retryAfter})
-		return 503
-	case err != nil:
-		return replyError(w, err)
-	}
-	if wait {
+	case wait:
 		return h.sendWhenDone(w, t.ID)
+	case browser:
+		// Post/Redirect/Get: reloading the task page does not upload again.
+		return h.seeOther(w, "/estado/"+t.ID)
 	}
-	b := make([]byte, 0, 192)
-	b = append(b, `{"id_tarea":"`...)
-	b = append(b, t.ID...)
-	b = append(b, `","estado":"En cola","estado_url":"/estado/`...)
-	b = append(b, t.ID...)
-	b = append(b, `","resultado_url":"/resultado/`...)
-	b = append(b, t.ID...)
-	b = append(b, "\"}\n"...)
-	w.Send(202, proto.Header{jsonType, {Name: "Location", Value: "/estado/" + t.ID}}, b)
+	// X-Id-Tarea, as on a synchronous answer, lets a load balancer learn
+	// which node holds the task (deploy/haproxy.cfg).
+	b := appendAccepted(make([]byte, 0, 192), t.ID)
+	w.Send(202, proto.Header{jsonType, varyAccept, {Name: "Location", Value: "/estado/" + t.ID}, {Name: "X-Id-Tarea", Value: t.ID}}, b)
 	return 202
 }
 
@@ -115,8 +114,6 @@ func (s *sourceReader) Read(p []byte) (int, error) {
 // maxFormHeads bounds what a form may send as part heads before its
 // image: mime/multipart keeps a part's head in memory, up to 10 MiB each.
 const maxFormHeads = 64 << 10
-
-var errFormHeads = &apiError{400, "las cabeceras de las partes del formulario son demasiado grandes"}
 
 // headBudget is the body as the multipart reader sees it: while on (the
 // reader is looking for the next part and reading its head), it reads at
@@ -143,58 +140,97 @@ func (b *headBudget) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// maxFieldBytes bounds the value of a form field read as a parameter.
+const maxFieldBytes = 1 << 10
+
+// form is what requestImage found in a request body.
+type form struct {
+	image  io.Reader  // the image's bytes
+	name   string     // the file name the form gave it, cleaned; or ""
+	fields url.Values // the parameter fields before the image, if any
+}
+
+// formFileName undoes what browsers do to a file name in a form
+// (WHATWG HTML, multipart/form-data encoding): they send '"' as %22 and
+// CR and LF as %0D and %0A, the only bytes they escape.
+var formFileName = strings.NewReplacer("%22", `"`, "%0D", "\r", "%0A", "\n", "%0d", "\r", "%0a", "\n")
+
 // requestImage returns the image in a body of Content-Type ct: the body
-// itself, or the first file part of a multipart/form-data body.
-func requestImage(ct string, body *sourceReader) (io.Reader, error) {
+// itself, or the first file part of a multipart/form-data body, with its
+// file name and the non-empty parameter fields (escala, formato, …) sent
+// before it, as an HTML form sends them.
+func requestImage(ct string, body *sourceReader) (form, error) {
 	if !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "multipart/form-data") {
-		return body, nil
+		return form{image: body}, nil
 	}
 	_, params, err := mime.ParseMediaType(ct)
 	if err != nil || params["boundary"] == "" {
-		return nil, errBadForm
+		return form{}, errBadForm
 	}
 	heads := &headBudget{r: body, left: maxFormHeads}
 	mr := multipart.NewReader(heads, params["boundary"])
+	var fields url.Values
 	for {
 		heads.on = true
 		part, err := mr.NextPart()
 		heads.on = false
 		switch {
 		case body.err != nil:
-			return nil, body.err
+			return form{}, body.err
 		case errors.Is(err, errFormHeads):
-			return nil, errFormHeads
+			return form{}, errFormHeads
 		case err == io.EOF:
-			return nil, errNoFilePart
+			return form{}, errNoFilePart
 		case err != nil:
-			return nil, errBadForm
+			return form{}, errBadForm
 		}
-		if part.FileName() != "" {
-			return part, nil
+		if fn := part.FileName(); fn != "" {
+			return form{image: part, name: cleanName(formFileName.Replace(fn)), fields: fields}, nil
 		}
 		// A plain field, unless it holds an image all the same (curl -F
-		// 'imagen=<foto.jpg' sends the file as a field): skip it.
+		// 'imagen=<foto.jpg' sends the file as a field).
 		pr := bufio.NewReaderSize(part, 64)
 		if sig, _ := pr.Peek(16); imgproc.Sniff(sig) != "" {
-			return pr, nil
+			return form{image: pr, fields: fields}, nil
 		}
 		if body.err != nil {
-			return nil, body.err
+			return form{}, body.err
 		}
-		if _, err := io.Copy(io.Discard, pr); err != nil {
+		key := part.FormName()
+		if !slices.Contains(queryParams[:], key) {
+			key = "" // not ours: skipped
+		}
+		// A parameter's value is short; the rest of any field is skipped,
+		// not kept.
+		val, err := io.ReadAll(io.LimitReader(pr, maxFieldBytes+1))
+		if err == nil {
+			_, err = io.Copy(io.Discard, pr)
+		}
+		if err != nil {
 			if body.err != nil {
-				return nil, body.err
+				return form{}, body.err
 			}
-			return nil, errBadForm
+			return form{}, errBadForm
+		}
+		switch {
+		case key == "" || len(val) == 0:
+		case len(val) > maxFieldBytes:
+			return form{}, badParam(key, "el valor es demasiado largo")
+		default:
+			if fields == nil {
+				fields = url.Values{}
+			}
+			fields[key] = append(fields[key], string(val))
 		}
 	}
 }
 
 // accept streams body to disk, checks that it is an image within the
-// limits, and commits it as a task.
-// src is the client's body under body (they are one reader unless body is a
-// multipart part).
-func (h *Handler) accept(body io.Reader, src *sourceReader, opts imgproc.Options, sync bool) (tasks.Task, error) {
+// limits, and commits it as a task. src is the client's body under body
+// (they are one reader unless body is a multipart part); name is the
+// client's name for the image, or "". clientWaits marks a synchronous
+// request (see tasks.Task.ClientWaits).
+func (h *Handler) accept(body io.Reader, src *sourceReader, opts imgproc.Options, name string, clientWaits bool) (tasks.Task, error) {
 	up, err := h.cfg.Store.NewUpload()
 	if err != nil {
 		h.cfg.Logger.Error("no se pudo crear el archivo de subida", "error", err)
@@ -225,7 +261,7 @@ func (h *Handler) accept(body io.Reader, src *sourceReader, opts imgproc.Options
 		return tasks.Task{}, err
 	}
 	o, _ := json.Marshal(opts)
-	t, err := up.Commit(o, opts.Ext(), opts.ContentType(), sync)
+	t, err := up.Commit(tasks.Spec{Options: o, Name: name, Ext: opts.Ext(), Type: opts.ContentType(), ClientWaits: clientWaits})
 	if err != nil && !errors.Is(err, tasks.ErrQueueFull) {
 		h.cfg.Logger.Error("no se pudo guardar la tarea", "error", err)
 		return t, errStore
@@ -261,17 +297,16 @@ func (h *Handler) sendWhenDone(w *netio.ResponseWriter, id string) int {
 	defer cancel()
 	t, err := h.cfg.Store.Wait(ctx, id)
 	if err != nil {
-		return replyError(w, err)
+		return h.replyError(w, err)
 	}
 	switch t.State {
 	case tasks.Done:
 		return h.sendResult(w, id)
 	case tasks.Failed:
-		w.ErrorStatus(t.ErrStatus, t.Error, nil)
-		return t.ErrStatus
+		return sendError(w, t.ErrStatus, t.Error)
 	}
 	if ctx.Err() == nil {
-		return replyError(w, errStopping)
+		return h.replyError(w, errStopping)
 	}
-	return replyError(w, errTimeout)
+	return h.replyError(w, errTimeout)
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"mime/multipart"
+	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -56,7 +58,7 @@ func TestRequestImage(t *testing.T) {
 		got, err := requestImage(tc.ct, &sourceReader{r: bytes.NewReader(tc.body)})
 		var data []byte
 		if err == nil {
-			data, err = io.ReadAll(got)
+			data, err = io.ReadAll(got.image)
 			if err != nil && tc.wantErr != nil {
 				err = errBadForm // a part that breaks midway
 			}
@@ -64,6 +66,40 @@ func TestRequestImage(t *testing.T) {
 		if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil && !bytes.Equal(data, tc.want)) {
 			t.Errorf("%s: got %q, %v; want %q, %v", tc.name, data, err, tc.want, tc.wantErr)
 		}
+	}
+}
+
+// TestRequestImageForm checks what an HTML form sends besides the image:
+// its file name, and the parameter fields before the file (empty ones and
+// fields that are not parameters left out).
+func TestRequestImageForm(t *testing.T) {
+	img := []byte("\xff\xd8\xff\xe0 not really a jpeg")
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("escala", "0.5")
+	mw.WriteField("ancho", "")
+	mw.WriteField("formato", "png")
+	mw.WriteField("nota", "hola")
+	// As a browser sends it: '"' as %22 (multipart.Writer would send \").
+	fw, _ := mw.CreateFormFile("imagen", `C:\fotos\<script>alert(%22x%22)&amp;.jpg`)
+	fw.Write(img)
+	mw.WriteField("calidad", "5") // after the file: not read
+	mw.Close()
+	got, err := requestImage(mw.FormDataContentType(), &sourceReader{r: &b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(got.image)
+	want := url.Values{"escala": {"0.5"}, "formato": {"png"}}
+	if !bytes.Equal(data, img) || got.name != `<script>alert("x")&amp;.jpg` || !reflect.DeepEqual(got.fields, want) {
+		t.Errorf("requestImage = %q, name %q, fields %v; want the image, name %q, fields %v",
+			data, got.name, got.fields, `<script>alert("x")&amp;.jpg`, want)
+	}
+
+	long := strings.Repeat("1", maxFieldBytes+1)
+	ct, body := multipartBody(t, map[string]string{"escala": long}, img)
+	if _, err := requestImage(ct, &sourceReader{r: bytes.NewReader(body)}); err == nil || !strings.Contains(err.Error(), "«escala»") {
+		t.Errorf("a %d-byte escala field: err = %v; want a 400 naming escala", len(long), err)
 	}
 }
 
@@ -80,7 +116,7 @@ func FuzzRequestImage(f *testing.F) {
 		if err != nil {
 			return
 		}
-		n, _ := io.Copy(io.Discard, io.LimitReader(r, int64(len(body))+1))
+		n, _ := io.Copy(io.Discard, io.LimitReader(r.image, int64(len(body))+1))
 		if n > int64(len(body)) {
 			t.Fatalf("read %d bytes out of a %d-byte body", n, len(body))
 		}

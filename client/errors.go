@@ -5,11 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"os"
 	"strconv"
 	"syscall"
+
+	"procesa/internal/errtext"
 )
 
 // Exit statuses returned by Main.
@@ -105,10 +106,6 @@ func describe(err error) string {
 			return fmt.Sprintf("no se encontró el nombre «%s»", dnsErr.Name)
 		}
 		return fmt.Sprintf("no se pudo resolver el nombre «%s»", dnsErr.Name)
-	case errors.Is(err, fs.ErrNotExist):
-		return "no existe"
-	case errors.Is(err, fs.ErrPermission):
-		return "permiso denegado"
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "conexión rechazada (¿está el servidor en marcha?)"
 	case errors.Is(err, syscall.ECONNRESET):
@@ -117,16 +114,8 @@ func describe(err error) string {
 		return "el servidor cerró la conexión"
 	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
 		return "no hay ruta hasta el servidor"
-	case errors.Is(err, syscall.EADDRNOTAVAIL):
-		return "dirección no disponible en este equipo"
-	case errors.Is(err, syscall.ENOSPC):
-		return "no queda espacio en el disco"
-	case errors.Is(err, syscall.EISDIR):
-		return "es un directorio"
-	case errors.Is(err, syscall.ENOTDIR):
-		return "no es un directorio"
-	case errors.Is(err, syscall.EROFS):
-		return "sistema de archivos de solo lectura"
+	case errtext.Known(err) != "":
+		return errtext.Known(err)
 	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
 		return "se agotó el tiempo de espera"
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):

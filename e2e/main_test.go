@@ -219,7 +219,7 @@ func startServerBin(t *testing.T, bin string, args ...string) *server {
 		}
 		return false
 	}
-	s := &server{t: t, out: &lockedBuffer{}, std: &lockedBuffer{}, errs: &lockedBuffer{}, done: make(chan struct{})}
+	var data string
 	if !has("-p", "--puerto") {
 		args = append(args, "-p", "0")
 	}
@@ -231,14 +231,22 @@ func startServerBin(t *testing.T, bin string, args ...string) *server {
 	}
 	for i, a := range args {
 		if a == "--datos" && i+1 < len(args) {
-			s.data = args[i+1]
+			data = args[i+1]
 		}
 	}
-	if s.data == "" {
-		s.data = t.TempDir()
-		args = append(args, "--datos", s.data)
+	if data == "" {
+		data = t.TempDir()
+		args = append(args, "--datos", data)
 	}
-	s.cmd = exec.Command(bin, args...)
+	return startCmd(t, exec.Command(bin, args...), data)
+}
+
+// startCmd starts cmd, a procesa server (perhaps behind a wrapper) using
+// the data directory data, as startServer does.
+func startCmd(t *testing.T, cmd *exec.Cmd, data string) *server {
+	t.Helper()
+	args := cmd.Args[1:]
+	s := &server{t: t, cmd: cmd, data: data, out: &lockedBuffer{}, std: &lockedBuffer{}, errs: &lockedBuffer{}, done: make(chan struct{})}
 	pr, pw := io.Pipe()
 	s.cmd.Stdout = io.MultiWriter(s.out, s.std, pw)
 	s.cmd.Stderr = io.MultiWriter(s.out, s.errs)

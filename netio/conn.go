@@ -28,6 +28,11 @@ type conn struct {
 	s    *Server
 	rwc  net.Conn
 	idle atomic.Bool // waiting for the first byte of a request
+	// fresh: idle, and no request has come yet. Shutdown gives such a
+	// connection newConnGrace instead of closing it at once: its client has
+	// just connected, and its request is likely on the way (in an upgrade,
+	// or behind a proxy, closing it would reset that request).
+	fresh atomic.Bool
 
 	br   *bufio.Reader // reads through connReader
 	bw   *bufio.Writer // writes through connWriter
@@ -56,9 +61,17 @@ type conn struct {
 	tr *trace.Conn // the --traza lines of this connection; nil when off
 }
 
+// newConnGrace is how long a connection that has sent nothing yet may take
+// to send its first request once Shutdown has begun.
+const newConnGrace = time.Second
+
 func (c *conn) wakeIfIdle() {
 	if c.idle.Load() {
-		c.rwc.SetReadDeadline(time.Now())
+		if c.fresh.Load() {
+			c.rwc.SetReadDeadline(time.Now().Add(newConnGrace))
+		} else {
+			c.rwc.SetReadDeadline(time.Now())
+		}
 	}
 }
 
@@ -88,6 +101,7 @@ func (c *conn) serve() {
 		// wake-up.
 		now := time.Now()
 		headDeadline := now.Add(s.HeaderTimeout)
+		c.fresh.Store(first)
 		c.idle.Store(true)
 		if first {
 			c.setReadDeadline(headDeadline)
@@ -95,7 +109,12 @@ func (c *conn) serve() {
 			c.setReadDeadline(now.Add(s.IdleTimeout))
 		}
 		if s.shutting.Load() {
-			return
+			if !first {
+				return
+			}
+			if d := now.Add(newConnGrace); d.Before(headDeadline) {
+				c.setReadDeadline(d)
+			}
 		}
 		_, err := c.br.Peek(1)
 		c.idle.Store(false)
@@ -174,7 +193,8 @@ func (c *conn) serveRequest() bool {
 	c.w = ResponseWriter{c: c, head: c.w.head[:0]}
 	s.Handler.ServeHTTP(&c.w, &c.req)
 	if !c.w.wrote {
-		c.w.Error(errors.New("netio: handler did not reply"))
+		s.Logger.Error("error interno", "error", "netio: handler did not reply")
+		c.w.sendError(500, "error interno del servidor")
 	}
 	if c.w.err != nil {
 		return false // the connection is dead

@@ -413,7 +413,7 @@ func (h *resetHandler) ServeHTTP(w *ResponseWriter, r *proto.Request) {
 	h.reading <- struct{}{}
 	_, err := io.ReadAll(r.Body)
 	h.err <- err
-	w.Error(err)
+	w.sendError(ReplyFor(err))
 }
 
 // TestHandlerPanic checks that a panic while serving a request costs that

@@ -55,12 +55,12 @@ func (h *testHandler) ServeHTTP(w *ResponseWriter, r *proto.Request) {
 			case h.bodyErr <- err:
 			default:
 			}
-			w.Error(err)
+			w.sendError(ReplyFor(err))
 			return
 		}
 		w.Send(200, textPlain, body)
 	case "/refuse":
-		w.ErrorStatus(403, "prohibido", nil)
+		w.sendError(403, "prohibido")
 	case "/block":
 		h.entered <- struct{}{}
 		<-h.release

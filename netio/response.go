@@ -6,7 +6,6 @@ import (
 	"net"
 	"syscall"
 	"time"
-	"unicode/utf8"
 
 	"procesa/proto"
 )
@@ -21,13 +20,6 @@ type ResponseWriter struct {
 	status int
 	close  bool  // the connection closes after this reply
 	err    error // write error: the connection is dead
-}
-
-// StatusError is an error that knows its HTTP status, such as the errors of
-// imgproc. Error turns it into a reply with its own message.
-type StatusError interface {
-	error
-	Status() int
 }
 
 // Status returns the status of the reply sent, or 0.
@@ -65,35 +57,23 @@ func (w *ResponseWriter) SendReader(status int, h proto.Header, size int64, body
 	return w.finish()
 }
 
-// Error replies {"error": "<mensaje>"} with the status err stands for: a
-// *proto.Error or a StatusError keeps its own status and message, a body
-// that stalled is 408, a body cut short is 400, anything else is a 500 with
-// a fixed message (the cause goes to the log, never to the client).
-func (w *ResponseWriter) Error(err error) error {
-	status, msg := ReplyFor(err)
-	if status == 500 {
-		w.c.s.Logger.Error("error interno", "error", err)
-	}
-	return w.ErrorStatus(status, msg, nil)
+// sendError replies {"error": msg} with status: the replies netio makes
+// itself, for a handler that did not reply.
+func (w *ResponseWriter) sendError(status int, msg string) error {
+	h := proto.Header{{Name: "Content-Type", Value: proto.JSONType}}
+	return w.Send(status, h, proto.AppendErrorBody(nil, msg))
 }
 
-// ErrorStatus replies {"error": msg} with status and the extra fields h.
-func (w *ResponseWriter) ErrorStatus(status int, msg string, h proto.Header) error {
-	h = append(h, proto.Field{Name: "Content-Type", Value: "application/json; charset=utf-8"})
-	return w.Send(status, h, appendJSONBody(nil, msg))
-}
-
-// ReplyFor returns the status and the Spanish message that stand for err:
-// a *proto.Error or a StatusError keeps its own, a stalled body is 408, a
-// body cut short is 400, anything else is 500 with a fixed message.
+// ReplyFor returns the status and the Spanish message that stand for err,
+// an error met while serving a request: one that knows its own (see
+// proto.StatusOf) keeps them, a stalled body is 408, a body cut short is
+// 400, anything else is 500 with a fixed message (the cause belongs in the
+// log, never in a reply).
 func ReplyFor(err error) (int, string) {
-	var pe *proto.Error
-	var se StatusError
+	if status, msg, ok := proto.StatusOf(err); ok {
+		return status, msg
+	}
 	switch {
-	case errors.As(err, &pe):
-		return pe.Status, pe.Msg
-	case errors.As(err, &se):
-		return se.Status(), se.Error()
 	case isTimeout(err):
 		return 408, "se agotó el tiempo de espera al leer el cuerpo"
 	case errors.Is(err, io.ErrUnexpectedEOF), clientGone(err):
@@ -177,46 +157,13 @@ type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
-// appendJSONError appends a whole reply carrying {"error": msg} to dst.
+// appendJSONError appends a whole reply carrying {"error": msg} to dst:
+// the replies netio makes before or without a handler (protocol errors,
+// too many connections).
 func appendJSONError(resp *proto.Response, dst []byte, msg string) []byte {
-	body := appendJSONBody(nil, msg)
-	resp.Header = append(resp.Header, proto.Field{Name: "Content-Type", Value: "application/json; charset=utf-8"})
+	body := proto.AppendErrorBody(nil, msg)
+	resp.Header = append(resp.Header, proto.Field{Name: "Content-Type", Value: proto.JSONType})
 	resp.ContentLength = int64(len(body))
 	dst = resp.AppendHead(dst, time.Now())
 	return append(dst, body...)
-}
-
-func appendJSONBody(dst []byte, msg string) []byte {
-	dst = append(dst, `{"error":`...)
-	dst = AppendJSONString(dst, msg)
-	return append(dst, "}\n"...)
-}
-
-// AppendJSONString appends s as a JSON string literal.
-func AppendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				dst = append(dst, `\ufffd`...)
-			} else {
-				dst = append(dst, s[i:i+size]...)
-			}
-			i += size
-			continue
-		}
-		switch {
-		case c == '"' || c == '\\':
-			dst = append(dst, '\\', c)
-		case c < 0x20 || c == 0x7f:
-			dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		default:
-			dst = append(dst, c)
-		}
-		i++
-	}
-	return append(dst, '"')
 }

@@ -169,7 +169,7 @@ func (h pausingHandler) ServeHTTP(w *ResponseWriter, r *proto.Request) {
 	time.Sleep(h.pause)
 	rest, err := io.ReadAll(r.Body)
 	if err != nil {
-		w.Error(err)
+		w.sendError(ReplyFor(err))
 		return
 	}
 	w.Send(200, textPlain, []byte(strconv.Itoa(n+len(rest))))

@@ -2,10 +2,12 @@ package proto
 
 import "errors"
 
-// Error is a protocol error that becomes one HTTP reply. Status is the reply's
+// Error is an error that becomes one HTTP reply: Status is the reply's
 // status code and Msg a fixed Spanish sentence for the user; Msg never
-// contains bytes sent by the peer. After any *Error from ReadRequest or from a
-// body reader the connection must be closed after replying.
+// contains bytes sent by the peer. It is procesa's one error type that
+// carries a status: this package's protocol errors, and the routes' errors
+// (a bad parameter, a full queue). After an *Error from ReadRequest or from
+// a body reader the connection must be closed after replying.
 type Error struct {
 	Status int
 	Msg    string
@@ -38,3 +40,26 @@ var (
 	errVersion         = &Error{505, "versión de HTTP no admitida"}
 	errLineTooLong     = errors.New("proto: line too long") // internal, never returned
 )
+
+// statusError is an error of another package that knows the HTTP status it
+// stands for, such as a rejected image (415, 413, 422) or a worker that
+// crashed (422). Its Error method is the Spanish message for the user.
+type statusError interface {
+	error
+	Status() int
+}
+
+// StatusOf returns the HTTP status and the Spanish message err stands for,
+// if it knows them: err is (or wraps) an *Error, or an error with a
+// Status() int method. ok is false for any other error.
+func StatusOf(err error) (status int, msg string, ok bool) {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.Status, pe.Msg, true
+	}
+	var se statusError
+	if errors.As(err, &se) {
+		return se.Status(), se.Error(), true
+	}
+	return 0, "", false
+}

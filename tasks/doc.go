@@ -13,4 +13,8 @@
 // Every file is written under tmp/ and renamed, so a crash leaves either the
 // old file or the new one. When the store opens it loads every record:
 // finished tasks are served again and unfinished ones are queued again.
+//
+// During an upgrade two processes share the directory for a while; which
+// of them owns each task, and how the old one hands its queue over, is in
+// handover.go.
 package tasks

@@ -11,15 +11,15 @@ import (
 )
 
 // writeFile writes data to path atomically: to a temporary file first, then
-// renamed over path. With sync, the data and the rename reach the disk
-// before it returns.
-func (s *Store) writeFile(path string, data []byte, sync bool) error {
+// renamed over path. When durable, the data and the rename reach the disk
+// (fsync) before it returns.
+func (s *Store) writeFile(path string, data []byte, durable bool) error {
 	f, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "registro-*")
 	if err != nil {
 		return err
 	}
 	_, err = f.Write(data)
-	if err == nil && sync {
+	if err == nil && durable {
 		err = f.Sync()
 		trace.Fsync(f.Name())
 	}
@@ -34,7 +34,7 @@ func (s *Store) writeFile(path string, data []byte, sync bool) error {
 		os.Remove(f.Name())
 		return err
 	}
-	if sync {
+	if durable {
 		return syncDir(filepath.Dir(path))
 	}
 	return nil

@@ -1,7 +1,6 @@
 package tasks
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"time"
@@ -22,13 +21,15 @@ func (s *Store) dispatch() {
 		case <-s.stop:
 			return
 		case id := <-s.queue:
-			s.run(id)
+			if !s.handOff(id) {
+				s.runTask(id)
+			}
 		}
 	}
 }
 
-// run hands one task to the Runner and records how it ended.
-func (s *Store) run(id string) {
+// runTask hands one task to the Runner and records how it ended.
+func (s *Store) runTask(id string) {
 	s.mu.Lock()
 	e, ok := s.tasks[id]
 	if ok {
@@ -66,8 +67,8 @@ func (s *Store) run(id string) {
 		keepErr = s.keepResult(out, s.resultPath(id, t.Ext))
 	}
 	os.Remove(out)
-	// The outcome is on disk, the upload gone and the metrics told before
-	// anyone can see the task finished.
+	// The outcome is on disk, the upload gone and the timings counted
+	// before anyone can see the task finished.
 	t.Finished = time.Now()
 	switch {
 	case err != nil:
@@ -75,9 +76,8 @@ func (s *Store) run(id string) {
 		// 422), or none could take the task (503). The pool's errors
 		// carry a Spanish reason.
 		t.State, t.Error, t.ErrStatus = Failed, err.Error(), 503
-		var se interface{ Status() int }
-		if errors.As(err, &se) {
-			t.ErrStatus = se.Status()
+		if status, _, ok := proto.StatusOf(err); ok {
+			t.ErrStatus = status
 		}
 	case keepErr != nil:
 		t.State, t.Error, t.ErrStatus = Failed, "no se pudo guardar el resultado", 500
@@ -92,10 +92,10 @@ func (s *Store) run(id string) {
 	}
 	s.persist(&t)
 	os.Remove(s.inputPath(id))
-	if s.cfg.OnFinish != nil {
-		s.cfg.OnFinish(&t)
-	}
-	_, e = s.update(id, func(m *Task) { *m = t })
+	_, e = s.update(id, func(m *Task) {
+		*m = t
+		s.timings.add(t.Duration())
+	})
 	close(e.done)
 	if t.State == Done {
 		s.cfg.Logger.Info("tarea completada", "id", id, "ancho", t.Width, "alto", t.Height,
@@ -139,19 +139,21 @@ func (s *Store) sweep() {
 	}
 }
 
-// expire removes the finished tasks older than the retention.
+// expire removes the finished tasks older than the retention. A task's
+// files go while the lock is held, so that once its status says it is
+// unknown nothing of it is left on disk.
 func (s *Store) expire(now time.Time) {
-	var old []Task
+	var old []string
 	s.mu.Lock()
 	for id, e := range s.tasks {
 		if e.t.State.Finished() && now.Sub(e.t.Finished) > s.cfg.Retention {
-			old = append(old, e.t)
+			s.remove(id, e.t.Ext)
 			delete(s.tasks, id)
+			old = append(old, id)
 		}
 	}
 	s.mu.Unlock()
-	for _, t := range old {
-		s.remove(t.ID, t.Ext)
-		s.cfg.Logger.Info("tarea caducada", "id", t.ID)
+	for _, id := range old {
+		s.cfg.Logger.Info("tarea caducada", "id", id)
 	}
 }

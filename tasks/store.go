@@ -39,13 +39,16 @@ type Config struct {
 	Retention time.Duration
 	// Logger gets one line per task event. If nil, slog.Default().
 	Logger *slog.Logger
-	// OnFinish, if set, is called with every task that ends, from the
-	// goroutine that ran it.
-	OnFinish func(t *Task)
+	// Successor is set in the new process of an upgrade, while the old
+	// one still works in Dir: the unfinished tasks found there stay the old
+	// process's until handed over (see handover.go), and Open leaves Dir's
+	// temporary files alone.
+	Successor bool
 }
 
-// ErrQueueFull is returned by Commit when QueueSize tasks are waiting.
-var ErrQueueFull = errors.New("la cola de tareas está llena")
+// ErrQueueFull is returned by Commit when QueueSize tasks are waiting. It
+// is the 503 a client gets for it.
+var ErrQueueFull error = &proto.Error{Status: 503, Msg: "la cola de tareas está llena; inténtelo más tarde"}
 
 // ErrNotFound is returned for an unknown or expired task id.
 var ErrNotFound = errors.New("tarea no encontrada")
@@ -66,16 +69,21 @@ type Store struct {
 	stop   chan struct{}      // closed to stop taking queued tasks
 	wg     sync.WaitGroup     // dispatchers and the sweeper
 
-	mu     sync.Mutex // guards tasks and queued
-	tasks  map[string]*entry
-	queued int
+	mu      sync.Mutex // guards tasks, queued and timings
+	tasks   map[string]*entry
+	queued  int
+	timings Timings
+
+	handover // sharing Dir with another process during an upgrade
 }
 
-// entry is a task in memory. t and status change together under Store.mu.
+// entry is a task in memory; t changes under Store.mu.
 type entry struct {
-	t      Task
-	status []byte        // t.AppendStatus, cached
-	done   chan struct{} // closed when the task finishes
+	t    Task
+	done chan struct{} // closed when the task finishes
+	// foreign: the task belongs to the other process of an upgrade; t is
+	// its record as last read from disk (see handover.go).
+	foreign bool
 }
 
 // Open opens (or creates) the store in cfg.Dir and loads its records.
@@ -113,15 +121,20 @@ func Open(cfg Config) (*Store, error) {
 		s.queue <- id
 	}
 	s.queued = len(pending)
+	if cfg.Successor {
+		s.shareDir()
+	}
 	return s, nil
 }
 
 // load reads every record, deletes leftovers of interrupted writes, and
 // returns the ids of the tasks to run again, oldest first.
 func (s *Store) load() ([]string, error) {
-	tmp, _ := os.ReadDir(filepath.Join(s.dir, "tmp"))
-	for _, f := range tmp {
-		os.Remove(filepath.Join(s.dir, "tmp", f.Name()))
+	if !s.cfg.Successor { // else they may be the old process's, in use
+		tmp, _ := os.ReadDir(filepath.Join(s.dir, "tmp"))
+		for _, f := range tmp {
+			os.Remove(filepath.Join(s.dir, "tmp", f.Name()))
+		}
 	}
 	files, err := os.ReadDir(filepath.Join(s.dir, "tareas"))
 	if err != nil {
@@ -139,33 +152,21 @@ func (s *Store) load() ([]string, error) {
 			err = json.Unmarshal(b, &t)
 		}
 		if err != nil || t.ID != id {
+			if s.cfg.Successor {
+				continue // perhaps being written by the old process
+			}
 			s.cfg.Logger.Warn("registro de tarea ilegible; se descarta", "archivo", f.Name(), "error", err)
 			s.remove(id, "")
 			continue
 		}
-		if !t.State.Finished() {
-			switch {
-			case t.Sync:
-				// Its client is gone with the old process: nobody waits.
-				s.remove(id, t.Ext)
-				continue
-			case t.Attempts >= maxAttempts:
-				t.State, t.Finished = Failed, time.Now()
-				t.Error = "la imagen hizo fallar al servidor en cada intento; no se reintenta"
-				t.ErrStatus = 422
-				s.persist(&t)
-			case !fileExists(s.inputPath(id)):
-				t.State, t.Finished = Failed, time.Now()
-				t.Error = "la imagen subida se perdió"
-				t.ErrStatus = 500
-				s.persist(&t)
-			default:
-				t.State = Queued
-				pending = append(pending, &t)
-			}
+		foreign := s.cfg.Successor && !t.State.Finished()
+		if !foreign && !s.recoverTask(&t) {
+			continue
 		}
-		e := &entry{t: t, done: make(chan struct{})}
-		e.status = e.t.AppendStatus(nil)
+		if !t.State.Finished() && !foreign {
+			pending = append(pending, &t)
+		}
+		e := &entry{t: t, done: make(chan struct{}), foreign: foreign}
 		if t.State.Finished() {
 			close(e.done)
 		}
@@ -178,6 +179,36 @@ func (s *Store) load() ([]string, error) {
 		s.cfg.Logger.Info("tarea recuperada", "id", t.ID, "intentos", t.Attempts)
 	}
 	return ids, nil
+}
+
+// recoverTask decides the fate of a task found on disk, owned by no running
+// process: a finished one stays as it is; an unfinished one is queued again,
+// or fails when it has made the server fail too often or its upload is
+// gone. It returns false when the task is dropped (and its files removed).
+func (s *Store) recoverTask(t *Task) bool {
+	if t.State.Finished() {
+		return true
+	}
+	switch {
+	case t.ClientWaits:
+		// Its client is gone with the process that accepted it: nobody
+		// waits.
+		s.remove(t.ID, t.Ext)
+		return false
+	case t.Attempts >= maxAttempts:
+		t.State, t.Finished = Failed, time.Now()
+		t.Error = "la imagen hizo fallar al servidor en cada intento; no se reintenta"
+		t.ErrStatus = 422
+		s.persist(t)
+	case !fileExists(s.inputPath(t.ID)):
+		t.State, t.Finished = Failed, time.Now()
+		t.Error = "la imagen subida se perdió"
+		t.ErrStatus = 500
+		s.persist(t)
+	default:
+		t.State = Queued
+	}
+	return true
 }
 
 // Start begins running queued tasks and sweeping expired ones.
@@ -232,8 +263,10 @@ func (s *Store) Counts() map[State]int {
 	return m
 }
 
-// Get returns a copy of the task with id.
+// Get returns a copy of the task with id: a snapshot, which later changes
+// to the task do not touch. It does not allocate.
 func (s *Store) Get(id string) (Task, bool) {
+	s.refresh(id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.tasks[id]
@@ -243,21 +276,10 @@ func (s *Store) Get(id string) (Task, bool) {
 	return e.t, true
 }
 
-// AppendStatus appends the task's status JSON to dst and returns its state;
-// ok is false for an unknown id. It does not allocate.
-func (s *Store) AppendStatus(dst []byte, id string) (_ []byte, st State, ok bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, ok := s.tasks[id]
-	if !ok {
-		return dst, "", false
-	}
-	return append(dst, e.status...), e.t.State, true
-}
-
 // Wait waits until the task with id finishes, ctx ends or the store has
 // shut down, and returns the task as it is then.
 func (s *Store) Wait(ctx context.Context, id string) (Task, error) {
+	s.refresh(id)
 	s.mu.Lock()
 	e, ok := s.tasks[id]
 	s.mu.Unlock()
@@ -297,14 +319,13 @@ func (s *Store) resultPath(id, ext string) string {
 
 func (s *Store) recordPath(id string) string { return filepath.Join(s.dir, "tareas", id+".json") }
 
-// update applies f to the task under the lock, refreshes its cached status,
-// and returns a copy to persist.
+// update applies f to the task under the lock and returns a copy to
+// persist.
 func (s *Store) update(id string, f func(t *Task)) (Task, *entry) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e := s.tasks[id]
 	f(&e.t)
-	e.status = e.t.AppendStatus(e.status[:0])
 	return e.t, e
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -52,6 +53,13 @@ func (f *fakeRunner) Do(ctx context.Context, job proto.Job) (proto.Result, error
 	return proto.Result{ID: job.ID, Width: 3, Height: 2, Bytes: int64(len(in))}, nil
 }
 
+// hasStarted reports whether Do has been called for the task id.
+func (f *fakeRunner) hasStarted(id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Contains(f.started, id)
+}
+
 func openStore(t *testing.T, dir string, r Runner, mod func(*Config)) *Store {
 	t.Helper()
 	cfg := Config{Dir: dir, Runner: r, Workers: 1, Logger: discardLogger()}
@@ -65,7 +73,7 @@ func openStore(t *testing.T, dir string, r Runner, mod func(*Config)) *Store {
 	return s
 }
 
-func submit(t *testing.T, s *Store, body string, sync bool) (Task, error) {
+func submit(t *testing.T, s *Store, body string, clientWaits bool) (Task, error) {
 	t.Helper()
 	up, err := s.NewUpload()
 	if err != nil {
@@ -74,7 +82,7 @@ func submit(t *testing.T, s *Store, body string, sync bool) (Task, error) {
 	if _, err := io.Copy(up, strings.NewReader(body)); err != nil {
 		t.Fatal(err)
 	}
-	return up.Commit(json.RawMessage(`{"escala":1}`), "jpg", "image/jpeg", sync)
+	return up.Commit(Spec{Options: json.RawMessage(`{"escala":1}`), Name: "«" + body + "».jpg", Ext: "jpg", Type: "image/jpeg", ClientWaits: clientWaits})
 }
 
 func wait(t *testing.T, s *Store, id string) Task {
@@ -131,9 +139,11 @@ func TestSubmitRunServe(t *testing.T) {
 	if left, _ := os.ReadDir(filepath.Join(dir, "tmp")); len(left) != 0 {
 		t.Errorf("tmp/ holds %d leftover files", len(left))
 	}
-	status, st, ok := s.AppendStatus(nil, task.ID)
-	if !ok || st != Done || !strings.Contains(string(status), `"resultado_url":"/resultado/`+task.ID+`"`) {
-		t.Errorf("status = %s, %q, %v", status, st, ok)
+	if got, ok := s.Get(task.ID); !ok || got.State != Done || got.Width == 0 || got.Bytes == 0 {
+		t.Errorf("Get(%s) = %+v, %v; want a finished task with its size", task.ID, got, ok)
+	}
+	if tm := s.Timings(); tm.Count != 1 || tm.Sum <= 0 {
+		t.Errorf("Timings() = %+v; want one task counted", tm)
 	}
 }
 
@@ -171,7 +181,8 @@ func TestRestart(t *testing.T) {
 	s := openStore(t, dir, r, func(c *Config) { c.QueueSize = 10 })
 	s.Start()
 	var ids []string
-	for _, body := range []string{"block", "uno", "dos"} {
+	bodies := []string{"block", "uno", "dos"}
+	for _, body := range bodies {
 		task, err := submit(t, s, body, false)
 		if err != nil {
 			t.Fatal(err)
@@ -202,6 +213,10 @@ func TestRestart(t *testing.T) {
 		got := wait(t, done, id)
 		if got.State != Done {
 			t.Errorf("task %s after restart: %+v", id, got)
+		}
+		// The client's file name is in the record.
+		if want := "«" + bodies[i] + "».jpg"; got.Name != want {
+			t.Errorf("task %d after restart: name %q, want %q", i, got.Name, want)
 		}
 		// The interrupted task had one attempt already.
 		if want := map[bool]int{true: 2, false: 1}[i == 0]; got.Attempts != want {
@@ -265,7 +280,9 @@ func TestQueueFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(5 * time.Second); s.Queued() != 0; {
+	// Wait until the runner has the first task: by then its record, marked
+	// running, has been written (through tmp/) and renamed.
+	for deadline := time.Now().Add(5 * time.Second); !r.hasStarted(first.ID); {
 		if time.Now().After(deadline) {
 			t.Fatal("the first task never left the queue")
 		}
@@ -287,7 +304,6 @@ func TestQueueFull(t *testing.T) {
 	if left, _ := os.ReadDir(filepath.Join(dir, "tmp")); len(left) != 0 {
 		t.Errorf("tmp/ holds %d leftover files", len(left))
 	}
-	_ = first
 }
 
 func TestExpire(t *testing.T) {

@@ -66,18 +66,31 @@ func (u *Upload) Abort() {
 	os.Remove(u.f.Name())
 }
 
+// Spec describes the task an upload becomes.
+type Spec struct {
+	// Options are stored opaquely and handed to the worker
+	// (imgproc.Options as JSON).
+	Options json.RawMessage
+	// Ext ("jpg", "png") and Type (its Content-Type) describe the result.
+	Ext, Type string
+	// Name is the client's name for the image: see Task.Name.
+	Name string
+	// ClientWaits marks a synchronous request: see Task.ClientWaits.
+	ClientWaits bool
+}
+
 // Commit turns the upload into a queued task: the file is synced (unless
-// sync, a synchronous request whose client waits for the answer) and
-// renamed into entradas/, the record is written, and the task is queued.
-// options are stored opaquely and handed to the worker; ext and typ describe
-// the result. On ErrQueueFull the upload is discarded.
-func (u *Upload) Commit(options json.RawMessage, ext, typ string, sync bool) (Task, error) {
+// the client waits for the answer on its connection) and renamed into
+// entradas/, the record is written, and the task is queued. On
+// ErrQueueFull the upload is discarded.
+func (u *Upload) Commit(spec Spec) (Task, error) {
 	s := u.s
 	defer u.Abort() // after the rename this removes nothing
 	if s.Full() {
 		return Task{}, ErrQueueFull
 	}
-	if !sync {
+	durable := !spec.ClientWaits
+	if durable {
 		if err := u.f.Sync(); err != nil {
 			return Task{}, err
 		}
@@ -90,8 +103,9 @@ func (u *Upload) Commit(options json.RawMessage, ext, typ string, sync bool) (Ta
 		return Task{}, err
 	}
 	trace.Rename(u.f.Name(), s.inputPath(u.id))
-	t := Task{ID: u.id, State: Queued, Options: options, Ext: ext, Type: typ, Sync: sync, Created: time.Now()}
-	if !sync {
+	t := Task{ID: u.id, State: Queued, Options: spec.Options, Name: spec.Name, Ext: spec.Ext, Type: spec.Type,
+		ClientWaits: spec.ClientWaits, Created: time.Now()}
+	if durable {
 		if err := syncDir(filepath.Join(s.dir, "entradas")); err != nil {
 			os.Remove(s.inputPath(u.id))
 			return Task{}, err
@@ -103,8 +117,13 @@ func (u *Upload) Commit(options json.RawMessage, ext, typ string, sync bool) (Ta
 	}
 
 	e := &entry{t: t, done: make(chan struct{})}
-	e.status = e.t.AppendStatus(nil)
 	s.mu.Lock()
+	if _, adopted := s.tasks[u.id]; adopted {
+		// Found on disk already by adoptAll during an upgrade, which
+		// queued it: it must not run twice.
+		s.mu.Unlock()
+		return t, nil
+	}
 	if s.queued >= s.cfg.QueueSize {
 		s.mu.Unlock()
 		s.remove(u.id, "")
@@ -114,7 +133,7 @@ func (u *Upload) Commit(options json.RawMessage, ext, typ string, sync bool) (Ta
 	s.queued++
 	s.mu.Unlock()
 	s.queue <- u.id // never blocks: the channel holds QueueSize more than queued
-	s.cfg.Logger.Info("tarea aceptada", "id", u.id, "bytes", u.n, "sincrona", sync)
+	s.cfg.Logger.Info("tarea aceptada", "id", u.id, "bytes", u.n, "sincrona", spec.ClientWaits)
 	return t, nil
 }
 
@@ -123,5 +142,5 @@ func (s *Store) writeRecord(t *Task) error {
 	if err != nil {
 		return err
 	}
-	return s.writeFile(s.recordPath(t.ID), b, !t.Sync)
+	return s.writeFile(s.recordPath(t.ID), b, !t.ClientWaits)
 }
