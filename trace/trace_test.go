@@ -50,6 +50,9 @@ func TestOffCostsNothing(t *testing.T) {
 		PassFDs(1, fds, "entrada, salida")
 		FrameSent(1, nil)
 		PassFiles(1, "entrada, salida", nil, nil)
+		Inherited(nil, 3)
+		Upgrade(cmd)
+		HandOver("x")
 		Signal(cause)
 	})
 	if allocs != 0 {

@@ -28,12 +28,7 @@ func spawn(pid int, cmd *exec.Cmd) {
 			l = l.str(" con ").str(kv).str(" en el entorno")
 		}
 	}
-	for i, f := range cmd.ExtraFiles {
-		l = l.str("; hereda fd ").int(int64(3 + i))
-		if f != nil {
-			l = l.str(" (").str(f.Name()).str(")")
-		}
-	}
+	l = extraFiles(l, cmd)
 	if a := cmd.SysProcAttr; a != nil {
 		if ownGroup(a) {
 			l = l.str("; grupo de procesos propio")
@@ -43,6 +38,17 @@ func spawn(pid int, cmd *exec.Cmd) {
 		}
 	}
 	emit(workerPrefix(pid), l)
+}
+
+// extraFiles appends the descriptors cmd's child inherits beyond 0-2.
+func extraFiles(l line, cmd *exec.Cmd) line {
+	for i, f := range cmd.ExtraFiles {
+		l = l.str("; hereda fd ").int(int64(3 + i))
+		if f != nil {
+			l = l.str(" (").str(f.Name()).str(")")
+		}
+	}
+	return l
 }
 
 // Exit traces a worker process that ended, as st says: its exit status or
