@@ -238,3 +238,23 @@ func TestTrazaFlag(t *testing.T) {
 		t.Errorf("procesa --traza=quizas: estado %d, stderr %q; se esperaba una línea que nombre --traza y estado 2", code, errOut)
 	}
 }
+
+// TestTrazaUpgrade upgrades a server run with --traza by SIGHUP and checks
+// that the old process traces the new one it starts with the listening
+// socket among the descriptors it passes, and that the new process traces
+// that socket as inherited, not opened.
+func TestTrazaUpgrade(t *testing.T) {
+	u := startUpgradable(t, "--traza", "-w", "1")
+	_, port, err := net.SplitHostPort(strings.TrimPrefix(u.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := u.upgrade(1)
+	u.stop()
+	addr := regexp.QuoteMeta("127.0.0.1:" + port)
+	inOrder(t, strings.Split(u.logs(), "\n"), 0,
+		`^\[escucha `+addr+`\] socket\(AF_INET, SOCK_STREAM\), bind\(\), listen\(\)$`,
+		`^\[servidor\] SIGHUP: fork\+exec de \S+ como servidor nuevo, pid `+strconv.Itoa(pid)+`; hereda fd 3 \(tcp4?:`+addr+`->\); hereda fd 4 `,
+		`^\[escucha `+addr+`\] heredado como fd 3, ya en escucha \(sin socket\(\), bind\(\) ni listen\(\) aquí\): AF_INET$`,
+	)
+}
