@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"procesa/proto"
 )
 
 // TestTraza runs the server with --traza, uploads an image over a raw
@@ -41,10 +43,11 @@ func TestTraza(t *testing.T) {
 	}
 	c := `^\[c\d+ ` + regexp.QuoteMeta(local) + `\] `
 	size := strconv.Itoa(len(img))
+	ver := fmt.Sprintf("%02x", proto.FrameVersion) // byte 4 of every frame
 	m := inOrder(t, lines, 0,
 		listen,
 		`^\[w pid (\d+)\] iniciado: fork\+exec de \S+ con PROCESA_WORKER=1 en el entorno; hereda fd 3 `,
-		`^\[w pid \d+\] <- trama hello: 50 52 43 57 \| 01 \| 01 \| 00 00 \| [0-9a-f ]{11}  \{"version":1,"pid":\d+\}$`,
+		`^\[w pid \d+\] <- trama hello: 50 52 43 57 \| `+ver+` \| 01 \| 00 00 \| [0-9a-f ]{11}  \{"version":\d+,"pid":\d+\}$`,
 		c+`accept\(\): cliente `+regexp.QuoteMeta(local)+` en 127\.0\.0\.1:`+port+accept,
 		c+`solicitud: "POST /procesar HTTP/1\.1", 5 campos de cabecera, cuerpo de `+size+` bytes \(Content-Length\), pide Expect: 100-continue$`,
 		c+`enviado "HTTP/1\.1 100 Continue"`,
@@ -65,8 +68,8 @@ func TestTraza(t *testing.T) {
 	// only once the upload is durable.
 	rename := lineIndex(lines, `^\[datos\] rename tmp/`+id+` -> entradas/`)
 	m = inOrder(t, lines, rename,
-		w+`-> trama job: 50 52 43 57 \| 01 \| 02 \| 00 00 \| ([0-9a-f ]{11})  (\{.*\})$`,
-		w+`<- trama result: 50 52 43 57 \| 01 \| 03 \| 00 00 \| ([0-9a-f ]{11})  (\{.*\})$`,
+		w+`-> trama job: 50 52 43 57 \| `+ver+` \| 02 \| 00 00 \| ([0-9a-f ]{11})  (\{.*\})$`,
+		w+`<- trama result: 50 52 43 57 \| `+ver+` \| 03 \| 00 00 \| ([0-9a-f ]{11})  (\{.*\})$`,
 		`^\[datos\] rename tmp/resultado-\S+ -> resultados/`+id+`\.jpg$`,
 		`^\[servidor\] parada pedida`,
 		w+`terminó con código de salida 0$`,
@@ -234,4 +237,24 @@ func TestTrazaFlag(t *testing.T) {
 	if code != 2 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "--traza") {
 		t.Errorf("procesa --traza=quizas: estado %d, stderr %q; se esperaba una línea que nombre --traza y estado 2", code, errOut)
 	}
+}
+
+// TestTrazaUpgrade upgrades a server run with --traza by SIGHUP and checks
+// that the old process traces the new one it starts with the listening
+// socket among the descriptors it passes, and that the new process traces
+// that socket as inherited, not opened.
+func TestTrazaUpgrade(t *testing.T) {
+	u := startUpgradable(t, "--traza", "-w", "1")
+	_, port, err := net.SplitHostPort(strings.TrimPrefix(u.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := u.upgrade(1)
+	u.stop()
+	addr := regexp.QuoteMeta("127.0.0.1:" + port)
+	inOrder(t, strings.Split(u.logs(), "\n"), 0,
+		`^\[escucha `+addr+`\] socket\(AF_INET, SOCK_STREAM\), bind\(\), listen\(\)$`,
+		`^\[servidor\] SIGHUP: fork\+exec de \S+ como servidor nuevo, pid `+strconv.Itoa(pid)+`; hereda fd 3 \(tcp4?:`+addr+`->\); hereda fd 4 `,
+		`^\[escucha `+addr+`\] heredado como fd 3, ya en escucha \(sin socket\(\), bind\(\) ni listen\(\) aquí\): AF_INET$`,
+	)
 }

@@ -6,6 +6,8 @@ import (
 	"net"
 	"os"
 	"strconv"
+
+	"procesa/trace"
 )
 
 // The socket activation protocol of systemd (sd_listen_fds): the service
@@ -76,6 +78,7 @@ func fileListener(fd int) (net.Listener, error) {
 		}
 		return nil, fmt.Errorf("el descriptor heredado %d no es un socket en escucha: %w", fd, err)
 	}
+	trace.Inherited(l, fd)
 	return l, nil
 }
 

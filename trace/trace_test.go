@@ -3,9 +3,13 @@ package trace
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -44,6 +48,11 @@ func TestOffCostsNothing(t *testing.T) {
 		FrameOut(1, proto.FrameJob, job)
 		FrameIn(1, proto.FrameResult, nil)
 		PassFDs(1, fds, "entrada, salida")
+		FrameSent(1, nil)
+		PassFiles(1, "entrada, salida", nil, nil)
+		Inherited(nil, 3)
+		Upgrade(cmd)
+		HandOver("x")
 		Signal(cause)
 	})
 	if allocs != 0 {
@@ -73,14 +82,23 @@ func TestLines(t *testing.T) {
 	tc.Body(1, io.EOF)
 	tc.Status(413)
 	tc.Close(false)
-	FrameOut(42, proto.FrameJob, proto.Job{ID: "t1", Input: "/e", Output: "/s"})
+	FrameOut(42, proto.FrameJob, map[string]string{"id": "t1", "entrada": "/e", "salida": "/s"})
 	FrameIn(42, proto.FrameResult, []byte(`{"id":"t1"}`))
 	PassFDs(42, []int{5, 6}, "entrada, salida")
+	sent, _ := proto.AppendFrame(nil, proto.FrameJob, []byte(`{"id":"t2"}`))
+	FrameSent(42, sent)
+	in, err := os.Open(filepath.Join(t.TempDir(), "."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	PassFiles(42, "entrada", in)
 	Fsync("/datos/tmp/abc")
 	Rename("/datos/tmp/abc", "/datos/entradas/abc")
 	FsyncDir("/datos/entradas")
 
 	prefix := "[c" // then the number, then the client's address
+	v := fmt.Sprintf("%02x", proto.FrameVersion)
 	client := cli.LocalAddr().String()
 	want := []string{
 		"] accept(): cliente " + client + " en " + srv.LocalAddr().String() + ", socket AF_INET",
@@ -88,9 +106,11 @@ func TestLines(t *testing.T) {
 		"] cuerpo leído entero: 3 bytes",
 		`] respuesta: "HTTP/1.1 413 Content Too Large"`,
 		"] cierre: close()",
-		`[w pid 42] -> trama job: 50 52 43 57 | 01 | 02 | 00 00 | 00 00 00 28  {"id":"t1","entrada":"/e","salida":"/s"}`,
-		`[w pid 42] <- trama result: 50 52 43 57 | 01 | 03 | 00 00 | 00 00 00 0b  {"id":"t1"}`,
+		`[w pid 42] -> trama job: 50 52 43 57 | ` + v + ` | 02 | 00 00 | 00 00 00 28  {"entrada":"/e","id":"t1","salida":"/s"}`,
+		`[w pid 42] <- trama result: 50 52 43 57 | ` + v + ` | 03 | 00 00 | 00 00 00 0b  {"id":"t1"}`,
 		"[w pid 42] descriptores pasados con SCM_RIGHTS: fd 5 fd 6 (entrada, salida)",
+		`[w pid 42] -> trama job: 50 52 43 57 | ` + v + ` | 02 | 00 00 | 00 00 00 0b  {"id":"t2"}`,
+		"[w pid 42] descriptores pasados con SCM_RIGHTS: fd " + strconv.Itoa(int(in.Fd())) + " (" + short(in.Name()) + "), entrada",
 		"[datos] fsync tmp/abc",
 		"[datos] rename tmp/abc -> entradas/abc",
 		"[datos] fsync del directorio entradas/ (hace durable el rename)",

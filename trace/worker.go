@@ -28,12 +28,7 @@ func spawn(pid int, cmd *exec.Cmd) {
 			l = l.str(" con ").str(kv).str(" en el entorno")
 		}
 	}
-	for i, f := range cmd.ExtraFiles {
-		l = l.str("; hereda fd ").int(int64(3 + i))
-		if f != nil {
-			l = l.str(" (").str(f.Name()).str(")")
-		}
-	}
+	l = extraFiles(l, cmd)
 	if a := cmd.SysProcAttr; a != nil {
 		if ownGroup(a) {
 			l = l.str("; grupo de procesos propio")
@@ -43,6 +38,17 @@ func spawn(pid int, cmd *exec.Cmd) {
 		}
 	}
 	emit(workerPrefix(pid), l)
+}
+
+// extraFiles appends the descriptors cmd's child inherits beyond 0-2.
+func extraFiles(l line, cmd *exec.Cmd) line {
+	for i, f := range cmd.ExtraFiles {
+		l = l.str("; hereda fd ").int(int64(3 + i))
+		if f != nil {
+			l = l.str(" (").str(f.Name()).str(")")
+		}
+	}
+	return l
 }
 
 // Exit traces a worker process that ended, as st says: its exit status or
@@ -75,6 +81,24 @@ func FrameOut(pid int, typ proto.FrameType, v any) {
 func frameOut(pid int, typ proto.FrameType, v any) {
 	if payload, err := json.Marshal(v); err == nil {
 		frame(pid, "-> trama ", typ, payload)
+	}
+}
+
+// FrameSent traces a frame already encoded (by proto.AppendFrame) and about
+// to be sent to worker pid, for a sender that builds the bytes itself.
+func FrameSent(pid int, b []byte) {
+	if on.Load() {
+		frameSent(pid, b)
+	}
+}
+
+// frameSent is kept out of FrameSent so that FrameSent stays small enough
+// to be inlined at its call site.
+//
+//go:noinline
+func frameSent(pid int, b []byte) {
+	if len(b) >= proto.FrameHeaderLen {
+		frame(pid, "-> trama ", proto.FrameType(b[5]), b[proto.FrameHeaderLen:])
 	}
 }
 
@@ -121,6 +145,34 @@ func passFDs(pid int, fds []int, what string) {
 	}
 	if what != "" {
 		l = l.str(" (").str(what).str(")")
+	}
+	emit(workerPrefix(pid), l)
+}
+
+// PassFiles traces open files sent to worker pid with SCM_RIGHTS, by their
+// descriptor numbers on the server and their names; what says what they
+// are ("entrada, salida").
+func PassFiles(pid int, what string, files ...*os.File) {
+	if on.Load() {
+		passFiles(pid, what, files)
+	}
+}
+
+func passFiles(pid int, what string, files []*os.File) {
+	l := line("descriptores pasados con SCM_RIGHTS:")
+	for _, f := range files {
+		if f == nil {
+			continue
+		}
+		l = l.str(" fd ")
+		// Through SyscallConn: f.Fd() would switch f to blocking mode.
+		if rc, err := f.SyscallConn(); err == nil {
+			rc.Control(func(fd uintptr) { l = l.int(int64(fd)) })
+		}
+		l = l.str(" (").str(short(f.Name())).str(")")
+	}
+	if what != "" {
+		l = l.str(", ").str(what)
 	}
 	emit(workerPrefix(pid), l)
 }

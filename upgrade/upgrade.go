@@ -46,6 +46,7 @@ import (
 	"procesa/netio"
 	"procesa/pool"
 	"procesa/tasks"
+	"procesa/trace"
 )
 
 // envUpgrade marks the new process of an upgrade; its value is the number
@@ -150,6 +151,7 @@ type Upgrade struct {
 func (u *Upgrade) send(id string) error {
 	u.mu.Lock()
 	defer u.mu.Unlock()
+	trace.HandOver(id)
 	_, err := io.WriteString(u.handover, id+"\n")
 	return err
 }
@@ -196,6 +198,7 @@ func start(listeners []net.Listener, log *slog.Logger) (*Upgrade, error) {
 		return nil, fmt.Errorf("no se pudo iniciar %s: %w", exe, err)
 	}
 	log.Info("actualización: nuevo proceso iniciado; se espera que esté listo", "pid", cmd.Process.Pid, "ejecutable", exe)
+	trace.Upgrade(cmd)
 	for _, f := range files {
 		f.Close() // the new process has its copies; EOF on readyR needs ours closed
 	}
