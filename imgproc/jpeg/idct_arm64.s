@@ -216,3 +216,80 @@ notmid:
 	CMP $192, R12
 	BLT store
 	RET
+
+// IDCT4_PASS(sh): the 1-D pass of idct4 on four lanes: inputs f0..f3 in
+// V0..V3, constants F0707, F0923, F0382, -F0923 in V20..V23, the rounding
+// in V26; outputs (e0+o0, e1+o1, e1-o1, e0-o0) >> sh in V0..V3.
+#define IDCT4_PASS(sh) \
+	VADD V0.S4, V2.S4, V4.S4; \
+	VSUB V2.S4, V0.S4, V5.S4; \
+	MUL4S(20, 4, 4); \
+	MUL4S(20, 5, 5); \
+	VADD V26.S4, V4.S4, V4.S4; \
+	VADD V26.S4, V5.S4, V5.S4; \
+	MUL4S(21, 1, 6); \
+	MLA4S(22, 3, 6); \
+	MUL4S(22, 1, 7); \
+	MLA4S(23, 3, 7); \
+	VADD V6.S4, V4.S4, V0.S4; \
+	VSUB V6.S4, V4.S4, V3.S4; \
+	VADD V7.S4, V5.S4, V1.S4; \
+	VSUB V7.S4, V5.S4, V2.S4; \
+	SSHR4S(sh, 0, 0); \
+	SSHR4S(sh, 1, 1); \
+	SSHR4S(sh, 2, 2); \
+	SSHR4S(sh, 3, 3)
+
+// func idct4NEON(blk *[64]int32, dst *byte, stride int)
+//
+// idct4 with NEON: the column pass on the four columns at once, a
+// transpose through the stack (VST1, VLD4), the row pass on the four rows
+// at once, and back (VST4, VLD1).
+TEXT ·idct4NEON(SB), NOSPLIT, $64-24
+	MOVD blk+0(FP), R0
+	MOVD $ws-64(SP), R9
+	MOVW $5793, R11               // F0707
+	VDUP R11, V20.S4
+	MOVW $7568, R11               // F0923
+	VDUP R11, V21.S4
+	MOVW $3135, R11               // F0382
+	VDUP R11, V22.S4
+	MOVW $-7568, R11
+	VDUP R11, V23.S4
+	VLD1 (R0), [V0.S4]
+	ADD  $32, R0, R10
+	VLD1 (R10), [V1.S4]
+	ADD  $64, R0, R10
+	VLD1 (R10), [V2.S4]
+	ADD  $96, R0, R10
+	VLD1 (R10), [V3.S4]
+	MOVW $1024, R11               // rounding of the column pass
+	VDUP R11, V26.S4
+	IDCT4_PASS(11)
+	VST1 [V0.S4, V1.S4, V2.S4, V3.S4], (R9)
+	VLD4 (R9), [V0.S4, V1.S4, V2.S4, V3.S4]
+	MOVW $16842752, R11           // 128<<17 + 1<<16: level shift and rounding
+	VDUP R11, V26.S4
+	IDCT4_PASS(17)
+	VST4 [V0.S4, V1.S4, V2.S4, V3.S4], (R9)
+	VLD1 (R9), [V0.S4, V1.S4, V2.S4, V3.S4]
+	SQXTUN4H(0, 4)
+	SQXTUN8H(1, 4)
+	UQXTN8B(4, 5)                 // rows 0 and 1
+	SQXTUN4H(2, 6)
+	SQXTUN8H(3, 6)
+	UQXTN8B(6, 7)                 // rows 2 and 3
+	MOVD dst+8(FP), R1
+	MOVD stride+16(FP), R2
+	VMOV V5.S[0], R3
+	MOVW R3, (R1)
+	ADD  R2, R1
+	VMOV V5.S[1], R3
+	MOVW R3, (R1)
+	ADD  R2, R1
+	VMOV V7.S[0], R3
+	MOVW R3, (R1)
+	ADD  R2, R1
+	VMOV V7.S[1], R3
+	MOVW R3, (R1)
+	RET
