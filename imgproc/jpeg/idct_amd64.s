@@ -165,124 +165,138 @@ DATA idctPackOrder<>+24(SB)/4, $3
 DATA idctPackOrder<>+28(SB)/4, $7
 GLOBL idctPackOrder<>(SB), RODATA|NOPTR, $32
 
+// The 1-D pass of idct8 on eight lanes (no comments can go inside the
+// macros):
+//
+// IDCT8_PASS(base, bias, sh): inputs x0..x7 at 0, 32, .., 224(base); tmp0
+// and tmp1 get bias added; outputs W0..W7 in Y8..Y15, shifted right by sh.
+// It leaves in Y0 the lanes whose AC inputs are all zero, and x0 in Y1,
+// from which the caller makes the Go code's shortcut value for those lanes;
+// IDCT8_BLEND then puts Y1 in them.
+//
+// IDCT8_TRANSPOSE turns Y8..Y15 (rows) into Y0..Y7 (columns).
+#define IDCT8_PASS(base, bias, sh) \
+	VMOVDQU 64(base), Y8; \
+	VMOVDQU 192(base), Y9; \
+	VPADDD Y9, Y8, Y10; \
+	VPMULLD c0541<>(SB), Y10, Y10; \
+	VPMULLD c1847<>(SB), Y9, Y11; \
+	VPSUBD Y11, Y10, Y11; \
+	VPMULLD c0765<>(SB), Y8, Y12; \
+	VPADDD Y12, Y10, Y12; \
+	VMOVDQU 0(base), Y8; \
+	VMOVDQU 128(base), Y9; \
+	VPADDD Y9, Y8, Y10; \
+	VPSUBD Y9, Y8, Y8; \
+	VPSLLD $13, Y10, Y10; \
+	VPSLLD $13, Y8, Y8; \
+	VPADDD bias, Y10, Y10; \
+	VPADDD bias, Y8, Y8; \
+	VPADDD Y12, Y10, Y0; \
+	VPSUBD Y12, Y10, Y3; \
+	VPADDD Y11, Y8, Y1; \
+	VPSUBD Y11, Y8, Y2; \
+	VMOVDQU 224(base), Y4; \
+	VMOVDQU 160(base), Y5; \
+	VMOVDQU 96(base), Y6; \
+	VMOVDQU 32(base), Y7; \
+	VPADDD Y7, Y4, Y8; \
+	VPADDD Y6, Y5, Y9; \
+	VPADDD Y6, Y4, Y10; \
+	VPADDD Y7, Y5, Y11; \
+	VPADDD Y11, Y10, Y12; \
+	VPMULLD c1175<>(SB), Y12, Y12; \
+	VPMULLD c0298<>(SB), Y4, Y4; \
+	VPMULLD c2053<>(SB), Y5, Y5; \
+	VPMULLD c3072<>(SB), Y6, Y6; \
+	VPMULLD c1501<>(SB), Y7, Y7; \
+	VPMULLD cm0899<>(SB), Y8, Y8; \
+	VPMULLD cm2562<>(SB), Y9, Y9; \
+	VPMULLD cm1961<>(SB), Y10, Y10; \
+	VPADDD Y12, Y10, Y10; \
+	VPMULLD cm0390<>(SB), Y11, Y11; \
+	VPADDD Y12, Y11, Y11; \
+	VPADDD Y8, Y4, Y4; \
+	VPADDD Y10, Y4, Y4; \
+	VPADDD Y9, Y5, Y5; \
+	VPADDD Y11, Y5, Y5; \
+	VPADDD Y9, Y6, Y6; \
+	VPADDD Y10, Y6, Y6; \
+	VPADDD Y8, Y7, Y7; \
+	VPADDD Y11, Y7, Y7; \
+	VPADDD Y7, Y0, Y8; \
+	VPSRAD $sh, Y8, Y8; \
+	VPSUBD Y7, Y0, Y15; \
+	VPSRAD $sh, Y15, Y15; \
+	VPADDD Y6, Y1, Y9; \
+	VPSRAD $sh, Y9, Y9; \
+	VPSUBD Y6, Y1, Y14; \
+	VPSRAD $sh, Y14, Y14; \
+	VPADDD Y5, Y2, Y10; \
+	VPSRAD $sh, Y10, Y10; \
+	VPSUBD Y5, Y2, Y13; \
+	VPSRAD $sh, Y13, Y13; \
+	VPADDD Y4, Y3, Y11; \
+	VPSRAD $sh, Y11, Y11; \
+	VPSUBD Y4, Y3, Y12; \
+	VPSRAD $sh, Y12, Y12; \
+	VMOVDQU 32(base), Y0; \
+	VPOR 64(base), Y0, Y0; \
+	VPOR 96(base), Y0, Y0; \
+	VPOR 128(base), Y0, Y0; \
+	VPOR 160(base), Y0, Y0; \
+	VPOR 192(base), Y0, Y0; \
+	VPOR 224(base), Y0, Y0; \
+	VPXOR Y1, Y1, Y1; \
+	VPCMPEQD Y1, Y0, Y0; \
+	VMOVDQU 0(base), Y1
+
+#define IDCT8_BLEND \
+	VPBLENDVB Y0, Y1, Y8, Y8; \
+	VPBLENDVB Y0, Y1, Y9, Y9; \
+	VPBLENDVB Y0, Y1, Y10, Y10; \
+	VPBLENDVB Y0, Y1, Y11, Y11; \
+	VPBLENDVB Y0, Y1, Y12, Y12; \
+	VPBLENDVB Y0, Y1, Y13, Y13; \
+	VPBLENDVB Y0, Y1, Y14, Y14; \
+	VPBLENDVB Y0, Y1, Y15, Y15
+
+#define IDCT8_TRANSPOSE \
+	VPUNPCKLDQ Y9, Y8, Y0; \
+	VPUNPCKHDQ Y9, Y8, Y1; \
+	VPUNPCKLDQ Y11, Y10, Y2; \
+	VPUNPCKHDQ Y11, Y10, Y3; \
+	VPUNPCKLDQ Y13, Y12, Y4; \
+	VPUNPCKHDQ Y13, Y12, Y5; \
+	VPUNPCKLDQ Y15, Y14, Y6; \
+	VPUNPCKHDQ Y15, Y14, Y7; \
+	VPUNPCKLQDQ Y2, Y0, Y8; \
+	VPUNPCKHQDQ Y2, Y0, Y9; \
+	VPUNPCKLQDQ Y3, Y1, Y10; \
+	VPUNPCKHQDQ Y3, Y1, Y11; \
+	VPUNPCKLQDQ Y6, Y4, Y12; \
+	VPUNPCKHQDQ Y6, Y4, Y13; \
+	VPUNPCKLQDQ Y7, Y5, Y14; \
+	VPUNPCKHQDQ Y7, Y5, Y15; \
+	VPERM2I128 $0x20, Y12, Y8, Y0; \
+	VPERM2I128 $0x31, Y12, Y8, Y4; \
+	VPERM2I128 $0x20, Y13, Y9, Y1; \
+	VPERM2I128 $0x31, Y13, Y9, Y5; \
+	VPERM2I128 $0x20, Y14, Y10, Y2; \
+	VPERM2I128 $0x31, Y14, Y10, Y6; \
+	VPERM2I128 $0x20, Y15, Y11, Y3; \
+	VPERM2I128 $0x31, Y15, Y11, Y7
+
 // func idct8AVX2(blk *[64]int32, dst *byte, stride int)
 //
 // idct8 with AVX2: the column pass on the eight columns at once, a
 // transpose, the row pass on the eight rows at once, a transpose back.
 TEXT ·idct8AVX2(SB), NOSPLIT, $256-24
 	MOVQ blk+0(FP), SI
-	// Even part.
-	VMOVDQU 64(SI), Y8
-	VMOVDQU 192(SI), Y9
-	VPADDD Y9, Y8, Y10
-	VPMULLD c0541<>(SB), Y10, Y10
-	VPMULLD c1847<>(SB), Y9, Y11
-	VPSUBD Y11, Y10, Y11       // tmp2
-	VPMULLD c0765<>(SB), Y8, Y12
-	VPADDD Y12, Y10, Y12       // tmp3
-	VMOVDQU 0(SI), Y8
-	VMOVDQU 128(SI), Y9
-	VPADDD Y9, Y8, Y10
-	VPSUBD Y9, Y8, Y8
-	VPSLLD $13, Y10, Y10
-	VPSLLD $13, Y8, Y8
-	VPADDD colRound<>(SB), Y10, Y10 // tmp0, with the rounding (and level shift)
-	VPADDD colRound<>(SB), Y8, Y8   // tmp1
-	VPADDD Y12, Y10, Y0        // tmp10
-	VPSUBD Y12, Y10, Y3        // tmp13
-	VPADDD Y11, Y8, Y1         // tmp11
-	VPSUBD Y11, Y8, Y2         // tmp12
-	// Odd part.
-	VMOVDQU 224(SI), Y4       // t0
-	VMOVDQU 160(SI), Y5       // t1
-	VMOVDQU 96(SI), Y6        // t2
-	VMOVDQU 32(SI), Y7        // t3
-	VPADDD Y7, Y4, Y8          // z1
-	VPADDD Y6, Y5, Y9          // z2
-	VPADDD Y6, Y4, Y10         // z3
-	VPADDD Y7, Y5, Y11         // z4
-	VPADDD Y11, Y10, Y12
-	VPMULLD c1175<>(SB), Y12, Y12 // z5
-	VPMULLD c0298<>(SB), Y4, Y4
-	VPMULLD c2053<>(SB), Y5, Y5
-	VPMULLD c3072<>(SB), Y6, Y6
-	VPMULLD c1501<>(SB), Y7, Y7
-	VPMULLD cm0899<>(SB), Y8, Y8
-	VPMULLD cm2562<>(SB), Y9, Y9
-	VPMULLD cm1961<>(SB), Y10, Y10
-	VPADDD Y12, Y10, Y10
-	VPMULLD cm0390<>(SB), Y11, Y11
-	VPADDD Y12, Y11, Y11
-	VPADDD Y8, Y4, Y4
-	VPADDD Y10, Y4, Y4         // t0 += z1 + z3
-	VPADDD Y9, Y5, Y5
-	VPADDD Y11, Y5, Y5         // t1 += z2 + z4
-	VPADDD Y9, Y6, Y6
-	VPADDD Y10, Y6, Y6         // t2 += z2 + z3
-	VPADDD Y8, Y7, Y7
-	VPADDD Y11, Y7, Y7         // t3 += z1 + z4
-	// Outputs k = 0..7 into Y8+k.
-	VPADDD Y7, Y0, Y8
-	VPSRAD $11, Y8, Y8
-	VPSUBD Y7, Y0, Y15
-	VPSRAD $11, Y15, Y15
-	VPADDD Y6, Y1, Y9
-	VPSRAD $11, Y9, Y9
-	VPSUBD Y6, Y1, Y14
-	VPSRAD $11, Y14, Y14
-	VPADDD Y5, Y2, Y10
-	VPSRAD $11, Y10, Y10
-	VPSUBD Y5, Y2, Y13
-	VPSRAD $11, Y13, Y13
-	VPADDD Y4, Y3, Y11
-	VPSRAD $11, Y11, Y11
-	VPSUBD Y4, Y3, Y12
-	VPSRAD $11, Y12, Y12
-	// Lanes whose AC inputs are all zero take the DC shortcut of the Go code.
-	VMOVDQU 32(SI), Y0
-	VPOR 64(SI), Y0, Y0
-	VPOR 96(SI), Y0, Y0
-	VPOR 128(SI), Y0, Y0
-	VPOR 160(SI), Y0, Y0
-	VPOR 192(SI), Y0, Y0
-	VPOR 224(SI), Y0, Y0
-	VPXOR Y1, Y1, Y1
-	VPCMPEQD Y1, Y0, Y0
-	VMOVDQU 0(SI), Y1
-	VPSLLD $2, Y1, Y1
-	VPBLENDVB Y0, Y1, Y8, Y8
-	VPBLENDVB Y0, Y1, Y9, Y9
-	VPBLENDVB Y0, Y1, Y10, Y10
-	VPBLENDVB Y0, Y1, Y11, Y11
-	VPBLENDVB Y0, Y1, Y12, Y12
-	VPBLENDVB Y0, Y1, Y13, Y13
-	VPBLENDVB Y0, Y1, Y14, Y14
-	VPBLENDVB Y0, Y1, Y15, Y15
-	// Transpose Y8..Y15 (rows) into Y0..Y7 (columns).
-	VPUNPCKLDQ Y9, Y8, Y0
-	VPUNPCKHDQ Y9, Y8, Y1
-	VPUNPCKLDQ Y11, Y10, Y2
-	VPUNPCKHDQ Y11, Y10, Y3
-	VPUNPCKLDQ Y13, Y12, Y4
-	VPUNPCKHDQ Y13, Y12, Y5
-	VPUNPCKLDQ Y15, Y14, Y6
-	VPUNPCKHDQ Y15, Y14, Y7
-	VPUNPCKLQDQ Y2, Y0, Y8
-	VPUNPCKHQDQ Y2, Y0, Y9
-	VPUNPCKLQDQ Y3, Y1, Y10
-	VPUNPCKHQDQ Y3, Y1, Y11
-	VPUNPCKLQDQ Y6, Y4, Y12
-	VPUNPCKHQDQ Y6, Y4, Y13
-	VPUNPCKLQDQ Y7, Y5, Y14
-	VPUNPCKHQDQ Y7, Y5, Y15
-	VPERM2I128 $0x20, Y12, Y8, Y0
-	VPERM2I128 $0x31, Y12, Y8, Y4
-	VPERM2I128 $0x20, Y13, Y9, Y1
-	VPERM2I128 $0x31, Y13, Y9, Y5
-	VPERM2I128 $0x20, Y14, Y10, Y2
-	VPERM2I128 $0x31, Y14, Y10, Y6
-	VPERM2I128 $0x20, Y15, Y11, Y3
-	VPERM2I128 $0x31, Y15, Y11, Y7
+	IDCT8_PASS(SI, colRound<>(SB), 11)
+	VPSLLD $2, Y1, Y1             // shortcut: x0 << 2
+	IDCT8_BLEND
+	IDCT8_TRANSPOSE
 	VMOVDQU Y0, 0(SP)
 	VMOVDQU Y1, 32(SP)
 	VMOVDQU Y2, 64(SP)
@@ -291,119 +305,11 @@ TEXT ·idct8AVX2(SB), NOSPLIT, $256-24
 	VMOVDQU Y5, 160(SP)
 	VMOVDQU Y6, 192(SP)
 	VMOVDQU Y7, 224(SP)
-	// Even part.
-	VMOVDQU 64(SP), Y8
-	VMOVDQU 192(SP), Y9
-	VPADDD Y9, Y8, Y10
-	VPMULLD c0541<>(SB), Y10, Y10
-	VPMULLD c1847<>(SB), Y9, Y11
-	VPSUBD Y11, Y10, Y11       // tmp2
-	VPMULLD c0765<>(SB), Y8, Y12
-	VPADDD Y12, Y10, Y12       // tmp3
-	VMOVDQU 0(SP), Y8
-	VMOVDQU 128(SP), Y9
-	VPADDD Y9, Y8, Y10
-	VPSUBD Y9, Y8, Y8
-	VPSLLD $13, Y10, Y10
-	VPSLLD $13, Y8, Y8
-	VPADDD rowBias<>(SB), Y10, Y10 // tmp0, with the rounding (and level shift)
-	VPADDD rowBias<>(SB), Y8, Y8   // tmp1
-	VPADDD Y12, Y10, Y0        // tmp10
-	VPSUBD Y12, Y10, Y3        // tmp13
-	VPADDD Y11, Y8, Y1         // tmp11
-	VPSUBD Y11, Y8, Y2         // tmp12
-	// Odd part.
-	VMOVDQU 224(SP), Y4       // t0
-	VMOVDQU 160(SP), Y5       // t1
-	VMOVDQU 96(SP), Y6        // t2
-	VMOVDQU 32(SP), Y7        // t3
-	VPADDD Y7, Y4, Y8          // z1
-	VPADDD Y6, Y5, Y9          // z2
-	VPADDD Y6, Y4, Y10         // z3
-	VPADDD Y7, Y5, Y11         // z4
-	VPADDD Y11, Y10, Y12
-	VPMULLD c1175<>(SB), Y12, Y12 // z5
-	VPMULLD c0298<>(SB), Y4, Y4
-	VPMULLD c2053<>(SB), Y5, Y5
-	VPMULLD c3072<>(SB), Y6, Y6
-	VPMULLD c1501<>(SB), Y7, Y7
-	VPMULLD cm0899<>(SB), Y8, Y8
-	VPMULLD cm2562<>(SB), Y9, Y9
-	VPMULLD cm1961<>(SB), Y10, Y10
-	VPADDD Y12, Y10, Y10
-	VPMULLD cm0390<>(SB), Y11, Y11
-	VPADDD Y12, Y11, Y11
-	VPADDD Y8, Y4, Y4
-	VPADDD Y10, Y4, Y4         // t0 += z1 + z3
-	VPADDD Y9, Y5, Y5
-	VPADDD Y11, Y5, Y5         // t1 += z2 + z4
-	VPADDD Y9, Y6, Y6
-	VPADDD Y10, Y6, Y6         // t2 += z2 + z3
-	VPADDD Y8, Y7, Y7
-	VPADDD Y11, Y7, Y7         // t3 += z1 + z4
-	// Outputs k = 0..7 into Y8+k.
-	VPADDD Y7, Y0, Y8
-	VPSRAD $18, Y8, Y8
-	VPSUBD Y7, Y0, Y15
-	VPSRAD $18, Y15, Y15
-	VPADDD Y6, Y1, Y9
-	VPSRAD $18, Y9, Y9
-	VPSUBD Y6, Y1, Y14
-	VPSRAD $18, Y14, Y14
-	VPADDD Y5, Y2, Y10
-	VPSRAD $18, Y10, Y10
-	VPSUBD Y5, Y2, Y13
-	VPSRAD $18, Y13, Y13
-	VPADDD Y4, Y3, Y11
-	VPSRAD $18, Y11, Y11
-	VPSUBD Y4, Y3, Y12
-	VPSRAD $18, Y12, Y12
-	// Lanes whose AC inputs are all zero take the DC shortcut of the Go code.
-	VMOVDQU 32(SP), Y0
-	VPOR 64(SP), Y0, Y0
-	VPOR 96(SP), Y0, Y0
-	VPOR 128(SP), Y0, Y0
-	VPOR 160(SP), Y0, Y0
-	VPOR 192(SP), Y0, Y0
-	VPOR 224(SP), Y0, Y0
-	VPXOR Y1, Y1, Y1
-	VPCMPEQD Y1, Y0, Y0
-	VMOVDQU 0(SP), Y1
-	VPADDD rowDC<>(SB), Y1, Y1
+	IDCT8_PASS(SP, rowBias<>(SB), 18)
+	VPADDD rowDC<>(SB), Y1, Y1    // shortcut: (x0 + 4112) >> 5
 	VPSRAD $5, Y1, Y1
-	VPBLENDVB Y0, Y1, Y8, Y8
-	VPBLENDVB Y0, Y1, Y9, Y9
-	VPBLENDVB Y0, Y1, Y10, Y10
-	VPBLENDVB Y0, Y1, Y11, Y11
-	VPBLENDVB Y0, Y1, Y12, Y12
-	VPBLENDVB Y0, Y1, Y13, Y13
-	VPBLENDVB Y0, Y1, Y14, Y14
-	VPBLENDVB Y0, Y1, Y15, Y15
-	// Transpose Y8..Y15 (rows) into Y0..Y7 (columns).
-	VPUNPCKLDQ Y9, Y8, Y0
-	VPUNPCKHDQ Y9, Y8, Y1
-	VPUNPCKLDQ Y11, Y10, Y2
-	VPUNPCKHDQ Y11, Y10, Y3
-	VPUNPCKLDQ Y13, Y12, Y4
-	VPUNPCKHDQ Y13, Y12, Y5
-	VPUNPCKLDQ Y15, Y14, Y6
-	VPUNPCKHDQ Y15, Y14, Y7
-	VPUNPCKLQDQ Y2, Y0, Y8
-	VPUNPCKHQDQ Y2, Y0, Y9
-	VPUNPCKLQDQ Y3, Y1, Y10
-	VPUNPCKHQDQ Y3, Y1, Y11
-	VPUNPCKLQDQ Y6, Y4, Y12
-	VPUNPCKHQDQ Y6, Y4, Y13
-	VPUNPCKLQDQ Y7, Y5, Y14
-	VPUNPCKHQDQ Y7, Y5, Y15
-	VPERM2I128 $0x20, Y12, Y8, Y0
-	VPERM2I128 $0x31, Y12, Y8, Y4
-	VPERM2I128 $0x20, Y13, Y9, Y1
-	VPERM2I128 $0x31, Y13, Y9, Y5
-	VPERM2I128 $0x20, Y14, Y10, Y2
-	VPERM2I128 $0x31, Y14, Y10, Y6
-	VPERM2I128 $0x20, Y15, Y11, Y3
-	VPERM2I128 $0x31, Y15, Y11, Y7
+	IDCT8_BLEND
+	IDCT8_TRANSPOSE
 	// Pack to bytes (saturation is the clamp to [0, 255]) and store.
 	VMOVDQU idctPackOrder<>(SB), Y8
 	VPACKSSDW Y1, Y0, Y0
