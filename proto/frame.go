@@ -7,16 +7,29 @@ package proto
 //
 //	offset  size  field
 //	0       4     magic "PRCW"
-//	4       1     version, FrameVersion (1)
-//	5       1     type: FrameHello (1), FrameJob (2), FrameResult (3)
+//	4       1     version, FrameVersion (2)
+//	5       1     type: FrameHello (1), FrameJob (2), FrameResult (3),
+//	              FrameReady (4)
 //	6       2     reserved, must be zero
 //	8       4     payload length n, big endian, n <= MaxFramePayload
 //	12      n     payload: one JSON object (encoding/json)
 //
-// The conversation is: the worker sends one Hello when it starts; then the
-// server sends a Job and the worker answers with the Result for that Job, one
+// The conversation is: the worker sends one Hello when it starts, then gives
+// up the rights it does not need (see package pool) and sends one Ready that
+// says which protections are in force; then the server sends a Job and the worker answers with the Result for that Job, one
 // job at a time, until the server closes its end, at which point the worker
-// exits. A frame with another magic, version, type or non-zero reserved bytes,
+// exits.
+//
+// A Job names no file. The image travels as two open file descriptors,
+// passed in one SCM_RIGHTS control message attached to the Job frame (sent
+// with the frame's bytes by a single sendmsg, so they arrive with its first
+// byte): first the input, opened read-only, then the output, opened
+// write-only and empty. The server opens and creates both, so the worker
+// needs no access to the file system at all; it owns the descriptors it
+// receives and closes them when it has answered. A Job frame that arrives
+// with any other number of descriptors is refused: the worker closes every
+// descriptor it did not expect and answers with a Result error. No other
+// frame carries descriptors; a receiver closes any that come with one. A frame with another magic, version, type or non-zero reserved bytes,
 // or a length over MaxFramePayload, is refused with a *FrameError; the
 // connection cannot be resynchronised after that and must be closed.
 //
@@ -30,10 +43,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 )
 
 // FrameVersion is the version of the frame format this package speaks.
-const FrameVersion = 1
+const FrameVersion = 2
 
 // FrameHeaderLen is the size of a frame header in bytes.
 const FrameHeaderLen = 12
@@ -55,6 +69,9 @@ const (
 	FrameJob FrameType = 2
 	// FrameResult is the worker's answer to a Job; payload Result.
 	FrameResult FrameType = 3
+	// FrameReady is sent once by a worker after its Hello, when it has
+	// dropped its rights; payload Ready.
+	FrameReady FrameType = 4
 )
 
 // String returns the type's name, for logs and errors.
@@ -66,11 +83,13 @@ func (t FrameType) String() string {
 		return "job"
 	case FrameResult:
 		return "result"
+	case FrameReady:
+		return "ready"
 	}
 	return fmt.Sprintf("tipo %d", uint8(t))
 }
 
-func (t FrameType) valid() bool { return t >= FrameHello && t <= FrameResult }
+func (t FrameType) valid() bool { return t >= FrameHello && t <= FrameReady }
 
 // Hello is the payload of the first frame a worker sends.
 type Hello struct {
@@ -80,18 +99,35 @@ type Hello struct {
 	PID int `json:"pid"`
 }
 
-// Job is one task for a worker: process the image in the file Input into the
-// file Output.
+// Ready is the payload of the frame a worker sends once it has dropped the
+// rights it does not need, before its first job.
+type Ready struct {
+	// Active names the protections in force, in the order they were
+	// applied: "no_new_privs", "landlock", "seccomp", "rlimits",
+	// "capsicum", "pledge".
+	Active []string `json:"activas"`
+	// Missing says, in Spanish, each protection that could not be applied
+	// and why ("landlock: el núcleo no lo admite"); empty when none failed.
+	Missing []string `json:"no_aplicadas,omitempty"`
+}
+
+// Job is one task for a worker: process the image read from Input into
+// Output. Only ID and Options are in the frame's JSON; Input and Output
+// travel beside it as descriptors (see the top of this file).
 type Job struct {
 	// ID identifies the task; the Result carries it back.
 	ID string `json:"id"`
-	// Input is the absolute path of the uploaded image.
-	Input string `json:"entrada"`
-	// Output is the absolute path the worker writes the result to (a
-	// temporary name; the server renames it).
-	Output string `json:"salida"`
 	// Options are imgproc.Options as JSON (proto does not import imgproc).
 	Options json.RawMessage `json:"opciones,omitempty"`
+
+	// Input is the uploaded image, open for reading. On the server the
+	// caller that builds the Job owns it; in the worker, whoever received
+	// it (pool.Serve) closes it after the job.
+	Input *os.File `json:"-"`
+	// Output is the file the result is written to, open for writing and
+	// empty: a temporary file the server syncs and renames once the worker
+	// has answered. Ownership as for Input.
+	Output *os.File `json:"-"`
 }
 
 // Result is a worker's answer to one Job. Error is empty on success.

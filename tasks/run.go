@@ -5,8 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"time"
-
-	"procesa/proto"
 )
 
 // dispatch takes queued tasks one at a time and runs them, until Shutdown.
@@ -46,8 +44,7 @@ func (s *Store) run(id string) {
 	s.persist(&t)
 
 	out := s.tmpName(t.Ext)
-	job := proto.Job{ID: id, Input: s.inputPath(id), Output: out, Options: t.Options}
-	res, err := s.cfg.Runner.Do(s.ctx, job)
+	res, err := s.do(id, out, t.Options)
 	if err != nil && s.ctx.Err() != nil {
 		// Shutting down: the task goes back to the queue on disk.
 		os.Remove(out)
