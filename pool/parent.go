@@ -499,6 +499,11 @@ func (p *Pool) serve(i int, w *process) string {
 			}
 			w.close(0)
 			return fmt.Sprintf("sin tarea, envió una trama %s", f.typ)
+		case <-w.exited:
+			// Dead, though its socket has not ended: another process
+			// holds a copy of it.
+			w.close(0)
+			return "sin tarea, terminó inesperadamente (" + w.exitReason() + ")"
 		case req := <-p.jobs:
 			if p.closed() {
 				req.reply <- reply{err: ErrClosed}
@@ -550,6 +555,13 @@ func (p *Pool) run(w *process, req *request) (res proto.Result, why string, err 
 			return proto.Result{}, why, p.crash(w, why)
 		}
 		return res, "", nil
+	case <-w.exited:
+		// Dead, though its socket has not ended (another process holds a
+		// copy of it): the job is lost all the same, and need not wait for
+		// the time limit.
+		w.close(0)
+		why := "terminó inesperadamente (" + w.exitReason() + ")"
+		return proto.Result{}, why, p.crash(w, why)
 	case <-t.C:
 		w.close(0)
 		return proto.Result{}, "superó el tiempo límite", &TaskError{

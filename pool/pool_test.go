@@ -28,6 +28,19 @@ const (
 	// envPoolParent makes the binary a server that starts a pool, puts
 	// every worker on a long job, prints their pids and waits to be killed.
 	envPoolParent = "PROCESA_TEST_POOL_PARENT"
+	// envNoSandbox, set to "1", makes the fake workers skip dropRights, so
+	// that a test can see an attempt succeed without the sandbox before it
+	// sees it fail with it. It exists in this test binary only.
+	envNoSandbox = "PROCESA_TEST_SIN_AISLAMIENTO"
+)
+
+// attempts are the orders of the fake worker that try something the
+// sandbox forbids (sandbox_linux_test.go): each returns nil when it
+// succeeded. beforeServe runs in the fake worker before Serve, and so
+// before the sandbox.
+var (
+	attempts    = map[string]func(arg string) error{}
+	beforeServe = func() {}
 )
 
 func TestMain(m *testing.M) {
@@ -37,6 +50,9 @@ func TestMain(m *testing.M) {
 	// the workers inherit this setting.
 	os.Setenv("GORACE", "atexit_sleep_ms=0")
 	if IsWorker() {
+		if os.Getenv(envNoSandbox) == "1" {
+			dropRights = func(Limits) proto.Ready { return proto.Ready{} }
+		}
 		os.Exit(fakeWorker())
 	}
 	if os.Getenv(envPoolParent) == "1" {
@@ -71,6 +87,7 @@ func fakeWorker() int {
 		fmt.Fprintln(os.Stderr, "fake worker:", err)
 		return 1
 	}
+	beforeServe() // once fd 3 is closed, so that no child inherits it
 	pid := os.Getpid()
 	err = Serve(conn, func(job proto.Job) proto.Result {
 		res := proto.Result{ID: job.ID, Bytes: int64(pid)}
@@ -97,6 +114,12 @@ func fakeWorker() int {
 		case "wrongid":
 			res.ID = "other-" + job.ID
 		default:
+			if try, ok := attempts[verb]; ok {
+				if err := try(arg); err != nil {
+					res = proto.Result{ID: job.ID, Status: 403, Error: err.Error()}
+				}
+				break
+			}
 			res = proto.Result{ID: job.ID, Status: 500, Error: "orden desconocida: " + verb}
 		}
 		return res

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -82,9 +83,9 @@ func echoJob(job proto.Job) proto.Result {
 }
 
 func TestServeAnswersJobs(t *testing.T) {
-	var last proto.Job
+	ran := make(chan proto.Job, 3)
 	conn, done := serveOnSocket(t, func(job proto.Job) proto.Result {
-		last = job
+		ran <- job
 		return echoJob(job)
 	})
 	for _, id := range []string{"a", "b", "c"} {
@@ -103,6 +104,7 @@ func TestServeAnswersJobs(t *testing.T) {
 			t.Errorf("output file of job %s = %q, %v; want %q", id, b, err, "in-"+id)
 		}
 		// Serve closed its copies once the job was answered.
+		last := <-ran
 		if _, err := last.Input.Stat(); !errors.Is(err, os.ErrClosed) {
 			t.Errorf("job %s: worker's input still open after the answer (Stat = %v)", id, err)
 		}
@@ -166,9 +168,9 @@ func openFDs(t *testing.T) int {
 // descriptors is answered with an error without running it, and that the
 // worker keeps none of the descriptors it did not expect.
 func TestServeUnexpectedDescriptors(t *testing.T) {
-	ran := false
+	var ran atomic.Bool
 	conn, done := serveOnSocket(t, func(job proto.Job) proto.Result {
-		ran = true
+		ran.Store(true)
 		return echoJob(job)
 	})
 	extra := testJob(t, "extra", "x")
@@ -199,7 +201,7 @@ func TestServeUnexpectedDescriptors(t *testing.T) {
 			t.Errorf("job with %s descriptors: %d descriptors open before, %d after; want no leak", tt.name, before, after)
 		}
 	}
-	if ran {
+	if ran.Load() {
 		t.Error("a job with the wrong descriptors was run")
 	}
 	// The worker is still in step: a good job works.
