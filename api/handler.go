@@ -44,6 +44,7 @@ type Handler struct {
 	cfg     Config
 	metrics *metrics
 	bufs    sync.Pool // *[]byte scratch for status replies
+	disk    diskState
 }
 
 // New returns a Handler for cfg.

@@ -43,6 +43,7 @@ func (m *metrics) request(route string, status int) {
 // TaskFinished records a finished task's processing time; it is
 // tasks.Config.OnFinish.
 func (h *Handler) TaskFinished(t *tasks.Task) {
+	h.noteTaskDisk(t)
 	d := t.Duration()
 	if d == 0 {
 		return
@@ -106,6 +107,7 @@ func (h *Handler) serveMetrics(w *netio.ResponseWriter) int {
 	b.WriteString("# HELP procesa_reinicios_procesos_total Procesos de trabajo reemplazados tras morir.\n")
 	b.WriteString("# TYPE procesa_reinicios_procesos_total counter\n")
 	fmt.Fprintf(&b, "procesa_reinicios_procesos_total %d\n", h.cfg.Workers.Restarts())
+	h.writeIsolationMetrics(&b)
 
 	w.Send(200, proto.Header{{Name: "Content-Type", Value: "text/plain; version=0.0.4; charset=utf-8"}}, []byte(b.String()))
 	return 200

@@ -130,6 +130,7 @@ func (h *Handler) health(w *netio.ResponseWriter) int {
 	b = strconv.AppendInt(b, int64(alive), 10)
 	b = append(b, `,"en_cola":`...)
 	b = strconv.AppendInt(b, int64(h.cfg.Store.Queued()), 10)
+	b = h.appendHealthExtras(b)
 	b = append(b, "}\n"...)
 	w.Send(code, proto.Header{jsonType}, b)
 	return code

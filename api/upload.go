@@ -198,7 +198,7 @@ func (h *Handler) accept(body io.Reader, src *sourceReader, opts imgproc.Options
 	up, err := h.cfg.Store.NewUpload()
 	if err != nil {
 		h.cfg.Logger.Error("no se pudo crear el archivo de subida", "error", err)
-		return tasks.Task{}, errStore
+		return tasks.Task{}, h.storeFailed(err)
 	}
 	committed := false
 	defer func() {
@@ -211,7 +211,7 @@ func (h *Handler) accept(body io.Reader, src *sourceReader, opts imgproc.Options
 		switch {
 		case errors.As(err, &fileErr):
 			h.cfg.Logger.Error("no se pudo guardar la subida", "error", err)
-			return tasks.Task{}, errStore
+			return tasks.Task{}, h.storeFailed(err)
 		case src.err != nil:
 			return tasks.Task{}, src.err
 		}
@@ -228,9 +228,12 @@ func (h *Handler) accept(body io.Reader, src *sourceReader, opts imgproc.Options
 	t, err := up.Commit(o, opts.Ext(), opts.ContentType(), sync)
 	if err != nil && !errors.Is(err, tasks.ErrQueueFull) {
 		h.cfg.Logger.Error("no se pudo guardar la tarea", "error", err)
-		return t, errStore
+		return t, h.storeFailed(err)
 	}
 	committed = err == nil
+	if committed {
+		h.disk.sawSpace()
+	}
 	return t, err
 }
 
@@ -267,7 +270,11 @@ func (h *Handler) sendWhenDone(w *netio.ResponseWriter, id string) int {
 	case tasks.Done:
 		return h.sendResult(w, id)
 	case tasks.Failed:
-		w.ErrorStatus(t.ErrStatus, t.Error, nil)
+		var h proto.Header
+		if t.ErrStatus == 507 {
+			h = proto.Header{netio.RetryAfterDiskFull}
+		}
+		w.ErrorStatus(t.ErrStatus, t.Error, h)
 		return t.ErrStatus
 	}
 	if ctx.Err() == nil {

@@ -2,11 +2,13 @@ package imgproc
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
 	"sync"
+	"syscall"
 )
 
 // Failures of ProcessFile that are the server's fault, not the image's
@@ -14,6 +16,7 @@ import (
 var (
 	errReadInput = &Error{Kind: KindIO, Msg: "no se pudo leer la imagen subida"}
 	errWrite     = &Error{Kind: KindIO, Msg: "no se pudo escribir la imagen resultante"}
+	errNoSpace   = &Error{Kind: KindNoSpace, Msg: "el servidor no tiene espacio en disco para la imagen resultante"}
 	errInternal  = &Error{Kind: KindIO, Msg: "error interno al procesar la imagen"}
 )
 
@@ -55,6 +58,9 @@ func ProcessFile(in, out *os.File, opts Options) (info Info, size int64, err err
 		err = bw.Flush()
 	}
 	if cw.err != nil {
+		if errors.Is(cw.err, syscall.ENOSPC) || errors.Is(cw.err, syscall.EDQUOT) {
+			return Info{}, 0, ioError(errNoSpace, cw.err)
+		}
 		return Info{}, 0, ioError(errWrite, cw.err)
 	}
 	if rerr := file.err(); rerr != nil {

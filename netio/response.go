@@ -74,7 +74,25 @@ func (w *ResponseWriter) Error(err error) error {
 	if status == 500 {
 		w.c.s.Logger.Error("error interno", "error", err)
 	}
-	return w.ErrorStatus(status, msg, nil)
+	var h proto.Header
+	if status == 507 {
+		h = proto.Header{RetryAfterDiskFull}
+	}
+	return w.ErrorStatus(status, msg, h)
+}
+
+// DiskFullMsg is the answer, with 507 Insufficient Storage, to a request
+// that could not be stored because the disk is full.
+const DiskFullMsg = "el servidor no tiene espacio en disco; inténtelo más tarde"
+
+// RetryAfterDiskFull goes with every 507: space may come back when the
+// sweep removes expired tasks, or when someone frees it.
+var RetryAfterDiskFull = proto.Field{Name: "Retry-After", Value: "60"}
+
+// DiskFull reports whether err is the file system running out of space
+// (ENOSPC) or of the user's quota (EDQUOT).
+func DiskFull(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
 }
 
 // ErrorStatus replies {"error": msg} with status and the extra fields h.
@@ -96,6 +114,8 @@ func ReplyFor(err error) (int, string) {
 		return se.Status(), se.Error()
 	case isTimeout(err):
 		return 408, "se agotó el tiempo de espera al leer el cuerpo"
+	case DiskFull(err):
+		return 507, DiskFullMsg
 	case errors.Is(err, io.ErrUnexpectedEOF), clientGone(err):
 		// A client that hung up or reset midway may not read the reply,
 		// but what it did is a client's fault, not the server's.

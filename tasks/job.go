@@ -2,10 +2,22 @@ package tasks
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
+	"syscall"
 
 	"procesa/proto"
 )
+
+// errNoSpace is the reason of a task whose result could not be stored
+// because the disk is full (507).
+const errNoSpace = "el servidor no tiene espacio en disco para la imagen resultante"
+
+// diskFull reports whether err is the file system running out of space or
+// of the user's quota.
+func diskFull(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
 
 // jobError is a task that failed before its worker saw it: its files could
 // not be opened. Its message is Spanish; the cause is kept for the log.
@@ -35,6 +47,9 @@ func (s *Store) do(id, out string, options json.RawMessage) (proto.Result, error
 	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
 	if err != nil {
 		s.cfg.Logger.Error("no se pudo crear el archivo del resultado", "id", id, "error", err)
+		if diskFull(err) {
+			return proto.Result{}, &jobError{errNoSpace, 507, err}
+		}
 		return proto.Result{}, &jobError{"no se pudo guardar el resultado", 500, err}
 	}
 	defer f.Close()

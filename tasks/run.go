@@ -77,6 +77,9 @@ func (s *Store) run(id string) {
 		}
 	case keepErr != nil:
 		t.State, t.Error, t.ErrStatus = Failed, "no se pudo guardar el resultado", 500
+		if diskFull(keepErr) {
+			t.Error, t.ErrStatus = errNoSpace, 507
+		}
 		s.cfg.Logger.Error("no se pudo guardar el resultado", "id", id, "error", keepErr)
 	case res.Error != "":
 		t.State, t.Error, t.ErrStatus = Failed, res.Error, res.Status
