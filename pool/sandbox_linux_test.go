@@ -177,10 +177,20 @@ func escapeOrders(t *testing.T, dir string) []escapeOrder {
 }
 
 // tryEscapes runs every order on p, which must succeed at each when free
-// and fail at each that its protections cover otherwise.
-func tryEscapes(t *testing.T, p *Pool, active []string, orders []escapeOrder, free bool) {
+// and fail at each that its protections cover otherwise. Free, it returns
+// the orders that the system cannot do at all (ENOSYS, as under qemu-user),
+// which are then not checked confined either.
+func tryEscapes(t *testing.T, p *Pool, active []string, orders []escapeOrder, free bool) []escapeOrder {
 	t.Helper()
+	var possible []escapeOrder
 	for _, o := range orders {
+		if free {
+			if res, err := do(t, p, o.order); err == nil && strings.Contains(res.Error, "function not implemented") {
+				t.Logf("AVISO: no se comprueba %q: este sistema no lo implementa", o.name)
+				continue
+			}
+		}
+		possible = append(possible, o)
 		if !free && !slices.ContainsFunc(o.needs, func(p string) bool { return slices.Contains(active, p) }) {
 			t.Logf("AVISO: no se comprueba %q: este sistema no aplica %v", o.name, o.needs)
 			continue
@@ -200,6 +210,7 @@ func tryEscapes(t *testing.T, p *Pool, active []string, orders []escapeOrder, fr
 			t.Logf("%v: %s: %s", active, o.name, res.Error)
 		}
 	}
+	return possible
 }
 
 // TestSandboxForbidsEscapes makes a worker try to reach outside its
@@ -210,7 +221,7 @@ func TestSandboxForbidsEscapes(t *testing.T) {
 	orders := escapeOrders(t, dir)
 
 	free, _ := sandboxPool(t, false, Limits{})
-	tryEscapes(t, free, nil, orders, true)
+	orders = tryEscapes(t, free, nil, orders, true)
 	free.Close()
 	if left, _ := os.ReadDir(dir); len(left) != 1 {
 		t.Fatalf("without the sandbox the worker created %d files; want 1", len(left))
