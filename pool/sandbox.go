@@ -2,6 +2,7 @@ package pool
 
 import (
 	"os"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -52,6 +53,12 @@ var dropRights = func(l Limits) proto.Ready {
 	// stamps of log lines.
 	time.Now().Zone()
 
+	// The garbage collector works harder as the heap nears the hard limit,
+	// so that garbage alone never reaches it: only an image that really
+	// needs more memory does.
+	if l.Memory > 0 {
+		debug.SetMemoryLimit(l.Memory / 10 * 9)
+	}
 	var r proto.Ready
 	if err := setLimits(l); err != nil {
 		r.Missing = append(r.Missing, "rlimits: "+err.Error())
