@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"procesa/proto"
 )
 
@@ -59,6 +61,7 @@ var dropRights = func(l Limits) proto.Ready {
 	if l.Memory > 0 {
 		debug.SetMemoryLimit(l.Memory / 10 * 9)
 	}
+	closeInherited()
 	var r proto.Ready
 	if err := setLimits(l); err != nil {
 		r.Missing = append(r.Missing, "rlimits: "+err.Error())
@@ -67,4 +70,30 @@ var dropRights = func(l Limits) proto.Ready {
 	}
 	confine(&r)
 	return r
+}
+
+// closeInherited closes the descriptors this worker inherited by mistake:
+// those its server had open without close-on-exec (from whatever started
+// the server), which exec.Cmd passes on to every child. Everything Go opens
+// is close-on-exec, and the socket to the server was duplicated so by
+// WorkerConn, so a descriptor above 2 without the flag came through exec
+// and is not the worker's. The list comes from /proc/self/fd, or /dev/fd
+// where there is no /proc; where neither lists them, nothing is closed.
+func closeInherited() {
+	var ents []os.DirEntry
+	for _, dir := range []string{"/proc/self/fd", "/dev/fd"} {
+		var err error
+		if ents, err = os.ReadDir(dir); err == nil {
+			break
+		}
+	}
+	for _, e := range ents {
+		fd, err := strconv.Atoi(e.Name())
+		if err != nil || fd <= 2 {
+			continue
+		}
+		if flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err == nil && flags&unix.FD_CLOEXEC == 0 {
+			unix.Close(fd)
+		}
+	}
 }

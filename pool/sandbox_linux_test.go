@@ -90,6 +90,19 @@ func init() {
 		unix.Wait4(tracee, &ws, unix.WALL, nil)
 		return unix.PtraceDetach(tracee)
 	}
+	attempts["leer-fd"] = func(fd string) error {
+		n, _ := strconv.Atoi(fd)
+		b := make([]byte, 16)
+		k, err := unix.Pread(n, b, 0)
+		if err != nil {
+			return err
+		}
+		if string(b[:k]) != "secreto" {
+			// The number was reused for another file, such as the job's.
+			return fmt.Errorf("el descriptor %d es otro archivo", n)
+		}
+		return nil
+	}
 	attempts["reservar"] = func(size string) error {
 		// In blocks, as an image is decoded: the kernel checks RLIMIT_DATA
 		// as the heap grows, against what is mapped already.
@@ -348,4 +361,35 @@ func TestSandboxProtectionsReported(t *testing.T) {
 	if err != nil || res.Error != "" {
 		t.Errorf("echo = %+v, %v", res, err)
 	}
+}
+
+// TestInheritedDescriptorsClosed leaves a descriptor open without
+// close-on-exec in the server, as a careless parent of the server would,
+// and checks that a worker without the sandbox can read it (it is
+// inherited) and a confined one cannot (it closed it).
+func TestInheritedDescriptorsClosed(t *testing.T) {
+	secret := filepath.Join(t.TempDir(), "secreto")
+	if err := os.WriteFile(secret, []byte("secreto"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	syscall.ForkLock.Lock() // no other test's child may inherit it
+	fd, err := unix.Open(secret, unix.O_RDONLY, 0)
+	syscall.ForkLock.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	order := "leer-fd " + strconv.Itoa(fd)
+
+	free, _ := sandboxPool(t, false, Limits{})
+	if res, err := do(t, free, order); err != nil || res.Error != "" {
+		t.Fatalf("without the sandbox, reading the inherited descriptor %d failed (%v, %q): the check would prove nothing", fd, err, res.Error)
+	}
+	free.Close()
+	confined, _ := sandboxPool(t, true, Limits{})
+	res, err := do(t, confined, order)
+	if err != nil || res.Error == "" {
+		t.Errorf("confined, reading the inherited descriptor %d = %+v, %v; want it closed", fd, res, err)
+	}
+	t.Logf("confined: %s", res.Error)
 }
