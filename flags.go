@@ -31,6 +31,9 @@ type config struct {
 	queueSize int
 	maxConns  int
 	trace     bool // --traza: print each socket and process event to stderr
+	// memLimit bounds each worker's memory; 0 derives it from maxPixels
+	// (see workerMemory).
+	memLimit int64
 }
 
 const usageHead = `Uso: procesa [opciones]
@@ -82,6 +85,7 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 		{[]string{"max-cola"}, countValue{&c.queueSize, 1}, "n", "tareas en espera como máximo; con la cola llena se responde 503", "64"},
 		{[]string{"max-conexiones"}, countValue{&c.maxConns, 1}, "n", "conexiones simultáneas como máximo", "1024"},
 		{[]string{"traza"}, boolValue{&c.trace}, "", "muestra en stderr, una línea por evento, lo que el servidor hace con sus sockets y procesos", "no"},
+		{[]string{"limite-memoria"}, sizeValue{&c.memLimit}, "tamaño", "memoria máxima de cada proceso de trabajo (RLIMIT_DATA); una imagen que necesite más falla con 422", "256MiB + 16 bytes por píxel de --max-pixeles"},
 	}
 	for _, o := range opts {
 		for _, n := range o.names {
@@ -121,6 +125,9 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("argumento inesperado: %q (¿quiso decir \"procesa cliente\"?)", fs.Arg(0))
+	}
+	if c.memLimit != 0 && c.memLimit < minWorkerMemory {
+		return nil, fmt.Errorf("valor inválido para --limite-memoria: debe ser al menos %dMiB, lo que un proceso de trabajo ocupa sin imagen", minWorkerMemory>>20)
 	}
 	return c, nil
 }

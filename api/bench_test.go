@@ -33,7 +33,7 @@ import (
 type copyRunner struct{}
 
 func (copyRunner) Do(ctx context.Context, job proto.Job) (proto.Result, error) {
-	b, err := os.ReadFile(job.Input)
+	b, err := io.ReadAll(job.Input)
 	if err != nil {
 		return proto.Result{}, err
 	}
@@ -41,7 +41,7 @@ func (copyRunner) Do(ctx context.Context, job proto.Job) (proto.Result, error) {
 	if err != nil {
 		return proto.Result{ID: job.ID, Status: 415, Error: "no es una imagen"}, nil
 	}
-	if err := os.WriteFile(job.Output, b, 0o600); err != nil {
+	if _, err := job.Output.Write(b); err != nil {
 		return proto.Result{}, err
 	}
 	return proto.Result{ID: job.ID, Format: format, Width: cfg.Width, Height: cfg.Height, Bytes: int64(len(b))}, nil

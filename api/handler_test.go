@@ -69,7 +69,7 @@ func TestHealth(t *testing.T) {
 	w.alive.Store(2)
 	base := serveAPI(t, w)
 	resp, body := do(t, "GET", base+"/salud", "")
-	if resp.StatusCode != 200 || body != `{"estado":"ok","procesos":2,"en_cola":0}`+"\n" {
+	if resp.StatusCode != 200 || body != `{"estado":"ok","procesos":2,"en_cola":0,"disco":"ok"}`+"\n" {
 		t.Errorf("with workers: %d %q", resp.StatusCode, body)
 	}
 	w.alive.Store(0)

@@ -82,6 +82,7 @@ func (h *Handler) serveMetrics(w *netio.ResponseWriter) int {
 	b.WriteString("# HELP procesa_reinicios_procesos_total Procesos de trabajo reemplazados tras morir.\n")
 	b.WriteString("# TYPE procesa_reinicios_procesos_total counter\n")
 	fmt.Fprintf(&b, "procesa_reinicios_procesos_total %d\n", h.cfg.Workers.Restarts())
+	h.writeIsolationMetrics(&b)
 
 	w.Send(200, proto.Header{{Name: "Content-Type", Value: "text/plain; version=0.0.4; charset=utf-8"}}, []byte(b.String()))
 	return 200

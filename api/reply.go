@@ -53,8 +53,11 @@ func sendError(w *netio.ResponseWriter, status int, msg string, h ...proto.Field
 // status and message netio.ReplyFor gives it, and returns the status.
 func (h *Handler) replyError(w *netio.ResponseWriter, err error, extra ...proto.Field) int {
 	status, msg := h.errorReply(err)
-	if errors.Is(err, tasks.ErrQueueFull) {
+	switch {
+	case errors.Is(err, tasks.ErrQueueFull):
 		extra = append(extra, retryAfter)
+	case status == 507:
+		extra = append(extra, netio.RetryAfterDiskFull)
 	}
 	return sendError(w, status, msg, extra...)
 }
@@ -144,13 +147,15 @@ func appendAccepted(dst []byte, id string) []byte {
 	return append(dst, "\"}\n"...)
 }
 
-// appendHealth appends the body of GET /salud.
-func appendHealth(dst []byte, state string, alive, queued int) []byte {
+// appendHealth appends the body of GET /salud; extras appends the fields
+// that follow en_cola (the disk, the workers' protections).
+func appendHealth(dst []byte, state string, alive, queued int, extras func([]byte) []byte) []byte {
 	dst = append(dst, `{"estado":`...)
 	dst = proto.AppendJSONString(dst, state)
 	dst = append(dst, `,"procesos":`...)
 	dst = strconv.AppendInt(dst, int64(alive), 10)
 	dst = append(dst, `,"en_cola":`...)
 	dst = strconv.AppendInt(dst, int64(queued), 10)
+	dst = extras(dst)
 	return append(dst, "}\n"...)
 }

@@ -98,7 +98,7 @@ func (h *Handler) health(w *netio.ResponseWriter) int {
 	if alive == 0 {
 		code, state = 503, "sin procesos de trabajo"
 	}
-	b := appendHealth(nil, state, alive, h.cfg.Store.Queued())
+	b := appendHealth(nil, state, alive, h.cfg.Store.Queued(), h.appendHealthExtras)
 	w.Send(code, proto.Header{jsonType}, b)
 	return code
 }

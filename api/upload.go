@@ -234,7 +234,7 @@ func (h *Handler) accept(body io.Reader, src *sourceReader, opts imgproc.Options
 	up, err := h.cfg.Store.NewUpload()
 	if err != nil {
 		h.cfg.Logger.Error("no se pudo crear el archivo de subida", "error", err)
-		return tasks.Task{}, errStore
+		return tasks.Task{}, storeFailed(err)
 	}
 	committed := false
 	defer func() {
@@ -247,7 +247,7 @@ func (h *Handler) accept(body io.Reader, src *sourceReader, opts imgproc.Options
 		switch {
 		case errors.As(err, &fileErr):
 			h.cfg.Logger.Error("no se pudo guardar la subida", "error", err)
-			return tasks.Task{}, errStore
+			return tasks.Task{}, storeFailed(err)
 		case src.err != nil:
 			return tasks.Task{}, src.err
 		}
@@ -264,7 +264,7 @@ func (h *Handler) accept(body io.Reader, src *sourceReader, opts imgproc.Options
 	t, err := up.Commit(tasks.Spec{Options: o, Name: name, Ext: opts.Ext(), Type: opts.ContentType(), ClientWaits: clientWaits})
 	if err != nil && !errors.Is(err, tasks.ErrQueueFull) {
 		h.cfg.Logger.Error("no se pudo guardar la tarea", "error", err)
-		return t, errStore
+		return t, storeFailed(err)
 	}
 	committed = err == nil
 	return t, err
@@ -303,6 +303,9 @@ func (h *Handler) sendWhenDone(w *netio.ResponseWriter, id string) int {
 	case tasks.Done:
 		return h.sendResult(w, id)
 	case tasks.Failed:
+		if t.ErrStatus == 507 {
+			return sendError(w, t.ErrStatus, t.Error, netio.RetryAfterDiskFull)
+		}
 		return sendError(w, t.ErrStatus, t.Error)
 	}
 	if ctx.Err() == nil {

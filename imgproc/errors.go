@@ -16,6 +16,9 @@ const (
 	// KindIO is a failure of the server rather than of the image: a file
 	// that could not be read or written, or a bug (500).
 	KindIO
+	// KindNoSpace is a result that could not be written because the disk
+	// is full (507).
+	KindNoSpace
 )
 
 // String returns the kind's name, for logs.
@@ -31,6 +34,8 @@ func (k Kind) String() string {
 		return "decode"
 	case KindIO:
 		return "io"
+	case KindNoSpace:
+		return "no-space"
 	}
 	return "unknown"
 }
@@ -53,7 +58,7 @@ func (e *Error) Error() string { return e.Msg }
 func (e *Error) Unwrap() error { return e.Err }
 
 // Status returns the HTTP status code for the error's Kind: 400, 415, 413 or
-// 422 (500 for KindIO).
+// 422 (500 for KindIO, 507 for KindNoSpace).
 func (e *Error) Status() int {
 	switch e.Kind {
 	case KindParam:
@@ -64,6 +69,8 @@ func (e *Error) Status() int {
 		return 413
 	case KindDecode:
 		return 422
+	case KindNoSpace:
+		return 507
 	}
 	return 500
 }

@@ -2,11 +2,13 @@ package imgproc
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
 	"sync"
+	"syscall"
 )
 
 // Failures of ProcessFile that are the server's fault, not the image's
@@ -14,6 +16,7 @@ import (
 var (
 	errReadInput = &Error{Kind: KindIO, Msg: "no se pudo leer la imagen subida"}
 	errWrite     = &Error{Kind: KindIO, Msg: "no se pudo escribir la imagen resultante"}
+	errNoSpace   = &Error{Kind: KindNoSpace, Msg: "el servidor no tiene espacio en disco para la imagen resultante"}
 	errInternal  = &Error{Kind: KindIO, Msg: "error interno al procesar la imagen"}
 )
 
@@ -24,49 +27,40 @@ func ioError(e *Error, cause error) *Error {
 	return &c
 }
 
-// ProcessFile processes the image in the file input with opts into the
-// file output, created (or truncated), written, synced and closed. It is
-// what a worker process does for one job.
+// ProcessFile processes the image read from in with opts and writes the
+// result to out. It is what a worker process does for one job, on the two
+// files the server hands it as descriptors: it opens nothing itself.
 //
-// On failure no output file is left behind, and the error is an *Error: the
-// image's fault (400, 413, 415, 422) or, as KindIO (500), a file that could
-// not be read or written or a panic in the pipeline, whose cause is in
-// Error.Err.
-func ProcessFile(input, output string, opts Options) (info Info, size int64, err error) {
-	in, file, err := openInput(input)
+// in is read at offsets (pread), never moving its offset, which the worker
+// shares with the server; out is written from its offset, normally the start
+// of an empty file. Neither is synced nor closed: both belong to the caller,
+// and the server syncs and renames the output once the worker has answered.
+//
+// On failure out may hold part of a result, which the caller discards, and
+// the error is an *Error: the image's fault (400, 413, 415, 422) or, as
+// KindIO (500), a file that could not be read or written or a panic in the
+// pipeline, whose cause is in Error.Err.
+func ProcessFile(in, out *os.File, opts Options) (info Info, size int64, err error) {
+	src, file, err := openInput(in)
 	if err != nil {
 		return Info{}, 0, ioError(errReadInput, err)
 	}
-	if file != nil {
-		defer file.f.Close()
-	}
-
-	f, err := os.OpenFile(output, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return Info{}, 0, ioError(errWrite, err)
-	}
-	closed := false
-	defer func() { // on any failure, leave no output behind
-		if err != nil {
-			if !closed {
-				f.Close()
-			}
-			os.Remove(output)
-		}
-	}()
 	defer func() {
 		if v := recover(); v != nil {
 			err = ioError(errInternal, fmt.Errorf("pánico: %v\n%s", v, debug.Stack()))
 		}
 	}()
 
-	cw := &countingWriter{w: f}
+	cw := &countingWriter{w: out}
 	bw := bufio.NewWriterSize(cw, 64<<10)
-	info, err = processInput(in, bw, opts)
+	info, err = processInput(src, bw, opts)
 	if err == nil {
 		err = bw.Flush()
 	}
 	if cw.err != nil {
+		if errors.Is(cw.err, syscall.ENOSPC) || errors.Is(cw.err, syscall.EDQUOT) {
+			return Info{}, 0, ioError(errNoSpace, cw.err)
+		}
 		return Info{}, 0, ioError(errWrite, cw.err)
 	}
 	if rerr := file.err(); rerr != nil {
@@ -78,14 +72,6 @@ func ProcessFile(input, output string, opts Options) (info Info, size int64, err
 		}
 		return Info{}, 0, ioError(errInternal, err)
 	}
-	if err = f.Sync(); err != nil {
-		return Info{}, 0, ioError(errWrite, err)
-	}
-	err = f.Close()
-	closed = true
-	if err != nil {
-		return Info{}, 0, ioError(errWrite, err)
-	}
 	return info, cw.n, nil
 }
 
@@ -96,25 +82,24 @@ const (
 	jpegHeadMax = 256 << 10
 )
 
-// openInput reads the image at path. A large JPEG is left in its file, of
+// openInput reads the image in f. A large JPEG is left in its file, of
 // which only the headers are read: the decoder reads the rest as it needs
 // it, and never holds the whole of a progressive one (the file is then
-// returned, to be closed). Anything else is read whole.
-func openInput(path string) (input, *inputFile, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return input{}, nil, err
-	}
+// returned too). Anything else is read whole. f is read at offsets only and
+// stays open.
+func openInput(f *os.File) (input, *inputFile, error) {
 	st, err := f.Stat()
 	if err != nil {
-		f.Close()
 		return input{}, nil, err
 	}
 	size := st.Size()
-	if st.Mode().IsRegular() && size >= fileDirect {
+	if !st.Mode().IsRegular() {
+		b, err := io.ReadAll(f)
+		return input{data: b}, nil, err
+	}
+	if size >= fileDirect {
 		head := make([]byte, min(size, jpegHeadMax))
 		if _, err := f.ReadAt(head, 0); err != nil {
-			f.Close()
 			return input{}, nil, err
 		}
 		if n := jpegHeadersEnd(head); n > 0 {
@@ -122,9 +107,11 @@ func openInput(path string) (input, *inputFile, error) {
 			return input{data: head[:n:n], file: file, size: size}, file, nil
 		}
 	}
-	f.Close()
-	b, err := os.ReadFile(path) // into a buffer of the file's size
-	return input{data: b}, nil, err
+	b := make([]byte, size) // the whole file, in a buffer of its size
+	if _, err := f.ReadAt(b, 0); err != nil {
+		return input{}, nil, err
+	}
+	return input{data: b}, nil, nil
 }
 
 // inputFile reads an input file at offsets, from any goroutine, and keeps

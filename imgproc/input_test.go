@@ -155,7 +155,12 @@ func TestOpenInput(t *testing.T) {
 		if err := os.WriteFile(path, tt.data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		in, file, err := openInput(path)
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, file, err := openInput(f)
+		f.Close()
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
@@ -168,14 +173,11 @@ func TestOpenInput(t *testing.T) {
 		if !tt.inFile && !bytes.Equal(in.data, tt.data) {
 			t.Errorf("%s: data are not the file", tt.name)
 		}
-		if file != nil {
-			file.f.Close()
-		}
 
 		o := DefaultOptions()
 		o.Scale = 0.3
 		out := filepath.Join(dir, tt.name+".out")
-		if _, _, err := ProcessFile(path, out, o); err != nil {
+		if _, _, err := processPaths(t, path, out, o); err != nil {
 			t.Fatalf("%s: ProcessFile: %v", tt.name, err)
 		}
 		got, err := os.ReadFile(out)

@@ -24,8 +24,8 @@ func IsWorker() bool { return os.Getenv(EnvWorker) == "1" }
 
 // WorkerConn returns the worker's end of the socketpair the pool passed as
 // fd 3. The caller owns the connection and closes it. It fails when fd 3 is
-// not a socket, for example when the process was not started by a Pool.
-func WorkerConn() (net.Conn, error) {
+// not a Unix socket, for example when the process was not started by a Pool.
+func WorkerConn() (*net.UnixConn, error) {
 	f := os.NewFile(workerFD, "procesa-trabajo")
 	if f == nil {
 		return nil, errors.New("el descriptor 3 del proceso de trabajo no existe")
@@ -35,17 +35,27 @@ func WorkerConn() (net.Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("abriendo el socket del proceso de trabajo: %w", err)
 	}
-	return c, nil
+	uc, ok := c.(*net.UnixConn)
+	if !ok {
+		c.Close()
+		return nil, errors.New("el descriptor 3 del proceso de trabajo no es un socket Unix")
+	}
+	return uc, nil
 }
 
 // hangUp ends the worker when its server is gone in the middle of a job; a
 // variable only so that tests can observe it instead of exiting.
 var hangUp = func() { os.Exit(0) }
 
-// Serve runs the worker side of the protocol on conn: it sends a Hello, then
-// answers each Job frame with the Result that run returns, one job at a
-// time. Between jobs it gives memory back to the system, so that an idle
-// worker does not sit on a big image's pages.
+// Serve runs the worker side of the protocol on conn: it sends a Hello,
+// drops the rights the worker does not need (see dropRights) and says which
+// protections are in force in a Ready frame, then answers each Job frame
+// with the Result that run returns, one job at a time. Each Job comes with
+// its input and output files as descriptors; Serve closes both once run has
+// returned, and answers a Job that came with any other number of
+// descriptors with an error, closing them, without calling run. Between
+// jobs it gives memory back to the system, so that an idle worker does not
+// sit on a big image's pages.
 //
 // It returns nil when conn reaches end of file between jobs (the server
 // closed its end, which is how it stops a worker), and an error when conn
@@ -56,18 +66,23 @@ var hangUp = func() { os.Exit(0) }
 // everywhere, a goroutine keeps reading conn while a job runs, and if the
 // server hangs up then (its death closes its end), the process exits at
 // once: nobody is left to take the result.
-func Serve(conn io.ReadWriter, run func(proto.Job) proto.Result) error {
+func Serve(conn *net.UnixConn, run func(proto.Job) proto.Result) error {
 	hello := proto.Hello{Version: proto.FrameVersion, PID: os.Getpid()}
 	if err := proto.WriteMessage(conn, proto.FrameHello, hello); err != nil {
 		return fmt.Errorf("enviando el saludo: %w", err)
 	}
-	jobs := make(chan proto.Job)
+	ready := dropRights(limitsFromEnv())
+	if err := proto.WriteMessage(conn, proto.FrameReady, ready); err != nil {
+		return fmt.Errorf("enviando el aviso de listo: %w", err)
+	}
+	jobs := make(chan received)
 	failed := make(chan error, 1)
 	var busy atomic.Bool
 	go func() {
+		r := newRightsReader(conn)
 		buf := make([]byte, 0, 4096)
 		for {
-			job, err := readJob(conn, buf)
+			job, err := readJob(r, buf)
 			if err != nil {
 				if busy.Load() {
 					hangUp()
@@ -87,7 +102,7 @@ func Serve(conn io.ReadWriter, run func(proto.Job) proto.Result) error {
 			}
 			return err
 		case job := <-jobs:
-			res := run(job)
+			res := runJob(job, run)
 			busy.Store(false)
 			if err := proto.WriteMessage(conn, proto.FrameResult, res); err != nil {
 				return fmt.Errorf("enviando el resultado: %w", err)
@@ -97,16 +112,44 @@ func Serve(conn io.ReadWriter, run func(proto.Job) proto.Result) error {
 	}
 }
 
-// readJob reads the next frame, which must be a Job. It returns io.EOF when
-// conn ends cleanly before a frame.
-func readJob(conn io.Reader, buf []byte) (proto.Job, error) {
-	var job proto.Job
-	typ, payload, err := proto.ReadFrame(conn, buf)
+// received is a Job as read from the socket, with the reason its
+// descriptors were refused, if they were.
+type received struct {
+	job    proto.Job
+	badFDs error
+}
+
+// runJob runs one received job and closes its files.
+func runJob(r received, run func(proto.Job) proto.Result) proto.Result {
+	if r.badFDs != nil {
+		return proto.Result{ID: r.job.ID, Status: 500, Error: "la tarea llegó sin sus archivos: " + r.badFDs.Error()}
+	}
+	defer r.job.Input.Close()
+	defer r.job.Output.Close()
+	return run(r.job)
+}
+
+// readJob reads the next frame, which must be a Job, and takes the
+// descriptors that came with it. It returns io.EOF when conn ends cleanly
+// before a frame.
+func readJob(r *rightsReader, buf []byte) (received, error) {
+	var rec received
+	typ, payload, err := proto.ReadFrame(r, buf)
 	if err == io.EOF {
-		return job, err
+		return rec, err
 	}
 	if err != nil {
-		return job, fmt.Errorf("leyendo una tarea: %w", err)
+		return rec, fmt.Errorf("leyendo una tarea: %w", err)
 	}
-	return job, proto.DecodeMessage(typ, payload, proto.FrameJob, &job)
+	if err := proto.DecodeMessage(typ, payload, proto.FrameJob, &rec.job); err != nil {
+		r.take(0) // closes whatever came with it
+		return rec, err
+	}
+	files, err := r.take(jobFiles)
+	if err != nil {
+		rec.badFDs = err
+		return rec, nil
+	}
+	rec.job.Input, rec.job.Output = files[0], files[1]
+	return rec, nil
 }

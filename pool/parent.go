@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -81,6 +82,9 @@ type Config struct {
 	// Logger receives one line per worker start and death; nil means
 	// slog.Default().
 	Logger *slog.Logger
+	// Limits are the resource limits of every worker; the zero value sets
+	// no memory limit.
+	Limits Limits
 }
 
 // Pool runs a fixed number of worker processes and hands them jobs, one job
@@ -89,6 +93,7 @@ type Pool struct {
 	procs   int
 	exe     string
 	args    []string
+	env     []string
 	timeout time.Duration
 	log     *slog.Logger
 
@@ -111,8 +116,12 @@ type Pool struct {
 	busy     atomic.Int32
 	restarts atomic.Int64
 
-	mu   sync.Mutex  // guards pids
+	mu   sync.Mutex  // guards pids and ready
 	pids map[int]int // supervisor index -> pid of its live worker
+	// ready is what the last worker to start said of its protections;
+	// told says whether what it could not apply was logged already.
+	ready proto.Ready
+	told  bool
 }
 
 // request is one job handed to a supervisor.
@@ -135,6 +144,7 @@ func Start(cfg Config) (*Pool, error) {
 		procs:    cfg.Procs,
 		exe:      cfg.Exe,
 		args:     cfg.Args,
+		env:      cfg.Limits.env(),
 		timeout:  cfg.TaskTimeout,
 		log:      cfg.Logger,
 		jobs:     make(chan *request),
@@ -178,7 +188,10 @@ func Start(cfg Config) (*Pool, error) {
 	return p, nil
 }
 
-// Do hands job to a free worker and returns its Result. It waits for a free
+// Do hands job to a free worker and returns its Result. job.Input and
+// job.Output must be open files (the upload, readable; the result,
+// writable); the worker gets them as descriptors, and they stay the
+// caller's to close. It waits for a free
 // worker until ctx is done (returning ctx.Err()) or the pool shuts down
 // (ErrClosed).
 //
@@ -192,6 +205,9 @@ func (p *Pool) Do(ctx context.Context, job proto.Job) (proto.Result, error) {
 	case <-p.closing:
 		return proto.Result{}, ErrClosed
 	default:
+	}
+	if job.Input == nil || job.Output == nil {
+		return proto.Result{}, errors.New("la tarea no trae sus archivos de entrada y salida")
 	}
 	req := &request{ctx: ctx, job: job, reply: make(chan reply, 1)}
 	select {
@@ -216,6 +232,30 @@ func (p *Pool) Procs() int { return p.procs }
 
 // Restarts returns the number of replacement workers started so far.
 func (p *Pool) Restarts() int64 { return p.restarts.Load() }
+
+// Protections returns the protections the workers run under, as the last
+// worker to start reported them: the names of those in force, and a Spanish
+// sentence for each that could not be applied. Both are nil before any
+// worker started.
+func (p *Pool) Protections() (active, missing []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.ready.Active, p.ready.Missing
+}
+
+// noteReady records what a worker said of its protections, and logs once
+// what it could not apply.
+func (p *Pool) noteReady(r proto.Ready) {
+	p.mu.Lock()
+	p.ready = r
+	tell := !p.told && len(r.Missing) > 0
+	p.told = p.told || tell
+	p.mu.Unlock()
+	if tell {
+		p.log.Warn("los procesos de trabajo funcionan sin algunas protecciones que este sistema no permite aplicar",
+			"no_aplicadas", strings.Join(r.Missing, "; "), "activas", strings.Join(r.Active, ","))
+	}
+}
 
 // PIDs returns the process ids of the live workers, sorted.
 func (p *Pool) PIDs() []int {
@@ -379,40 +419,57 @@ func (p *Pool) setPID(i, pid int) {
 	}
 }
 
-// spawn starts a worker and waits for its Hello.
+// spawn starts a worker and waits for its Hello, then for its Ready.
 func (p *Pool) spawn() (*process, error) {
-	w, err := startProcess(p.exe, p.args)
+	w, err := startProcess(p.exe, p.args, p.env)
 	if err != nil {
 		return nil, err
 	}
 	t := time.NewTimer(helloTimeout)
 	defer t.Stop()
+	var h proto.Hello
+	if err := p.handshake(w, t.C, proto.FrameHello, &h); err != nil {
+		return nil, err
+	}
+	if h.PID != w.pid {
+		w.close(0)
+		return nil, fmt.Errorf("el proceso de trabajo %d saludó con el pid %d", w.pid, h.PID)
+	}
+	if h.Version != proto.FrameVersion {
+		w.close(0)
+		return nil, fmt.Errorf("el proceso de trabajo %d habla la versión %d del protocolo, no la %d", w.pid, h.Version, proto.FrameVersion)
+	}
+	var r proto.Ready
+	if err := p.handshake(w, t.C, proto.FrameReady, &r); err != nil {
+		return nil, err
+	}
+	p.noteReady(r)
+	return w, nil
+}
+
+// handshake waits for the frame of type want from the new worker w and
+// decodes it into v; on any failure w is stopped.
+func (p *Pool) handshake(w *process, timeout <-chan time.Time, want proto.FrameType, v any) error {
 	select {
 	case f, ok := <-w.frames:
 		if !ok {
 			w.close(exitGrace)
-			return nil, fmt.Errorf("el proceso de trabajo %d terminó antes de saludar (%s)", w.pid, w.exitReason())
+			if want == proto.FrameHello {
+				return fmt.Errorf("el proceso de trabajo %d terminó antes de saludar (%s)", w.pid, w.exitReason())
+			}
+			return fmt.Errorf("el proceso de trabajo %d terminó antes de estar listo (%s)", w.pid, w.exitReason())
 		}
-		var h proto.Hello
-		if err := proto.DecodeMessage(f.typ, f.payload, proto.FrameHello, &h); err != nil {
+		if err := proto.DecodeMessage(f.typ, f.payload, want, v); err != nil {
 			w.close(0)
-			return nil, fmt.Errorf("saludo del proceso de trabajo %d: %w", w.pid, err)
+			return fmt.Errorf("saludo del proceso de trabajo %d: %w", w.pid, err)
 		}
-		if h.PID != w.pid {
-			w.close(0)
-			return nil, fmt.Errorf("el proceso de trabajo %d saludó con el pid %d", w.pid, h.PID)
-		}
-		if h.Version != proto.FrameVersion {
-			w.close(0)
-			return nil, fmt.Errorf("el proceso de trabajo %d habla la versión %d del protocolo, no la %d", w.pid, h.Version, proto.FrameVersion)
-		}
-		return w, nil
-	case <-t.C:
+		return nil
+	case <-timeout:
 		w.close(0)
-		return nil, fmt.Errorf("el proceso de trabajo %d no saludó en %v", w.pid, helloTimeout)
+		return fmt.Errorf("el proceso de trabajo %d no saludó en %v", w.pid, helloTimeout)
 	case <-p.closing:
 		w.close(exitGrace)
-		return nil, ErrClosed
+		return ErrClosed
 	}
 }
 
@@ -442,6 +499,11 @@ func (p *Pool) serve(i int, w *process) string {
 			}
 			w.close(0)
 			return fmt.Sprintf("sin tarea, envió una trama %s", f.typ)
+		case <-w.exited:
+			// Dead, though its socket has not ended: another process
+			// holds a copy of it.
+			w.close(0)
+			return "sin tarea, terminó inesperadamente (" + w.exitReason() + ")"
 		case req := <-p.jobs:
 			if p.closed() {
 				req.reply <- reply{err: ErrClosed}
@@ -469,7 +531,7 @@ func (p *Pool) run(w *process, req *request) (res proto.Result, why string, err 
 	if err := req.ctx.Err(); err != nil {
 		return proto.Result{}, "", err
 	}
-	if err := w.send(proto.FrameJob, req.job); err != nil {
+	if err := w.sendJob(req.job); err != nil {
 		w.close(exitGrace)
 		why := "terminó inesperadamente (" + w.exitReason() + ")"
 		return proto.Result{}, why, p.crash(w, why)
@@ -493,6 +555,13 @@ func (p *Pool) run(w *process, req *request) (res proto.Result, why string, err 
 			return proto.Result{}, why, p.crash(w, why)
 		}
 		return res, "", nil
+	case <-w.exited:
+		// Dead, though its socket has not ended (another process holds a
+		// copy of it): the job is lost all the same, and need not wait for
+		// the time limit.
+		w.close(0)
+		why := "terminó inesperadamente (" + w.exitReason() + ")"
+		return proto.Result{}, why, p.crash(w, why)
 	case <-t.C:
 		w.close(0)
 		return proto.Result{}, "superó el tiempo límite", &TaskError{

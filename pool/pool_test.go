@@ -28,6 +28,19 @@ const (
 	// envPoolParent makes the binary a server that starts a pool, puts
 	// every worker on a long job, prints their pids and waits to be killed.
 	envPoolParent = "PROCESA_TEST_POOL_PARENT"
+	// envNoSandbox, set to "1", makes the fake workers skip dropRights, so
+	// that a test can see an attempt succeed without the sandbox before it
+	// sees it fail with it. It exists in this test binary only.
+	envNoSandbox = "PROCESA_TEST_SIN_AISLAMIENTO"
+)
+
+// attempts are the orders of the fake worker that try something the
+// sandbox forbids (sandbox_linux_test.go): each returns nil when it
+// succeeded. beforeServe runs in the fake worker before Serve, and so
+// before the sandbox.
+var (
+	attempts    = map[string]func(arg string) error{}
+	beforeServe = func() {}
 )
 
 func TestMain(m *testing.M) {
@@ -37,20 +50,27 @@ func TestMain(m *testing.M) {
 	// the workers inherit this setting.
 	os.Setenv("GORACE", "atexit_sleep_ms=0")
 	if IsWorker() {
+		if os.Getenv(envNoSandbox) == "1" {
+			dropRights = func(Limits) proto.Ready { return proto.Ready{} }
+		}
 		os.Exit(fakeWorker())
 	}
 	if os.Getenv(envPoolParent) == "1" {
 		os.Exit(poolParent())
 	}
+	// The tests of Serve run it inside this process, which must stay free
+	// to open files: they get a Ready that confines nothing. The workers
+	// started by the pools of the tests, above, are confined for real.
+	dropRights = func(Limits) proto.Ready { return proto.Ready{Active: []string{"ninguna"}} }
 	os.Exit(m.Run())
 }
 
 // fakeWorker is the worker of the tests: Serve with a job function that
-// understands these job inputs:
+// reads an order from the job's input file:
 //
 //	echo            answer at once
 //	sleep DURATION  answer after DURATION
-//	block FILE      write the pid to FILE, then sleep for an hour
+//	block           write the pid to the output file, then sleep for an hour
 //	exit CODE       exit with CODE in the middle of the job
 //	panic           panic in the middle of the job
 //	fail            answer with an image error (422)
@@ -67,17 +87,20 @@ func fakeWorker() int {
 		fmt.Fprintln(os.Stderr, "fake worker:", err)
 		return 1
 	}
+	beforeServe() // once fd 3 is closed, so that no child inherits it
 	pid := os.Getpid()
 	err = Serve(conn, func(job proto.Job) proto.Result {
 		res := proto.Result{ID: job.ID, Bytes: int64(pid)}
-		verb, arg, _ := strings.Cut(job.Input, " ")
+		order := make([]byte, 256)
+		n, _ := job.Input.ReadAt(order, 0) // pread: the offset is shared with the server
+		verb, arg, _ := strings.Cut(string(order[:n]), " ")
 		switch verb {
 		case "echo":
 		case "sleep":
 			d, _ := time.ParseDuration(arg)
 			time.Sleep(d)
 		case "block":
-			os.WriteFile(arg, []byte(strconv.Itoa(pid)), 0o644)
+			job.Output.Write([]byte(strconv.Itoa(pid)))
 			time.Sleep(time.Hour)
 		case "exit":
 			code, _ := strconv.Atoi(arg)
@@ -91,6 +114,12 @@ func fakeWorker() int {
 		case "wrongid":
 			res.ID = "other-" + job.ID
 		default:
+			if try, ok := attempts[verb]; ok {
+				if err := try(arg); err != nil {
+					res = proto.Result{ID: job.ID, Status: 403, Error: err.Error()}
+				}
+				break
+			}
 			res = proto.Result{ID: job.ID, Status: 500, Error: "orden desconocida: " + verb}
 		}
 		return res
@@ -109,8 +138,19 @@ func poolParent() int {
 		fmt.Fprintln(os.Stderr, "pool parent:", err)
 		return 1
 	}
+	dir, err := os.MkdirTemp("", "procesa-pool-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pool parent:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
 	for i := range 2 {
-		go p.Do(context.Background(), proto.Job{ID: strconv.Itoa(i), Input: "sleep 1h"})
+		job, err := newJob(dir, strconv.Itoa(i), "sleep 1h")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "pool parent:", err)
+			return 1
+		}
+		go p.Do(context.Background(), job)
 	}
 	for p.Busy() < 2 {
 		time.Sleep(10 * time.Millisecond)
@@ -150,9 +190,39 @@ func startPool(t *testing.T, cfg Config) *Pool {
 	return p
 }
 
-func do(t *testing.T, p *Pool, input string) (proto.Result, error) {
+// newJob returns a job whose input file, in dir, holds order (see
+// fakeWorker), and whose output is a new empty file in dir.
+func newJob(dir, id, order string) (proto.Job, error) {
+	in, err := os.CreateTemp(dir, "entrada-")
+	if err == nil {
+		_, err = in.WriteString(order)
+	}
+	if err != nil {
+		return proto.Job{}, err
+	}
+	out, err := os.CreateTemp(dir, "salida-")
+	if err != nil {
+		in.Close()
+		return proto.Job{}, err
+	}
+	return proto.Job{ID: id, Input: in, Output: out}, nil
+}
+
+// testJob is newJob in the test's temporary directory; the files are closed
+// when the test ends.
+func testJob(t testing.TB, id, order string) proto.Job {
 	t.Helper()
-	return p.Do(context.Background(), proto.Job{ID: "t-" + input, Input: input})
+	job, err := newJob(t.TempDir(), id, order)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { job.Input.Close(); job.Output.Close() })
+	return job
+}
+
+func do(t *testing.T, p *Pool, order string) (proto.Result, error) {
+	t.Helper()
+	return p.Do(context.Background(), testJob(t, "t-"+order, order))
 }
 
 // mustEcho runs an echo job and fails the test if it does not succeed.
@@ -209,7 +279,7 @@ func TestManyJobsAcrossWorkers(t *testing.T) {
 	var mu sync.Mutex
 	for i := range jobs {
 		wg.Go(func() {
-			results[i], errs[i] = p.Do(context.Background(), proto.Job{ID: strconv.Itoa(i), Input: "sleep 20ms"})
+			results[i], errs[i] = p.Do(context.Background(), testJob(t, strconv.Itoa(i), "sleep 20ms"))
 			mu.Lock()
 			maxBusy = max(maxBusy, p.Busy())
 			mu.Unlock()
@@ -246,7 +316,8 @@ func TestManyJobsAcrossWorkers(t *testing.T) {
 func TestKillWorkerMidTask(t *testing.T) {
 	p := startPool(t, Config{Procs: 2})
 	before := p.PIDs()
-	pidFile := filepath.Join(t.TempDir(), "pid")
+	job := testJob(t, "block", "block")
+	pidFile := job.Output.Name()
 
 	type outcome struct {
 		res proto.Result
@@ -254,7 +325,7 @@ func TestKillWorkerMidTask(t *testing.T) {
 	}
 	done := make(chan outcome, 1)
 	go func() {
-		res, err := do(t, p, "block "+pidFile)
+		res, err := p.Do(context.Background(), job)
 		done <- outcome{res, err}
 	}()
 	var pid int
@@ -391,7 +462,7 @@ func TestContextWhileWaiting(t *testing.T) {
 	waitFor(t, "the worker to be busy", func() bool { return p.Busy() == 1 })
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := p.Do(ctx, proto.Job{ID: "late", Input: "echo"}); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := p.Do(ctx, testJob(t, "late", "echo")); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Do with no free worker = %v; want context.DeadlineExceeded", err)
 	}
 	if err := <-busy; err != nil {
@@ -406,7 +477,7 @@ func TestContextDuringJob(t *testing.T) {
 	p := startPool(t, Config{Procs: 1})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	if _, err := p.Do(ctx, proto.Job{ID: "x", Input: "sleep 1m"}); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := p.Do(ctx, testJob(t, "x", "sleep 1m")); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Do = %v; want context.DeadlineExceeded", err)
 	}
 	waitFor(t, "a replacement worker", func() bool { return p.Alive() == 1 })
@@ -625,7 +696,8 @@ func BenchmarkDo(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer p.Close()
-	job := proto.Job{ID: "b", Input: "echo", Output: "/tmp/x", Options: []byte(`{"escala":0.5,"gris":true,"formato":"jpeg","calidad":75,"filtro":"bicubico"}`)}
+	job := testJob(b, "b", "echo")
+	job.Options = []byte(`{"escala":0.5,"gris":true,"formato":"jpeg","calidad":75,"filtro":"bicubico"}`)
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -643,10 +715,11 @@ func BenchmarkDo(b *testing.B) {
 // for a cancelled job.
 func TestDrain(t *testing.T) {
 	p := startPool(t, Config{Procs: 3})
-	pidFile := filepath.Join(t.TempDir(), "pid")
+	job := testJob(t, "block", "block")
+	pidFile := job.Output.Name()
 	crashed := make(chan error, 1)
 	go func() {
-		_, err := do(t, p, "block "+pidFile)
+		_, err := p.Do(context.Background(), job)
 		crashed <- err
 	}()
 	var pid int
@@ -658,7 +731,7 @@ func TestDrain(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancelled := make(chan error, 1)
 	go func() {
-		_, err := p.Do(ctx, proto.Job{ID: "c", Input: "sleep 1m"})
+		_, err := p.Do(ctx, testJob(t, "c", "sleep 1m"))
 		cancelled <- err
 	}()
 	waitFor(t, "two busy workers", func() bool { return p.Busy() == 2 })

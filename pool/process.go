@@ -1,6 +1,7 @@
 package pool
 
 import (
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -24,7 +25,7 @@ type frame struct {
 type process struct {
 	pid     int
 	started time.Time
-	conn    net.Conn
+	conn    *net.UnixConn
 	cmd     *exec.Cmd
 
 	// frames delivers the frames the worker sends, in order; it is closed
@@ -43,24 +44,26 @@ type process struct {
 }
 
 // startProcess starts exe with args as a worker connected through a new
-// socketpair and returns once the process runs. The worker's stdout and
-// stderr are the server's stderr, so a panic in a worker shows in the logs.
-func startProcess(exe string, args []string) (*process, error) {
+// socketpair, with env added to its environment, and returns once the
+// process runs. The worker's stdout and stderr are the server's stderr, so
+// a panic in a worker shows in the logs.
+func startProcess(exe string, args, env []string) (*process, error) {
 	fds, err := socketpair()
 	if err != nil {
 		return nil, fmt.Errorf("creando el socketpair: %w", err)
 	}
 	parentFile := os.NewFile(uintptr(fds[0]), "procesa-servidor")
 	childFile := os.NewFile(uintptr(fds[1]), "procesa-trabajo")
-	conn, err := net.FileConn(parentFile)
+	c, err := net.FileConn(parentFile)
 	parentFile.Close()
 	if err != nil {
 		childFile.Close()
 		return nil, fmt.Errorf("abriendo el socket del servidor: %w", err)
 	}
+	conn := c.(*net.UnixConn) // a socketpair is a Unix socket
 
 	cmd := exec.Command(exe, args...)
-	cmd.Env = append(os.Environ(), EnvWorker+"=1")
+	cmd.Env = append(append(os.Environ(), EnvWorker+"=1"), env...)
 	cmd.ExtraFiles = []*os.File{childFile} // fd 3 in the worker
 	cmd.Stdout = os.Stderr
 	cmd.Stderr = os.Stderr
@@ -124,12 +127,22 @@ func (p *process) read() {
 	}
 }
 
-// send writes one frame to the worker, bounded by a deadline so that a
-// worker that stopped reading cannot block the pool.
-func (p *process) send(typ proto.FrameType, v any) error {
+// sendJob writes a Job frame to the worker with the job's input and output
+// attached as descriptors, bounded by a deadline so that a worker that
+// stopped reading cannot block the pool.
+func (p *process) sendJob(job proto.Job) error {
+	payload, err := json.Marshal(job)
+	if err != nil {
+		return fmt.Errorf("codificando la tarea: %w", err)
+	}
+	b, err := proto.AppendFrame(nil, proto.FrameJob, payload)
+	if err != nil {
+		return err
+	}
 	p.conn.SetWriteDeadline(time.Now().Add(sendTimeout))
-	trace.FrameOut(p.pid, typ, v)
-	return proto.WriteMessage(p.conn, typ, v)
+	trace.FrameSent(p.pid, b)
+	trace.PassFiles(p.pid, "entrada, salida", job.Input, job.Output)
+	return writeWithFiles(p.conn, b, job.Input, job.Output)
 }
 
 // kill sends SIGKILL to the process. Killing a process that already ended

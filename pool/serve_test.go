@@ -1,27 +1,50 @@
 package pool
 
 import (
-	"io"
+	"encoding/json"
+	"errors"
 	"net"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"procesa/proto"
 )
 
-// serveOnPipe starts Serve with run on one end of a pipe and returns the
-// other, after checking the Hello. Serve's return value arrives on the
-// channel.
-func serveOnPipe(t *testing.T, run func(proto.Job) proto.Result) (net.Conn, <-chan error) {
+// unixPair returns the two ends of a new socketpair, closed when the test
+// ends.
+func unixPair(t *testing.T) (*net.UnixConn, *net.UnixConn) {
 	t.Helper()
-	server, worker := net.Pipe()
+	fds, err := socketpair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns [2]*net.UnixConn
+	for i, fd := range fds {
+		f := os.NewFile(uintptr(fd), "par")
+		c, err := net.FileConn(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns[i] = c.(*net.UnixConn)
+		t.Cleanup(func() { c.Close() })
+	}
+	return conns[0], conns[1]
+}
+
+// serveOnSocket starts Serve with run on one end of a socketpair and returns
+// the other, after checking the Hello and the Ready. Serve's return value
+// arrives on the channel.
+func serveOnSocket(t *testing.T, run func(proto.Job) proto.Result) (*net.UnixConn, <-chan error) {
+	t.Helper()
+	server, worker := unixPair(t)
 	done := make(chan error, 1)
 	go func() {
 		done <- Serve(worker, run)
 		worker.Close()
 	}()
-	t.Cleanup(func() { server.Close() })
 	server.SetDeadline(time.Now().Add(30 * time.Second))
 	var h proto.Hello
 	if err := proto.ReadMessage(server, proto.FrameHello, &h); err != nil {
@@ -30,25 +53,63 @@ func serveOnPipe(t *testing.T, run func(proto.Job) proto.Result) (net.Conn, <-ch
 	if h.Version != proto.FrameVersion || h.PID != os.Getpid() {
 		t.Fatalf("Hello = %+v; want version %d, pid %d", h, proto.FrameVersion, os.Getpid())
 	}
+	var r proto.Ready
+	if err := proto.ReadMessage(server, proto.FrameReady, &r); err != nil {
+		t.Fatalf("reading Ready: %v", err)
+	}
 	return server, done
 }
 
+// sendJob sends job to the worker on conn with the given files attached.
+func sendJob(t *testing.T, conn *net.UnixConn, job proto.Job, files ...*os.File) {
+	t.Helper()
+	payload, _ := json.Marshal(job)
+	b, err := proto.AppendFrame(nil, proto.FrameJob, payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeWithFiles(conn, b, files...); err != nil {
+		t.Fatalf("sending job %s: %v", job.ID, err)
+	}
+}
+
+// echoJob answers with what the job's input holds, and writes it to the
+// output too.
 func echoJob(job proto.Job) proto.Result {
-	return proto.Result{ID: job.ID, Format: job.Input}
+	b := make([]byte, 100)
+	n, _ := job.Input.ReadAt(b, 0)
+	job.Output.Write(b[:n])
+	return proto.Result{ID: job.ID, Format: string(b[:n])}
 }
 
 func TestServeAnswersJobs(t *testing.T) {
-	conn, done := serveOnPipe(t, echoJob)
+	ran := make(chan proto.Job, 3)
+	conn, done := serveOnSocket(t, func(job proto.Job) proto.Result {
+		ran <- job
+		return echoJob(job)
+	})
 	for _, id := range []string{"a", "b", "c"} {
-		if err := proto.WriteMessage(conn, proto.FrameJob, proto.Job{ID: id, Input: "in-" + id}); err != nil {
-			t.Fatal(err)
-		}
+		job := testJob(t, id, "in-"+id)
+		sendJob(t, conn, proto.Job{ID: id}, job.Input, job.Output)
 		var res proto.Result
 		if err := proto.ReadMessage(conn, proto.FrameResult, &res); err != nil {
 			t.Fatal(err)
 		}
 		if res.ID != id || res.Format != "in-"+id {
 			t.Errorf("result = %+v; want the answer to job %s", res, id)
+		}
+		// The worker wrote through the descriptor it got: the file the
+		// server created holds the answer.
+		if b, err := os.ReadFile(job.Output.Name()); err != nil || string(b) != "in-"+id {
+			t.Errorf("output file of job %s = %q, %v; want %q", id, b, err, "in-"+id)
+		}
+		// Serve closed its copies once the job was answered.
+		last := <-ran
+		if _, err := last.Input.Stat(); !errors.Is(err, os.ErrClosed) {
+			t.Errorf("job %s: worker's input still open after the answer (Stat = %v)", id, err)
+		}
+		if _, err := last.Output.Stat(); !errors.Is(err, os.ErrClosed) {
+			t.Errorf("job %s: worker's output still open after the answer (Stat = %v)", id, err)
 		}
 	}
 	conn.Close()
@@ -58,7 +119,7 @@ func TestServeAnswersJobs(t *testing.T) {
 }
 
 func TestServeProtocolErrors(t *testing.T) {
-	conn, done := serveOnPipe(t, echoJob)
+	conn, done := serveOnSocket(t, echoJob)
 	// A Result frame is not something a server sends.
 	if err := proto.WriteMessage(conn, proto.FrameResult, proto.Result{ID: "x"}); err != nil {
 		t.Fatal(err)
@@ -67,7 +128,7 @@ func TestServeProtocolErrors(t *testing.T) {
 		t.Error("Serve accepted a Result frame from the server")
 	}
 
-	conn, done = serveOnPipe(t, echoJob)
+	conn, done = serveOnSocket(t, echoJob)
 	// The worker stops reading after the header, so the rest of this
 	// write may fail; only the worker's verdict matters.
 	go conn.Write([]byte("GET / HTTP/1.1\r\n\r\n"))
@@ -76,7 +137,7 @@ func TestServeProtocolErrors(t *testing.T) {
 	}
 
 	// A frame cut short by the server's death is an error, not a clean end.
-	conn, done = serveOnPipe(t, echoJob)
+	conn, done = serveOnSocket(t, echoJob)
 	frame, _ := proto.AppendFrame(nil, proto.FrameJob, []byte(`{"id":"x"}`))
 	conn.Write(frame[:15])
 	conn.Close()
@@ -86,15 +147,75 @@ func TestServeProtocolErrors(t *testing.T) {
 }
 
 func TestServeHelloFails(t *testing.T) {
-	if err := Serve(failingConn{}, echoJob); err == nil {
-		t.Error("Serve on a broken connection = nil; want an error")
+	server, worker := unixPair(t)
+	server.Close()
+	if err := Serve(worker, echoJob); err == nil {
+		t.Error("Serve on a socket whose server is gone = nil; want an error")
 	}
 }
 
-type failingConn struct{}
+// openFDs counts the process's open descriptors, or returns -1 where
+// /proc/self/fd does not list them.
+func openFDs(t *testing.T) int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return -1
+	}
+	return len(ents)
+}
 
-func (failingConn) Read([]byte) (int, error)  { return 0, io.ErrClosedPipe }
-func (failingConn) Write([]byte) (int, error) { return 0, io.ErrClosedPipe }
+// TestServeUnexpectedDescriptors checks that a Job with the wrong number of
+// descriptors is answered with an error without running it, and that the
+// worker keeps none of the descriptors it did not expect.
+func TestServeUnexpectedDescriptors(t *testing.T) {
+	var ran atomic.Bool
+	conn, done := serveOnSocket(t, func(job proto.Job) proto.Result {
+		ran.Store(true)
+		return echoJob(job)
+	})
+	extra := testJob(t, "extra", "x")
+	third, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer third.Close()
+	before := openFDs(t)
+	for _, tt := range []struct {
+		name  string
+		files []*os.File
+	}{
+		{"none", nil},
+		{"one", []*os.File{extra.Input}},
+		{"three", []*os.File{extra.Input, extra.Output, third}},
+		{"many", []*os.File{third, third, third, third, third, third, third, third, third, third, third, third}},
+	} {
+		sendJob(t, conn, proto.Job{ID: tt.name}, tt.files...)
+		var res proto.Result
+		if err := proto.ReadMessage(conn, proto.FrameResult, &res); err != nil {
+			t.Fatal(err)
+		}
+		if res.ID != tt.name || res.Error == "" || res.Status != 500 {
+			t.Errorf("job with %s descriptors: result %+v; want a 500 error", tt.name, res)
+		}
+		if after := openFDs(t); after != before {
+			t.Errorf("job with %s descriptors: %d descriptors open before, %d after; want no leak", tt.name, before, after)
+		}
+	}
+	if ran.Load() {
+		t.Error("a job with the wrong descriptors was run")
+	}
+	// The worker is still in step: a good job works.
+	good := testJob(t, "bueno", "ok")
+	sendJob(t, conn, proto.Job{ID: "bueno"}, good.Input, good.Output)
+	var res proto.Result
+	if err := proto.ReadMessage(conn, proto.FrameResult, &res); err != nil || res.Error != "" || res.Format != "ok" {
+		t.Errorf("good job after the bad ones = %+v, %v", res, err)
+	}
+	conn.Close()
+	if err := <-done; err != nil {
+		t.Errorf("Serve = %v", err)
+	}
+}
 
 // TestServeHangUpDuringJob checks the fallback that ends a worker whose
 // server dies while it is busy: Serve notices the end of file at once, not
@@ -107,14 +228,13 @@ func TestServeHangUpDuringJob(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
 	started := make(chan struct{})
-	conn, _ := serveOnPipe(t, func(job proto.Job) proto.Result {
+	conn, _ := serveOnSocket(t, func(job proto.Job) proto.Result {
 		close(started)
 		<-release // a job that never ends by itself
 		return proto.Result{ID: job.ID}
 	})
-	if err := proto.WriteMessage(conn, proto.FrameJob, proto.Job{ID: "largo"}); err != nil {
-		t.Fatal(err)
-	}
+	job := testJob(t, "largo", "")
+	sendJob(t, conn, proto.Job{ID: "largo"}, job.Input, job.Output)
 	<-started
 	conn.Close()
 	select {
@@ -129,10 +249,9 @@ func TestServeHangUpDuringJob(t *testing.T) {
 func TestServeIdleHangUpIsClean(t *testing.T) {
 	defer func(f func()) { hangUp = f }(hangUp)
 	hangUp = func() { t.Error("hangUp called for an idle worker") }
-	conn, done := serveOnPipe(t, echoJob)
-	if err := proto.WriteMessage(conn, proto.FrameJob, proto.Job{ID: "a"}); err != nil {
-		t.Fatal(err)
-	}
+	conn, done := serveOnSocket(t, echoJob)
+	job := testJob(t, "a", "x")
+	sendJob(t, conn, proto.Job{ID: "a"}, job.Input, job.Output)
 	var res proto.Result
 	if err := proto.ReadMessage(conn, proto.FrameResult, &res); err != nil {
 		t.Fatal(err)

@@ -61,24 +61,38 @@
 //
 //	offset  size  field
 //	0       4     magic "PRCW" (50 52 43 57)
-//	4       1     version, FrameVersion (1)
-//	5       1     type: FrameHello (1), FrameJob (2), FrameResult (3)
+//	4       1     version, FrameVersion (2)
+//	5       1     type: FrameHello (1), FrameJob (2), FrameResult (3),
+//	              FrameReady (4)
 //	6       2     reserved, must be zero
 //	8       4     payload length n, big endian, n <= MaxFramePayload
 //	12      n     payload: one JSON object (encoding/json)
 //
-// The payload of FrameHello is a Hello, of FrameJob a Job, of FrameResult a
-// Result. For example, a Hello from process 4567:
+// The payload of FrameHello is a Hello, of FrameReady a Ready, of FrameJob a
+// Job, of FrameResult a Result. For example, a Hello from process 4567:
 //
-//	50 52 43 57  01  01  00 00  00 00 00 18  {"version":1,"pid":4567}
+//	50 52 43 57  02  01  00 00  00 00 00 18  {"version":2,"pid":4567}
 //
-// The conversation: the worker sends one Hello when it starts; then the
-// server sends a Job and the worker answers with the Result for that Job,
-// one job at a time, until the server closes its end, at which point the
-// worker exits. A frame with another magic, version, type or non-zero
-// reserved bytes, or a length over MaxFramePayload, is refused with a
-// *FrameError; the stream cannot be resynchronised after that and must be
-// closed.
+// The conversation: the worker sends one Hello when it starts, then gives
+// up the rights it does not need (see package pool) and sends one Ready
+// that says which protections are in force; then the server sends a Job and
+// the worker answers with the Result for that Job, one job at a time, until
+// the server closes its end, at which point the worker exits.
+//
+// A Job names no file. The image travels as two open file descriptors,
+// passed in one SCM_RIGHTS control message attached to the Job frame (sent
+// with the frame's bytes by a single sendmsg, so they arrive with its first
+// byte): first the input, opened read-only, then the output, opened
+// write-only and empty. The server opens and creates both, so the worker
+// needs no access to the file system at all; it owns the descriptors it
+// receives and closes them when it has answered. A Job frame that arrives
+// with any other number of descriptors is refused: the worker closes every
+// descriptor it did not expect and answers with a Result error. No other
+// frame carries descriptors; a receiver closes any that come with one.
+//
+// A frame with another magic, version, type or non-zero reserved bytes, or
+// a length over MaxFramePayload, is refused with a *FrameError; the stream
+// cannot be resynchronised after that and must be closed.
 //
 // A new version bumps FrameVersion; peers of different versions refuse each
 // other's frames, which is safe because both sides are always the same

@@ -13,5 +13,5 @@ func ExampleAppendFrame() {
 	payload, _ := json.Marshal(proto.Hello{Version: proto.FrameVersion, PID: 4567})
 	frame, _ := proto.AppendFrame(nil, proto.FrameHello, payload)
 	fmt.Printf("% x  %s\n", frame[:proto.FrameHeaderLen], frame[proto.FrameHeaderLen:])
-	// Output: 50 52 43 57 01 01 00 00 00 00 00 18  {"version":1,"pid":4567}
+	// Output: 50 52 43 57 02 01 00 00 00 00 00 18  {"version":2,"pid":4567}
 }

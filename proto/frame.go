@@ -9,11 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 )
 
 // FrameVersion is the version of the frame format this package speaks: byte
 // 4 of every frame header (see the package comment for the whole layout).
-const FrameVersion = 1
+const FrameVersion = 2
 
 // FrameHeaderLen is the size of a frame header in bytes.
 const FrameHeaderLen = 12
@@ -35,6 +36,9 @@ const (
 	FrameJob FrameType = 2
 	// FrameResult is the worker's answer to a Job; payload Result.
 	FrameResult FrameType = 3
+	// FrameReady is sent once by a worker after its Hello, when it has
+	// dropped its rights; payload Ready.
+	FrameReady FrameType = 4
 )
 
 // String returns the type's name, for logs and errors.
@@ -46,11 +50,13 @@ func (t FrameType) String() string {
 		return "job"
 	case FrameResult:
 		return "result"
+	case FrameReady:
+		return "ready"
 	}
 	return fmt.Sprintf("tipo %d", uint8(t))
 }
 
-func (t FrameType) valid() bool { return t >= FrameHello && t <= FrameResult }
+func (t FrameType) valid() bool { return t >= FrameHello && t <= FrameReady }
 
 // Hello is the payload of the first frame a worker sends.
 type Hello struct {
@@ -60,18 +66,35 @@ type Hello struct {
 	PID int `json:"pid"`
 }
 
-// Job is one task for a worker: process the image in the file Input into the
-// file Output.
+// Ready is the payload of the frame a worker sends once it has dropped the
+// rights it does not need, before its first job.
+type Ready struct {
+	// Active names the protections in force, in the order they were
+	// applied: "no_new_privs", "landlock", "seccomp", "rlimits",
+	// "capsicum", "pledge".
+	Active []string `json:"activas"`
+	// Missing says, in Spanish, each protection that could not be applied
+	// and why ("landlock: el núcleo no lo admite"); empty when none failed.
+	Missing []string `json:"no_aplicadas,omitempty"`
+}
+
+// Job is one task for a worker: process the image read from Input into
+// Output. Only ID and Options are in the frame's JSON; Input and Output
+// travel beside it as descriptors (see the top of this file).
 type Job struct {
 	// ID identifies the task; the Result carries it back.
 	ID string `json:"id"`
-	// Input is the absolute path of the uploaded image.
-	Input string `json:"entrada"`
-	// Output is the absolute path the worker writes the result to (a
-	// temporary name; the server renames it).
-	Output string `json:"salida"`
 	// Options are imgproc.Options as JSON (proto does not import imgproc).
 	Options json.RawMessage `json:"opciones,omitempty"`
+
+	// Input is the uploaded image, open for reading. On the server the
+	// caller that builds the Job owns it; in the worker, whoever received
+	// it (pool.Serve) closes it after the job.
+	Input *os.File `json:"-"`
+	// Output is the file the result is written to, open for writing and
+	// empty: a temporary file the server syncs and renames once the worker
+	// has answered. Ownership as for Input.
+	Output *os.File `json:"-"`
 }
 
 // Result is a worker's answer to one Job. Error is empty on success.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -28,23 +29,25 @@ func TestReadFrame(t *testing.T) {
 		wantPayload string
 		wantErr     error // matched with errors.Is, or errFrame for any *FrameError
 	}{
-		{"hello", frame("PRCW", 1, 1, 0, 21, `{"version":1,"pid":7}`), FrameHello, `{"version":1,"pid":7}`, nil},
-		{"trailing bytes", frame("PRCW", 1, 2, 0, 2, "{}xyz"), FrameJob, "{}", nil},
-		{"job", frame("PRCW", 1, 2, 0, 2, "{}"), FrameJob, "{}", nil},
-		{"result empty", frame("PRCW", 1, 3, 0, 0, ""), FrameResult, "", nil},
-		{"max payload", frame("PRCW", 1, 3, 0, MaxFramePayload, strings.Repeat("x", MaxFramePayload)), FrameResult, strings.Repeat("x", MaxFramePayload), nil},
+		{"hello", frame("PRCW", FrameVersion, 1, 0, 21, `{"version":1,"pid":7}`), FrameHello, `{"version":1,"pid":7}`, nil},
+		{"trailing bytes", frame("PRCW", FrameVersion, 2, 0, 2, "{}xyz"), FrameJob, "{}", nil},
+		{"job", frame("PRCW", FrameVersion, 2, 0, 2, "{}"), FrameJob, "{}", nil},
+		{"ready", frame("PRCW", FrameVersion, 4, 0, 14, `{"activas":[]}`), FrameReady, `{"activas":[]}`, nil},
+		{"result empty", frame("PRCW", FrameVersion, 3, 0, 0, ""), FrameResult, "", nil},
+		{"max payload", frame("PRCW", FrameVersion, 3, 0, MaxFramePayload, strings.Repeat("x", MaxFramePayload)), FrameResult, strings.Repeat("x", MaxFramePayload), nil},
 		{"empty stream", nil, 0, "", io.EOF},
 		{"short header", []byte("PRCW\x01"), 0, "", io.ErrUnexpectedEOF},
-		{"short payload", frame("PRCW", 1, 2, 0, 10, "{}"), 0, "", io.ErrUnexpectedEOF},
+		{"short payload", frame("PRCW", FrameVersion, 2, 0, 10, "{}"), 0, "", io.ErrUnexpectedEOF},
 		{"bad magic", frame("PRCX", 1, 2, 0, 2, "{}"), 0, "", errFrame},
 		{"http request", []byte("GET / HTTP/1.1\r\n\r\n"), 0, "", errFrame},
 		{"version 0", frame("PRCW", 0, 2, 0, 2, "{}"), 0, "", errFrame},
-		{"version 2", frame("PRCW", 2, 2, 0, 2, "{}"), 0, "", errFrame},
-		{"type 0", frame("PRCW", 1, 0, 0, 2, "{}"), 0, "", errFrame},
-		{"type 4", frame("PRCW", 1, 4, 0, 2, "{}"), 0, "", errFrame},
-		{"reserved", frame("PRCW", 1, 2, 1, 2, "{}"), 0, "", errFrame},
-		{"too large", frame("PRCW", 1, 2, 0, MaxFramePayload+1, ""), 0, "", errFrame},
-		{"huge length", frame("PRCW", 1, 2, 0, 0xFFFFFFFF, ""), 0, "", errFrame},
+		{"version 1", frame("PRCW", 1, 2, 0, 2, "{}"), 0, "", errFrame},
+		{"next version", frame("PRCW", FrameVersion+1, 2, 0, 2, "{}"), 0, "", errFrame},
+		{"type 0", frame("PRCW", FrameVersion, 0, 0, 2, "{}"), 0, "", errFrame},
+		{"type 5", frame("PRCW", FrameVersion, 5, 0, 2, "{}"), 0, "", errFrame},
+		{"reserved", frame("PRCW", FrameVersion, 2, 1, 2, "{}"), 0, "", errFrame},
+		{"too large", frame("PRCW", FrameVersion, 2, 0, MaxFramePayload+1, ""), 0, "", errFrame},
+		{"huge length", frame("PRCW", FrameVersion, 2, 0, 0xFFFFFFFF, ""), 0, "", errFrame},
 	}
 	for _, tt := range tests {
 		for _, bufCap := range []int{0, 64} {
@@ -80,7 +83,7 @@ func matchErr(err, want error) bool {
 // TestReadFrameDoesNotReadPastBadHeader checks that a refused frame's
 // payload is not consumed (nor allocated) from the stream.
 func TestReadFrameDoesNotReadPastBadHeader(t *testing.T) {
-	r := bytes.NewReader(append(frame("PRCW", 1, 2, 0, MaxFramePayload+1, ""), "rest"...))
+	r := bytes.NewReader(append(frame("PRCW", FrameVersion, 2, 0, MaxFramePayload+1, ""), "rest"...))
 	if _, _, err := ReadFrame(r, nil); err == nil {
 		t.Fatal("ReadFrame accepted an oversized frame")
 	}
@@ -143,7 +146,7 @@ func (c *countingWriter) Write(p []byte) (int, error) { c.writes++; return len(p
 
 func TestMessages(t *testing.T) {
 	var stream bytes.Buffer
-	job := Job{ID: "a1", Input: "/d/in", Output: "/d/out.tmp", Options: json.RawMessage(`{"escala":0.5}`)}
+	job := Job{ID: "a1", Options: json.RawMessage(`{"escala":0.5}`)}
 	res := Result{ID: "a1", Width: 3, Height: 4, Bytes: 99}
 	fail := Result{ID: "a2", Status: 422, Error: "la imagen está dañada"}
 	hello := Hello{Version: FrameVersion, PID: 42}
@@ -178,11 +181,12 @@ func TestMessages(t *testing.T) {
 }
 
 func TestMessageWireNames(t *testing.T) {
-	b, err := json.Marshal(Job{ID: "i", Input: "e", Output: "s", Options: json.RawMessage(`{}`)})
+	// The files travel as descriptors, never in the JSON.
+	b, err := json.Marshal(Job{ID: "i", Options: json.RawMessage(`{}`), Input: os.Stdin, Output: os.Stdout})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `{"id":"i","entrada":"e","salida":"s","opciones":{}}`; string(b) != want {
+	if want := `{"id":"i","opciones":{}}`; string(b) != want {
 		t.Errorf("Job JSON = %s; want %s", b, want)
 	}
 	b, _ = json.Marshal(Result{ID: "i", Status: 415, Error: "x"})
@@ -203,7 +207,7 @@ func TestDecodeMessageBadJSON(t *testing.T) {
 }
 
 func TestReadFrameAllocs(t *testing.T) {
-	raw := frame("PRCW", 1, 3, 0, 10, `{"id":"x"}`)
+	raw := frame("PRCW", FrameVersion, 3, 0, 10, `{"id":"x"}`)
 	r := bytes.NewReader(raw)
 	buf := make([]byte, 0, 64)
 	allocs := testing.AllocsPerRun(100, func() {
@@ -220,11 +224,11 @@ func TestReadFrameAllocs(t *testing.T) {
 // FuzzReadFrame checks that ReadFrame never panics or over-reads, and that
 // every frame it accepts is re-encoded byte for byte by AppendFrame.
 func FuzzReadFrame(f *testing.F) {
-	f.Add(frame("PRCW", 1, 1, 0, 21, `{"version":1,"pid":7}`))
-	f.Add(frame("PRCW", 1, 2, 0, 2, "{}"))
-	f.Add(frame("PRCW", 1, 3, 0, 0, ""))
-	f.Add(frame("PRCW", 2, 2, 0, 2, "{}"))
-	f.Add(frame("PRCW", 1, 2, 0, 0xFFFFFFFF, ""))
+	f.Add(frame("PRCW", FrameVersion, 1, 0, 21, `{"version":1,"pid":7}`))
+	f.Add(frame("PRCW", FrameVersion, 2, 0, 2, "{}"))
+	f.Add(frame("PRCW", FrameVersion, 3, 0, 0, ""))
+	f.Add(frame("PRCW", FrameVersion+1, 2, 0, 2, "{}"))
+	f.Add(frame("PRCW", FrameVersion, 2, 0, 0xFFFFFFFF, ""))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := bytes.NewReader(data)
 		typ, payload, err := ReadFrame(r, make([]byte, 0, 32))
@@ -257,12 +261,15 @@ func FuzzReadFrame(f *testing.F) {
 		case FrameResult:
 			var res Result
 			_ = DecodeMessage(typ, payload, FrameResult, &res)
+		case FrameReady:
+			var r Ready
+			_ = DecodeMessage(typ, payload, FrameReady, &r)
 		}
 	})
 }
 
 func BenchmarkFrameRoundTrip(b *testing.B) {
-	job := Job{ID: "0b0c3f1e-7d6a-4d0e-9a51-2f0f7c1b9a10", Input: "/tmp/procesa-datos/subidas/x", Output: "/tmp/procesa-datos/resultados/x.tmp", Options: json.RawMessage(`{"escala":0.5,"gris":true,"formato":"jpeg","calidad":75,"filtro":"bicubico"}`)}
+	job := Job{ID: "0b0c3f1e-7d6a-4d0e-9a51-2f0f7c1b9a10", Options: json.RawMessage(`{"escala":0.5,"gris":true,"formato":"jpeg","calidad":75,"filtro":"bicubico"}`)}
 	var stream bytes.Buffer
 	var got Job
 	b.ReportAllocs()

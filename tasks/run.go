@@ -48,8 +48,7 @@ func (s *Store) runTask(id string) {
 	s.persist(&t)
 
 	out := s.tmpName(t.Ext)
-	job := proto.Job{ID: id, Input: s.inputPath(id), Output: out, Options: t.Options}
-	res, err := s.cfg.Runner.Do(s.ctx, job)
+	res, err := s.do(id, out, t.Options)
 	if err != nil && s.ctx.Err() != nil {
 		// Shutting down: the task goes back to the queue on disk.
 		os.Remove(out)
@@ -81,6 +80,9 @@ func (s *Store) runTask(id string) {
 		}
 	case keepErr != nil:
 		t.State, t.Error, t.ErrStatus = Failed, "no se pudo guardar el resultado", 500
+		if diskFull(s.disk.note(keepErr)) {
+			t.Error, t.ErrStatus = errNoSpace, 507
+		}
 		s.cfg.Logger.Error("no se pudo guardar el resultado", "id", id, "error", keepErr)
 	case res.Error != "":
 		t.State, t.Error, t.ErrStatus = Failed, res.Error, res.Status

@@ -75,6 +75,8 @@ type Store struct {
 	timings Timings
 
 	handover // sharing Dir with another process during an upgrade
+
+	disk diskState // when the disk was last found full
 }
 
 // entry is a task in memory; t changes under Store.mu.

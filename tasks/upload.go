@@ -31,7 +31,7 @@ func (s *Store) NewUpload() (*Upload, error) {
 	id := uuid.NewString()
 	f, err := os.OpenFile(filepath.Join(s.dir, "tmp", id), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
 	if err != nil {
-		return nil, err
+		return nil, s.disk.note(err)
 	}
 	return &Upload{s: s, f: f, id: id}, nil
 }
@@ -48,7 +48,7 @@ func (u *Upload) Write(p []byte) (int, error) {
 	}
 	n, err := u.f.Write(p)
 	u.n += int64(n)
-	return n, err
+	return n, u.s.disk.note(err)
 }
 
 // Head returns the first bytes of the upload (up to 256 KiB), or all of it
@@ -83,9 +83,16 @@ type Spec struct {
 // the client waits for the answer on its connection) and renamed into
 // entradas/, the record is written, and the task is queued. On
 // ErrQueueFull the upload is discarded.
-func (u *Upload) Commit(spec Spec) (Task, error) {
+func (u *Upload) Commit(spec Spec) (_ Task, err error) {
 	s := u.s
 	defer u.Abort() // after the rename this removes nothing
+	defer func() {
+		if err == nil {
+			s.disk.sawSpace()
+		} else {
+			s.disk.note(err)
+		}
+	}()
 	if s.Full() {
 		return Task{}, ErrQueueFull
 	}
