@@ -378,7 +378,7 @@ func (p *Pool) supervise(i int, first chan<- error) {
 			first <- nil // after the accounting, so Start returns with Alive counting w
 		}
 
-		reason := p.serve(i, w)
+		reason := p.feed(i, w)
 		if p.closed() {
 			return
 		}
@@ -473,10 +473,10 @@ func (p *Pool) handshake(w *process, timeout <-chan time.Time, want proto.FrameT
 	}
 }
 
-// serve runs jobs on w, the worker of slot i, until w dies, fails a job, or
+// feed runs jobs on w, the worker of slot i, until w dies, fails a job, or
 // the pool shuts down. It returns once w has been reaped and is no longer
 // counted alive, with the reason it ended, for the log.
-func (p *Pool) serve(i int, w *process) string {
+func (p *Pool) feed(i int, w *process) string {
 	counted := true
 	uncount := func() {
 		if counted {
@@ -511,7 +511,7 @@ func (p *Pool) serve(i int, w *process) string {
 				return "cierre del servidor"
 			}
 			p.busy.Add(1)
-			res, why, err := p.run(w, req)
+			res, why, err := p.execute(w, req)
 			p.busy.Add(-1)
 			if why != "" {
 				// Reply only once the dead worker is no longer counted,
@@ -525,9 +525,9 @@ func (p *Pool) serve(i int, w *process) string {
 	}
 }
 
-// run runs one job on w. On a worker failure it stops w and returns a
+// execute runs one job on w. On a worker failure it stops w and returns a
 // non-empty reason it ended, besides the job's error.
-func (p *Pool) run(w *process, req *request) (res proto.Result, why string, err error) {
+func (p *Pool) execute(w *process, req *request) (res proto.Result, why string, err error) {
 	if err := req.ctx.Err(); err != nil {
 		return proto.Result{}, "", err
 	}

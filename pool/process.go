@@ -69,7 +69,7 @@ func startProcess(exe string, args, env []string) (*process, error) {
 	cmd.Stderr = os.Stderr
 	cmd.SysProcAttr = sysProcAttr()
 
-	p := &process{
+	w := &process{
 		conn:   conn,
 		cmd:    cmd,
 		frames: make(chan frame, 1),
@@ -77,51 +77,52 @@ func startProcess(exe string, args, env []string) (*process, error) {
 		exited: make(chan struct{}),
 	}
 	started := make(chan error, 1)
-	go p.run(childFile, started)
+	go w.startAndReap(childFile, started)
 	if err := <-started; err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("iniciando el proceso de trabajo: %w", err)
 	}
-	p.pid = cmd.Process.Pid
-	p.started = time.Now()
-	trace.Spawn(p.pid, cmd)
-	go p.read()
-	return p, nil
+	w.pid = cmd.Process.Pid
+	w.started = time.Now()
+	trace.Spawn(w.pid, cmd)
+	go w.read()
+	return w, nil
 }
 
-// run starts the process, reports the outcome on started, and waits for the
-// process to end. It runs on a goroutine locked to its OS thread and never
-// unlocks it: PR_SET_PDEATHSIG fires when the thread that forked the child
-// exits, so that thread must outlive the child. When run returns, still
-// locked, the runtime ends the thread; the child is reaped by then.
-func (p *process) run(childFile *os.File, started chan<- error) {
+// startAndReap starts the process, reports the outcome on started, and
+// waits for the process to end. It runs on a goroutine locked to its OS
+// thread and never unlocks it: PR_SET_PDEATHSIG fires when the thread that
+// forked the child exits, so that thread must outlive the child. When
+// startAndReap returns, still locked, the runtime ends the thread; the
+// child is reaped by then.
+func (w *process) startAndReap(childFile *os.File, started chan<- error) {
 	runtime.LockOSThread()
-	err := p.cmd.Start()
+	err := w.cmd.Start()
 	childFile.Close() // the worker holds its own copy now
 	started <- err
 	if err != nil {
 		return
 	}
-	p.waitErr = p.cmd.Wait()
-	p.state = p.cmd.ProcessState
-	trace.Exit(p.cmd.Process.Pid, p.state)
-	close(p.exited)
+	w.waitErr = w.cmd.Wait()
+	w.state = w.cmd.ProcessState
+	trace.Exit(w.cmd.Process.Pid, w.state)
+	close(w.exited)
 }
 
-// read delivers the worker's frames on p.frames until reading fails or
+// read delivers the worker's frames on w.frames until reading fails or
 // close is called.
-func (p *process) read() {
-	defer close(p.frames)
+func (w *process) read() {
+	defer close(w.frames)
 	for {
-		typ, payload, err := proto.ReadFrame(p.conn, nil)
+		typ, payload, err := proto.ReadFrame(w.conn, nil)
 		if err != nil {
-			p.readErr = err
+			w.readErr = err
 			return
 		}
-		trace.FrameIn(p.pid, typ, payload)
+		trace.FrameIn(w.pid, typ, payload)
 		select {
-		case p.frames <- frame{typ, payload}:
-		case <-p.quit:
+		case w.frames <- frame{typ, payload}:
+		case <-w.quit:
 			return
 		}
 	}
@@ -130,7 +131,7 @@ func (p *process) read() {
 // sendJob writes a Job frame to the worker with the job's input and output
 // attached as descriptors, bounded by a deadline so that a worker that
 // stopped reading cannot block the pool.
-func (p *process) sendJob(job proto.Job) error {
+func (w *process) sendJob(job proto.Job) error {
 	payload, err := json.Marshal(job)
 	if err != nil {
 		return fmt.Errorf("codificando la tarea: %w", err)
@@ -139,50 +140,50 @@ func (p *process) sendJob(job proto.Job) error {
 	if err != nil {
 		return err
 	}
-	p.conn.SetWriteDeadline(time.Now().Add(sendTimeout))
-	trace.FrameSent(p.pid, b)
-	trace.PassFiles(p.pid, "entrada, salida", job.Input, job.Output)
-	return writeWithFiles(p.conn, b, job.Input, job.Output)
+	w.conn.SetWriteDeadline(time.Now().Add(sendTimeout))
+	trace.FrameSent(w.pid, b)
+	trace.PassFiles(w.pid, "entrada, salida", job.Input, job.Output)
+	return writeWithFiles(w.conn, b, job.Input, job.Output)
 }
 
 // kill sends SIGKILL to the process. Killing a process that already ended
 // is harmless.
-func (p *process) kill() {
-	p.cmd.Process.Kill()
+func (w *process) kill() {
+	w.cmd.Process.Kill()
 }
 
 // wait waits up to d for the process to end on its own, kills it if it has
 // not, and returns once it has been reaped.
-func (p *process) wait(d time.Duration) {
+func (w *process) wait(d time.Duration) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
-	case <-p.exited:
+	case <-w.exited:
 		return
 	case <-t.C:
 	}
-	p.kill()
-	<-p.exited
+	w.kill()
+	<-w.exited
 }
 
 // close ends the process: it closes the socket, which makes a healthy worker
 // exit, gives it grace to do so, then kills it, and returns once it has been
 // reaped.
-func (p *process) close(grace time.Duration) {
-	p.conn.Close()
-	p.wait(grace)
-	p.stopReading()
+func (w *process) close(grace time.Duration) {
+	w.conn.Close()
+	w.wait(grace)
+	w.stopReading()
 }
 
 // stopReading releases the reading goroutine. Call it only after the
 // process has been reaped and the socket closed.
-func (p *process) stopReading() {
+func (w *process) stopReading() {
 	select {
-	case <-p.quit:
+	case <-w.quit:
 	default:
-		close(p.quit)
+		close(w.quit)
 	}
-	p.conn.Close()
+	w.conn.Close()
 }
 
 // signalName names the signals a worker is likely to die of, in Spanish.
@@ -206,12 +207,12 @@ func signalName(sig syscall.Signal) string {
 
 // exitReason describes how the reaped process ended, in Spanish:
 // "señal: SIGKILL, matado" or "código de salida 2".
-func (p *process) exitReason() string {
-	if p.state == nil {
-		return fmt.Sprintf("error: %v", p.waitErr)
+func (w *process) exitReason() string {
+	if w.state == nil {
+		return fmt.Sprintf("error: %v", w.waitErr)
 	}
-	if ws, ok := p.state.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+	if ws, ok := w.state.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		return "señal: " + signalName(ws.Signal())
 	}
-	return fmt.Sprintf("código de salida %d", p.state.ExitCode())
+	return fmt.Sprintf("código de salida %d", w.state.ExitCode())
 }
