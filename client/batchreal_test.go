@@ -188,7 +188,7 @@ type flightProxy struct {
 	port    int
 	barrier int // see above; 0: none
 	images  int // how many images the batch has
-	// holdResult, if not zero, makes the holdResult-th result be sent only in
+	// holdResult (guarded by mu), if not zero, makes the holdResult-th result be sent only in
 	// part; held is closed then, and the rest never comes.
 	holdResult int
 	held       chan struct{}
@@ -258,11 +258,11 @@ func (p *flightProxy) countResult(resp *http.Response) error {
 	}
 	p.mu.Lock()
 	p.results++
-	n := p.results
+	hold := p.results == p.holdResult
 	p.inFlight--
 	p.cond.Broadcast()
 	p.mu.Unlock()
-	if n == p.holdResult {
+	if hold {
 		resp.Body = &heldBody{first: b[:len(b)/2], ctx: resp.Request.Context(), held: p.held}
 	} else {
 		resp.Body = io.NopCloser(bytes.NewReader(b))
@@ -350,7 +350,9 @@ func TestBatchInterrupt(t *testing.T) {
 	for _, tc := range stopSignals {
 		t.Run(tc.sig.String(), func(t *testing.T) {
 			proxy := newFlightProxy(t, srv.port, 0, 3)
+			proxy.mu.Lock() // the proxy already serves
 			proxy.holdResult = 2
+			proxy.mu.Unlock()
 			dir := t.TempDir()
 			out := filepath.Join(dir, "grises")
 			os.Mkdir(out, 0o755)
