@@ -23,8 +23,13 @@ type huffTable struct {
 	lut [1 << lutBits]uint16
 	// fast maps the next lutBits bits of AC data to a whole coefficient when
 	// the code and its extra bits both fit: value << 16 | run << 8 |
-	// code length << 4 | total length. 0 means "not here".
+	// code length << 4 | total length, with run 64 for an end of block
+	// (EOB, symbol 0x00). 0 means "not here".
 	fast [1 << lutBits]int32
+	// dcfast maps the next lutBits bits of DC data to a whole DC difference
+	// when the code and its extra bits both fit: value << 8 | total length.
+	// 0 means "not here".
+	dcfast [1 << lutBits]int32
 	// maxcode[l] is the largest code of length l, or -1; valoff[l] is the
 	// index in vals of the code 0 of length l (it may be negative).
 	maxcode [17]int32
@@ -111,16 +116,29 @@ func (h *huffTable) build(counts *[16]byte, vals []byte) {
 		k += n
 		code = (code + n) << 1
 	}
-	// Whole AC coefficients: a code of length l for (run, size) followed by
-	// size extra bits, when l+size <= lutBits.
+	// Whole coefficients: a code of length l followed by its extra bits,
+	// when they fit in lutBits. As an AC code, the symbol is (run, size) and
+	// there are size extra bits (none for an EOB); as a DC code, the symbol
+	// is the number of extra bits. One table may serve as both.
 	for p := range h.lut {
 		e := h.lut[p]
 		if e == 0 {
 			continue
 		}
 		l := int(e >> 8)
-		sym := byte(e)
-		run, size := int(sym>>4), int(sym&15)
+		sym := int(byte(e))
+		if sym <= lutBits-l {
+			v := int32(0)
+			if sym > 0 {
+				v = extend(int32(p>>(lutBits-l-sym))&(1<<sym-1), sym)
+			}
+			h.dcfast[p] = v<<8 | int32(l+sym)
+		}
+		if sym == 0 {
+			h.fast[p] = 64<<8 | int32(l)<<4 | int32(l)
+			continue
+		}
+		run, size := sym>>4, sym&15
 		if size == 0 || l+size > lutBits {
 			continue
 		}

@@ -225,29 +225,37 @@ func (e *entropy) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 		e.refill()
 	}
 	acc, nbits := e.acc, e.nbits
-	var s int
-	if le := dc.lut[acc>>(64-lutBits)]; le != 0 {
-		l := int(le >> 8)
-		s = int(byte(le))
-		acc <<= l
-		nbits -= l
+	if f := dc.dcfast[acc>>(64-lutBits)]; f != 0 {
+		// The code and its extra bits in one look-up.
+		n := int(f & 15)
+		acc <<= uint(n)
+		nbits -= n
+		*pred += f >> 8
 	} else {
-		sym, l := dc.slow(acc)
-		if l == 0 {
-			return 0, FormatError("bad Huffman code")
+		var s int
+		if le := dc.lut[acc>>(64-lutBits)]; le != 0 {
+			l := int(le >> 8)
+			s = int(byte(le))
+			acc <<= l
+			nbits -= l
+		} else {
+			sym, l := dc.slow(acc)
+			if l == 0 {
+				return 0, FormatError("bad Huffman code")
+			}
+			s = int(sym)
+			acc <<= l
+			nbits -= l
 		}
-		s = int(sym)
-		acc <<= l
-		nbits -= l
-	}
-	if s > 16 {
-		return 0, FormatError("excessive DC component")
-	}
-	if s != 0 {
-		v := int32(acc >> (64 - uint(s)))
-		acc <<= uint(s)
-		nbits -= s
-		*pred += extend(v, s)
+		if s > 16 {
+			return 0, FormatError("excessive DC component")
+		}
+		if s != 0 {
+			v := int32(acc >> (64 - uint(s)))
+			acc <<= uint(s)
+			nbits -= s
+			*pred += extend(v, s)
+		}
 	}
 	blk[0] = *pred * q[0]
 	if e.eobRun > 0 {
@@ -258,31 +266,39 @@ func (e *entropy) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 	if !ac.defined {
 		return 0, FormatError("uninitialized Huffman table")
 	}
+	// The read buffer in locals: the refills below read it without going
+	// through e.in. pos0 is where e.loaded was last brought up to date.
+	src := e.in
+	buf, pos := src.buf[:src.end], src.pos
+	pos0 := pos
 	last := 0
 	for k := 1; k < 64; {
 		if nbits < 32 {
-			// Inline fast refill: 8 bytes without 0xFF (so no marker
-			// and no stuffing) take one load.
-			s := e.in
-			if s.end-s.pos >= 8 {
-				w := binary.BigEndian.Uint64(s.buf[s.pos:])
+			// Fast refill: 8 bytes without 0xFF (so no marker and no
+			// stuffing) take one load.
+			if pos <= len(buf)-8 {
+				w := binary.BigEndian.Uint64(buf[pos:])
 				if x := ^w; (x-0x0101010101010101)&^x&0x8080808080808080 == 0 {
 					n := uint(64-nbits) >> 3
 					acc |= w >> (64 - 8*n) << (64 - uint(nbits) - 8*n)
 					nbits += int(8 * n)
-					e.loaded += int64(8 * n)
-					s.pos += int(n)
+					pos += int(n)
 					goto filled
 				}
 			}
+			src.pos = pos
+			e.loaded += int64(8 * (pos - pos0))
 			e.acc, e.nbits = acc, nbits
 			e.refill()
 			acc, nbits = e.acc, e.nbits
+			buf, pos = src.buf[:src.end], src.pos
+			pos0 = pos
 		}
 	filled:
 		p := acc >> (64 - lutBits)
 		if f := ac.fast[p]; f != 0 {
-			k += int(f >> 8 & 15)
+			// A whole coefficient, or an EOB (run 64), in one look-up.
+			k += int(f >> 8 & 127)
 			if k > 63 {
 				l := int(f >> 4 & 15)
 				acc <<= uint(l)
@@ -307,6 +323,8 @@ func (e *entropy) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 			var l int
 			sym, l = ac.slow(acc)
 			if l == 0 {
+				src.pos = pos
+				e.loaded += int64(8 * (pos - pos0))
 				return 0, FormatError("bad Huffman code")
 			}
 			acc <<= uint(l)
@@ -338,6 +356,8 @@ func (e *entropy) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 		last = k
 		k++
 	}
+	src.pos = pos
+	e.loaded += int64(8 * (pos - pos0))
 	e.acc, e.nbits = acc, nbits
 	return last, nil
 }
