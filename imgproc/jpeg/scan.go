@@ -273,19 +273,19 @@ func (e *entropy) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 	pos0 := pos
 	last := 0
 	for k := 1; k < 64; {
+		k0 := k
+		var done bool
+		acc, nbits, k, pos, done = acFast(acc, nbits, k, pos, buf, &ac.fast, q, blk)
+		if k != k0 {
+			last = k - 1
+		}
+		if done {
+			break
+		}
+		// One step the slow way: a refill that meets 0xFF or the end of
+		// the buffer, a code or coefficient too long for the fast table,
+		// an EOBn or a ZRL.
 		if nbits < 32 {
-			// Fast refill: 8 bytes without 0xFF (so no marker and no
-			// stuffing) take one load.
-			if pos <= len(buf)-8 {
-				w := binary.BigEndian.Uint64(buf[pos:])
-				if x := ^w; (x-0x0101010101010101)&^x&0x8080808080808080 == 0 {
-					n := uint(64-nbits) >> 3
-					acc |= w >> (64 - 8*n) << (64 - uint(nbits) - 8*n)
-					nbits += int(8 * n)
-					pos += int(n)
-					goto filled
-				}
-			}
 			src.pos = pos
 			e.loaded += int64(8 * (pos - pos0))
 			e.acc, e.nbits = acc, nbits
@@ -294,10 +294,8 @@ func (e *entropy) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 			buf, pos = src.buf[:src.end], src.pos
 			pos0 = pos
 		}
-	filled:
 		p := acc >> (64 - lutBits)
 		if f := ac.fast[p]; f != 0 {
-			// A whole coefficient, or an EOB (run 64), in one look-up.
 			k += int(f >> 8 & 127)
 			if k > 63 {
 				l := int(f >> 4 & 15)
@@ -360,4 +358,51 @@ func (e *entropy) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 	e.loaded += int64(8 * (pos - pos0))
 	e.acc, e.nbits = acc, nbits
 	return last, nil
+}
+
+// acFast is decodeBlock's inner loop: from zig-zag index k on, it decodes
+// the AC coefficients (and the EOB) that the fast table holds whole, into
+// blk, refilling the bit buffer acc (nbits bits) from buf at pos while the
+// next 8 bytes hold no 0xFF. It returns the updated state, with done set
+// when the block is finished (k reached 64 or an EOB came), or unset when
+// the next step needs decodeBlock's slow path. Each coefficient it stores
+// moves k past it, and an EOB does not move it, so the last one stored is
+// at the returned k - 1 if k moved. It calls nothing, so that its state
+// stays in registers.
+//
+// Its refill leaves, below the nbits bits, the first bits of the bytes that
+// follow: they are the stream's own next bits (there is no 0xFF among them,
+// so no stuffing), so every later refill ORs the same bits over them.
+func acFast(acc uint64, nbits, k, pos int, buf []byte, fast *[1 << lutBits]int32, q, blk *[64]int32) (uint64, int, int, int, bool) {
+	for k < 64 {
+		if nbits < 32 {
+			if pos > len(buf)-8 {
+				return acc, nbits, k, pos, false
+			}
+			w := binary.BigEndian.Uint64(buf[pos:])
+			if x := ^w; (x-0x0101010101010101)&^x&0x8080808080808080 != 0 {
+				return acc, nbits, k, pos, false
+			}
+			acc |= w >> uint(nbits)
+			pos += (63 - nbits) >> 3
+			nbits |= 56
+		}
+		f := fast[acc>>(64-lutBits)]
+		if f == 0 {
+			return acc, nbits, k, pos, false
+		}
+		kk := k + int(f>>8&127)
+		if kk > 63 {
+			// An EOB (run 64), or a run past the end of the block: the
+			// block ends without the coefficient's extra bits.
+			l := int(f >> 4 & 15)
+			return acc << uint(l), nbits - l, k, pos, true
+		}
+		n := int(f & 15)
+		acc <<= uint(n)
+		nbits -= n
+		blk[unzig[kk&63]&63] = (f >> 16) * q[kk&63]
+		k = kk + 1
+	}
+	return acc, nbits, k, pos, true
 }
