@@ -30,6 +30,9 @@ type huffTable struct {
 	// when the code and its extra bits both fit: value << 8 | total length.
 	// 0 means "not here".
 	dcfast [1 << lutBits]int32
+	// pair maps the next lutBits bits of AC data to one or two whole
+	// coefficients (see pairEntry), 0 when the first is not in fast.
+	pair [1 << lutBits]uint64
 	// maxcode[l] is the largest code of length l, or -1; valoff[l] is the
 	// index in vals of the code 0 of length l (it may be negative).
 	maxcode [17]int32
@@ -146,6 +149,55 @@ func (h *huffTable) build(counts *[16]byte, vals []byte) {
 		v := extend(bits, size)
 		h.fast[p] = v<<16 | int32(run)<<8 | int32(l)<<4 | int32(l+size)
 	}
+	for p := range h.pair {
+		h.pair[p] = h.pairEntry(p)
+	}
+}
+
+// Fields of a pair entry: what the lutBits bits at p decode to when read
+// as AC data, a first coefficient (or EOB) whole, and, when the bits left
+// over hold it whole, a second one (or EOB).
+const (
+	pairN       = 0  // 4 bits: bits consumed by the common path (both, or the only one)
+	pairCL1     = 4  // 4 bits: code length of the first
+	pairT1      = 8  // 4 bits: code and extra bits of the first
+	pairCL2     = 12 // 4 bits: code length of the second
+	pairRun1    = 16 // 7 bits: run of the first, 64 for an EOB
+	pairHas2    = 23 // 1 bit: the second is a coefficient
+	pairAdv     = 24 // 7 bits: how far k moves (127 when an EOB is involved)
+	pairEOB2    = 31 // 1 bit: the second is an EOB
+	pairV2      = 32 // 16 bits: value of the second, 0 if none
+	pairV1      = 48 // 16 bits: value of the first
+	pairAdvMask = 127
+)
+
+// pairEntry builds pair[p] from fast.
+func (h *huffTable) pairEntry(p int) uint64 {
+	f1 := h.fast[p]
+	if f1 == 0 {
+		return 0
+	}
+	run1, cl1, t1 := uint64(f1>>8&127), uint64(f1>>4&15), uint64(f1&15)
+	e := uint64(uint16(int16(f1>>16)))<<pairV1 | run1<<pairRun1 | t1<<pairT1 | cl1<<pairCL1
+	if run1 == 64 {
+		return e | 127<<pairAdv | cl1<<pairN
+	}
+	adv, n := run1+1, t1
+	if t1 < lutBits {
+		f2 := h.fast[p<<t1&(1<<lutBits-1)]
+		run2, cl2, t2 := uint64(f2>>8&127), uint64(f2>>4&15), uint64(f2&15)
+		switch {
+		case f2 == 0 || t2 > lutBits-t1:
+			// Not whole in the bits left.
+		case run2 == 64:
+			e |= 1<<pairEOB2 | cl2<<pairCL2
+			adv, n = 127, t1+t2
+		default:
+			e |= uint64(uint16(int16(f2>>16)))<<pairV2 | 1<<pairHas2 | cl2<<pairCL2
+			adv, n = adv+run2+1, t1+t2
+		}
+	}
+	return e | adv<<pairAdv | n<<pairN
 }
 
 // extend is T.81's EXTEND (F.2.2.1): it turns the size-bit magnitude

@@ -275,7 +275,7 @@ func (e *entropy) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 	for k := 1; k < 64; {
 		k0 := k
 		var done bool
-		acc, nbits, k, pos, done = acFast(acc, nbits, k, pos, buf, &ac.fast, q, blk)
+		acc, nbits, k, pos, done = acFast(acc, nbits, k, pos, buf, &ac.pair, q, blk)
 		if k != k0 {
 			last = k - 1
 		}
@@ -361,19 +361,19 @@ func (e *entropy) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 }
 
 // acFast is decodeBlock's inner loop: from zig-zag index k on, it decodes
-// the AC coefficients (and the EOB) that the fast table holds whole, into
-// blk, refilling the bit buffer acc (nbits bits) from buf at pos while the
-// next 8 bytes hold no 0xFF. It returns the updated state, with done set
-// when the block is finished (k reached 64 or an EOB came), or unset when
-// the next step needs decodeBlock's slow path. Each coefficient it stores
-// moves k past it, and an EOB does not move it, so the last one stored is
-// at the returned k - 1 if k moved. It calls nothing, so that its state
-// stays in registers.
+// the AC coefficients (and the EOB) that the pair table holds whole, one or
+// two per look-up, into blk, refilling the bit buffer acc (nbits bits) from
+// buf at pos while the next 8 bytes hold no 0xFF. It returns the updated
+// state, with done set when the block is finished (k reached 64 or an EOB
+// came), or unset when the next step needs decodeBlock's slow path. Each
+// coefficient it stores moves k past it, and an EOB does not move it, so
+// the last one stored is at the returned k - 1 if k moved. It calls
+// nothing, so that its state stays in registers.
 //
 // Its refill leaves, below the nbits bits, the first bits of the bytes that
 // follow: they are the stream's own next bits (there is no 0xFF among them,
 // so no stuffing), so every later refill ORs the same bits over them.
-func acFast(acc uint64, nbits, k, pos int, buf []byte, fast *[1 << lutBits]int32, q, blk *[64]int32) (uint64, int, int, int, bool) {
+func acFast(acc uint64, nbits, k, pos int, buf []byte, pair *[1 << lutBits]uint64, q, blk *[64]int32) (uint64, int, int, int, bool) {
 	for k < 64 {
 		if nbits < 32 {
 			if pos > len(buf)-8 {
@@ -387,22 +387,44 @@ func acFast(acc uint64, nbits, k, pos int, buf []byte, fast *[1 << lutBits]int32
 			pos += (63 - nbits) >> 3
 			nbits |= 56
 		}
-		f := fast[acc>>(64-lutBits)]
-		if f == 0 {
+		e := pair[acc>>(64-lutBits)]
+		if e == 0 {
 			return acc, nbits, k, pos, false
 		}
-		kk := k + int(f>>8&127)
-		if kk > 63 {
-			// An EOB (run 64), or a run past the end of the block: the
-			// block ends without the coefficient's extra bits.
-			l := int(f >> 4 & 15)
-			return acc << uint(l), nbits - l, k, pos, true
+		kk := k + int(e>>pairAdv&pairAdvMask)
+		if kk > 64 {
+			return pairEnd(e, acc, nbits, k, pos, q, blk)
 		}
-		n := int(f & 15)
+		// The second first: with no second, it writes 0 where the first
+		// then goes.
+		k1 := k + int(e>>pairRun1&127)
+		k2 := kk - 1
+		blk[unzig[k2&63]&63] = int32(int64(e)<<16>>48) * q[k2&63]
+		blk[unzig[k1&63]&63] = int32(int64(e)>>48) * q[k1&63]
+		n := int(e & 15)
 		acc <<= uint(n)
 		nbits -= n
-		blk[unzig[kk&63]&63] = (f >> 16) * q[kk&63]
-		k = kk + 1
+		k = kk
 	}
 	return acc, nbits, k, pos, true
+}
+
+// pairEnd finishes a block whose pair entry e (see acFast) involves an EOB
+// or goes past the end of the block, the way one coefficient at a time
+// would. An EOB, or a run past the end of the block, ends the block without
+// the coefficient's extra bits.
+func pairEnd(e, acc uint64, nbits, k, pos int, q, blk *[64]int32) (uint64, int, int, int, bool) {
+	k1 := k + int(e>>pairRun1&127)
+	if k1 > 63 {
+		l := int(e >> pairCL1 & 15)
+		return acc << uint(l), nbits - l, k, pos, true
+	}
+	blk[unzig[k1&63]&63] = int32(int64(e)>>48) * q[k1&63]
+	n := int(e >> pairT1 & 15)
+	if k1 < 63 && e>>pairEOB2&1|e>>pairHas2&1 != 0 {
+		// An EOB, or a coefficient whose run goes past the end (kk > 64):
+		// its code is read, unless the first filled the block.
+		n += int(e >> pairCL2 & 15)
+	}
+	return acc << uint(n), nbits - n, k1 + 1, pos, true
 }
