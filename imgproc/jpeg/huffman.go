@@ -21,17 +21,12 @@ type huffTable struct {
 	// lut maps the next lutBits bits to (code length << 8 | symbol), or 0
 	// when the code is longer than lutBits or does not exist.
 	lut [1 << lutBits]uint16
-	// fast maps the next lutBits bits of AC data to a whole coefficient when
-	// the code and its extra bits both fit: value << 16 | run << 8 |
-	// code length << 4 | total length, with run 64 for an end of block
-	// (EOB, symbol 0x00). 0 means "not here".
-	fast [1 << lutBits]int32
 	// dcfast maps the next lutBits bits of DC data to a whole DC difference
-	// when the code and its extra bits both fit: value << 8 | total length.
+	// when the code and its extra bits both fit: value << 4 | total length.
 	// 0 means "not here".
-	dcfast [1 << lutBits]int32
+	dcfast [1 << lutBits]int16
 	// pair maps the next lutBits bits of AC data to one or two whole
-	// coefficients (see pairEntry), 0 when the first is not in fast.
+	// coefficients (see pairEntry), 0 when the first is not whole there.
 	pair [1 << lutBits]uint64
 	// maxcode[l] is the largest code of length l, or -1; valoff[l] is the
 	// index in vals of the code 0 of length l (it may be negative).
@@ -123,6 +118,11 @@ func (h *huffTable) build(counts *[16]byte, vals []byte) {
 	// when they fit in lutBits. As an AC code, the symbol is (run, size) and
 	// there are size extra bits (none for an EOB); as a DC code, the symbol
 	// is the number of extra bits. One table may serve as both.
+	//
+	// fast maps the next lutBits bits of AC data to a whole coefficient:
+	// value << 16 | run << 8 | code length << 4 | total length, with run 64
+	// for an end of block (EOB, symbol 0x00), or 0. Only pair is kept.
+	var fast [1 << lutBits]int32
 	for p := range h.lut {
 		e := h.lut[p]
 		if e == 0 {
@@ -135,10 +135,10 @@ func (h *huffTable) build(counts *[16]byte, vals []byte) {
 			if sym > 0 {
 				v = extend(int32(p>>(lutBits-l-sym))&(1<<sym-1), sym)
 			}
-			h.dcfast[p] = v<<8 | int32(l+sym)
+			h.dcfast[p] = int16(v<<4 | int32(l+sym))
 		}
 		if sym == 0 {
-			h.fast[p] = 64<<8 | int32(l)<<4 | int32(l)
+			fast[p] = 64<<8 | int32(l)<<4 | int32(l)
 			continue
 		}
 		run, size := sym>>4, sym&15
@@ -147,10 +147,10 @@ func (h *huffTable) build(counts *[16]byte, vals []byte) {
 		}
 		bits := int32(p>>(lutBits-l-size)) & (1<<size - 1)
 		v := extend(bits, size)
-		h.fast[p] = v<<16 | int32(run)<<8 | int32(l)<<4 | int32(l+size)
+		fast[p] = v<<16 | int32(run)<<8 | int32(l)<<4 | int32(l+size)
 	}
 	for p := range h.pair {
-		h.pair[p] = h.pairEntry(p)
+		h.pair[p] = pairEntry(&fast, p)
 	}
 }
 
@@ -171,9 +171,9 @@ const (
 	pairAdvMask = 127
 )
 
-// pairEntry builds pair[p] from fast.
-func (h *huffTable) pairEntry(p int) uint64 {
-	f1 := h.fast[p]
+// pairEntry builds pair[p] from fast (see build).
+func pairEntry(fast *[1 << lutBits]int32, p int) uint64 {
+	f1 := fast[p]
 	if f1 == 0 {
 		return 0
 	}
@@ -184,7 +184,7 @@ func (h *huffTable) pairEntry(p int) uint64 {
 	}
 	adv, n := run1+1, t1
 	if t1 < lutBits {
-		f2 := h.fast[p<<t1&(1<<lutBits-1)]
+		f2 := fast[p<<t1&(1<<lutBits-1)]
 		run2, cl2, t2 := uint64(f2>>8&127), uint64(f2>>4&15), uint64(f2&15)
 		switch {
 		case f2 == 0 || t2 > lutBits-t1:

@@ -230,7 +230,7 @@ func (e *entropy) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 		n := int(f & 15)
 		acc <<= uint(n)
 		nbits -= n
-		*pred += f >> 8
+		*pred += int32(f >> 4)
 	} else {
 		var s int
 		if le := dc.lut[acc>>(64-lutBits)]; le != 0 {
@@ -295,22 +295,6 @@ func (e *entropy) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 			pos0 = pos
 		}
 		p := acc >> (64 - lutBits)
-		if f := ac.fast[p]; f != 0 {
-			k += int(f >> 8 & 127)
-			if k > 63 {
-				l := int(f >> 4 & 15)
-				acc <<= uint(l)
-				nbits -= l
-				break
-			}
-			n := int(f & 15)
-			acc <<= uint(n)
-			nbits -= n
-			blk[unzig[k&63]] = (f >> 16) * q[k&63]
-			last = k
-			k++
-			continue
-		}
 		var sym byte
 		if le := ac.lut[p]; le != 0 {
 			l := int(le >> 8)
