@@ -12,17 +12,19 @@ import (
 )
 
 // huffTableSize is about the size of a huffTable.
-const huffTableSize = 2 + 2<<lutBits + 4<<lutBits + 2*17*4 + 256
+const huffTableSize = 2 + 2<<lutBits + 2<<lutBits + 8<<lutBits + 2*17*4 + 256
 
 // maxFuzzPixels skips inputs whose declared size is larger, as image/jpeg's
 // own fuzz test does.
 const maxFuzzPixels = 1 << 20
 
 // allocBound is the most heap this package may allocate to decode a w x h
-// frame: a fixed part (read buffer, tables) plus a few bytes per padded pixel.
+// frame: a fixed part (read buffer and the like, up to 12 Huffman tables:
+// cachedTables new ones in the shared cache and 8 of the decoder's own) plus
+// a few bytes per padded pixel.
 func allocBound(w, h int) uint64 {
 	pw, ph := uint64(w+31)&^31, uint64(h+31)&^31
-	return 256<<10 + 24*pw*ph
+	return 112<<10 + 12*huffTableSize + 24*pw*ph
 }
 
 // FuzzDecode runs image/jpeg and this package on the same input. They must

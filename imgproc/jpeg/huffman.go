@@ -21,10 +21,13 @@ type huffTable struct {
 	// lut maps the next lutBits bits to (code length << 8 | symbol), or 0
 	// when the code is longer than lutBits or does not exist.
 	lut [1 << lutBits]uint16
-	// fast maps the next lutBits bits of AC data to a whole coefficient when
-	// the code and its extra bits both fit: value << 16 | run << 8 |
-	// code length << 4 | total length. 0 means "not here".
-	fast [1 << lutBits]int32
+	// dcfast maps the next lutBits bits of DC data to a whole DC difference
+	// when the code and its extra bits both fit: value << 4 | total length.
+	// 0 means "not here".
+	dcfast [1 << lutBits]int16
+	// pair maps the next lutBits bits of AC data to one or two whole
+	// coefficients (see pairEntry), 0 when the first is not whole there.
+	pair [1 << lutBits]uint64
 	// maxcode[l] is the largest code of length l, or -1; valoff[l] is the
 	// index in vals of the code 0 of length l (it may be negative).
 	maxcode [17]int32
@@ -111,23 +114,90 @@ func (h *huffTable) build(counts *[16]byte, vals []byte) {
 		k += n
 		code = (code + n) << 1
 	}
-	// Whole AC coefficients: a code of length l for (run, size) followed by
-	// size extra bits, when l+size <= lutBits.
+	// Whole coefficients: a code of length l followed by its extra bits,
+	// when they fit in lutBits. As an AC code, the symbol is (run, size) and
+	// there are size extra bits (none for an EOB); as a DC code, the symbol
+	// is the number of extra bits. One table may serve as both.
+	//
+	// fast maps the next lutBits bits of AC data to a whole coefficient:
+	// value << 16 | run << 8 | code length << 4 | total length, with run 64
+	// for an end of block (EOB, symbol 0x00), or 0. Only pair is kept.
+	var fast [1 << lutBits]int32
 	for p := range h.lut {
 		e := h.lut[p]
 		if e == 0 {
 			continue
 		}
 		l := int(e >> 8)
-		sym := byte(e)
-		run, size := int(sym>>4), int(sym&15)
+		sym := int(byte(e))
+		if sym <= lutBits-l {
+			v := int32(0)
+			if sym > 0 {
+				v = extend(int32(p>>(lutBits-l-sym))&(1<<sym-1), sym)
+			}
+			h.dcfast[p] = int16(v<<4 | int32(l+sym))
+		}
+		if sym == 0 {
+			fast[p] = 64<<8 | int32(l)<<4 | int32(l)
+			continue
+		}
+		run, size := sym>>4, sym&15
 		if size == 0 || l+size > lutBits {
 			continue
 		}
 		bits := int32(p>>(lutBits-l-size)) & (1<<size - 1)
 		v := extend(bits, size)
-		h.fast[p] = v<<16 | int32(run)<<8 | int32(l)<<4 | int32(l+size)
+		fast[p] = v<<16 | int32(run)<<8 | int32(l)<<4 | int32(l+size)
 	}
+	for p := range h.pair {
+		h.pair[p] = pairEntry(&fast, p)
+	}
+}
+
+// Fields of a pair entry: what the lutBits bits at p decode to when read
+// as AC data, a first coefficient (or EOB) whole, and, when the bits left
+// over hold it whole, a second one (or EOB).
+const (
+	pairN       = 0  // 4 bits: bits consumed by the common path (both, or the only one)
+	pairCL1     = 4  // 4 bits: code length of the first
+	pairT1      = 8  // 4 bits: code and extra bits of the first
+	pairCL2     = 12 // 4 bits: code length of the second
+	pairRun1    = 16 // 7 bits: run of the first, 64 for an EOB
+	pairHas2    = 23 // 1 bit: the second is a coefficient
+	pairAdv     = 24 // 7 bits: how far k moves (127 when an EOB is involved)
+	pairEOB2    = 31 // 1 bit: the second is an EOB
+	pairV2      = 32 // 16 bits: value of the second, 0 if none
+	pairV1      = 48 // 16 bits: value of the first
+	pairAdvMask = 127
+)
+
+// pairEntry builds pair[p] from fast (see build).
+func pairEntry(fast *[1 << lutBits]int32, p int) uint64 {
+	f1 := fast[p]
+	if f1 == 0 {
+		return 0
+	}
+	run1, cl1, t1 := uint64(f1>>8&127), uint64(f1>>4&15), uint64(f1&15)
+	e := uint64(uint16(int16(f1>>16)))<<pairV1 | run1<<pairRun1 | t1<<pairT1 | cl1<<pairCL1
+	if run1 == 64 {
+		return e | 127<<pairAdv | cl1<<pairN
+	}
+	adv, n := run1+1, t1
+	if t1 < lutBits {
+		f2 := fast[p<<t1&(1<<lutBits-1)]
+		run2, cl2, t2 := uint64(f2>>8&127), uint64(f2>>4&15), uint64(f2&15)
+		switch {
+		case f2 == 0 || t2 > lutBits-t1:
+			// Not whole in the bits left.
+		case run2 == 64:
+			e |= 1<<pairEOB2 | cl2<<pairCL2
+			adv, n = 127, t1+t2
+		default:
+			e |= uint64(uint16(int16(f2>>16)))<<pairV2 | 1<<pairHas2 | cl2<<pairCL2
+			adv, n = adv+run2+1, t1+t2
+		}
+	}
+	return e | adv<<pairAdv | n<<pairN
 }
 
 // extend is T.81's EXTEND (F.2.2.1): it turns the size-bit magnitude

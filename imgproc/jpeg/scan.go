@@ -225,29 +225,37 @@ func (e *entropy) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 		e.refill()
 	}
 	acc, nbits := e.acc, e.nbits
-	var s int
-	if le := dc.lut[acc>>(64-lutBits)]; le != 0 {
-		l := int(le >> 8)
-		s = int(byte(le))
-		acc <<= l
-		nbits -= l
+	if f := dc.dcfast[acc>>(64-lutBits)]; f != 0 {
+		// The code and its extra bits in one look-up.
+		n := int(f & 15)
+		acc <<= uint(n)
+		nbits -= n
+		*pred += int32(f >> 4)
 	} else {
-		sym, l := dc.slow(acc)
-		if l == 0 {
-			return 0, FormatError("bad Huffman code")
+		var s int
+		if le := dc.lut[acc>>(64-lutBits)]; le != 0 {
+			l := int(le >> 8)
+			s = int(byte(le))
+			acc <<= l
+			nbits -= l
+		} else {
+			sym, l := dc.slow(acc)
+			if l == 0 {
+				return 0, FormatError("bad Huffman code")
+			}
+			s = int(sym)
+			acc <<= l
+			nbits -= l
 		}
-		s = int(sym)
-		acc <<= l
-		nbits -= l
-	}
-	if s > 16 {
-		return 0, FormatError("excessive DC component")
-	}
-	if s != 0 {
-		v := int32(acc >> (64 - uint(s)))
-		acc <<= uint(s)
-		nbits -= s
-		*pred += extend(v, s)
+		if s > 16 {
+			return 0, FormatError("excessive DC component")
+		}
+		if s != 0 {
+			v := int32(acc >> (64 - uint(s)))
+			acc <<= uint(s)
+			nbits -= s
+			*pred += extend(v, s)
+		}
 	}
 	blk[0] = *pred * q[0]
 	if e.eobRun > 0 {
@@ -258,45 +266,35 @@ func (e *entropy) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 	if !ac.defined {
 		return 0, FormatError("uninitialized Huffman table")
 	}
+	// The read buffer in locals: the refills below read it without going
+	// through e.in. pos0 is where e.loaded was last brought up to date.
+	src := e.in
+	buf, pos := src.buf[:src.end], src.pos
+	pos0 := pos
 	last := 0
 	for k := 1; k < 64; {
+		k0 := k
+		var done bool
+		acc, nbits, k, pos, done = acFast(acc, nbits, k, pos, buf, &ac.pair, q, blk)
+		if k != k0 {
+			last = k - 1
+		}
+		if done {
+			break
+		}
+		// One step the slow way: a refill that meets 0xFF or the end of
+		// the buffer, a code or coefficient too long for the fast table,
+		// an EOBn or a ZRL.
 		if nbits < 32 {
-			// Inline fast refill: 8 bytes without 0xFF (so no marker
-			// and no stuffing) take one load.
-			s := e.in
-			if s.end-s.pos >= 8 {
-				w := binary.BigEndian.Uint64(s.buf[s.pos:])
-				if x := ^w; (x-0x0101010101010101)&^x&0x8080808080808080 == 0 {
-					n := uint(64-nbits) >> 3
-					acc |= w >> (64 - 8*n) << (64 - uint(nbits) - 8*n)
-					nbits += int(8 * n)
-					e.loaded += int64(8 * n)
-					s.pos += int(n)
-					goto filled
-				}
-			}
+			src.pos = pos
+			e.loaded += int64(8 * (pos - pos0))
 			e.acc, e.nbits = acc, nbits
 			e.refill()
 			acc, nbits = e.acc, e.nbits
+			buf, pos = src.buf[:src.end], src.pos
+			pos0 = pos
 		}
-	filled:
 		p := acc >> (64 - lutBits)
-		if f := ac.fast[p]; f != 0 {
-			k += int(f >> 8 & 15)
-			if k > 63 {
-				l := int(f >> 4 & 15)
-				acc <<= uint(l)
-				nbits -= l
-				break
-			}
-			n := int(f & 15)
-			acc <<= uint(n)
-			nbits -= n
-			blk[unzig[k&63]] = (f >> 16) * q[k&63]
-			last = k
-			k++
-			continue
-		}
 		var sym byte
 		if le := ac.lut[p]; le != 0 {
 			l := int(le >> 8)
@@ -307,6 +305,8 @@ func (e *entropy) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 			var l int
 			sym, l = ac.slow(acc)
 			if l == 0 {
+				src.pos = pos
+				e.loaded += int64(8 * (pos - pos0))
 				return 0, FormatError("bad Huffman code")
 			}
 			acc <<= uint(l)
@@ -338,6 +338,77 @@ func (e *entropy) decodeBlock(blk *[64]int32, dc, ac *huffTable, q *[64]int32, p
 		last = k
 		k++
 	}
+	src.pos = pos
+	e.loaded += int64(8 * (pos - pos0))
 	e.acc, e.nbits = acc, nbits
 	return last, nil
+}
+
+// acFast is decodeBlock's inner loop: from zig-zag index k on, it decodes
+// the AC coefficients (and the EOB) that the pair table holds whole, one or
+// two per look-up, into blk, refilling the bit buffer acc (nbits bits) from
+// buf at pos while the next 8 bytes hold no 0xFF. It returns the updated
+// state, with done set when the block is finished (k reached 64 or an EOB
+// came), or unset when the next step needs decodeBlock's slow path. Each
+// coefficient it stores moves k past it, and an EOB does not move it, so
+// the last one stored is at the returned k - 1 if k moved. It calls
+// nothing, so that its state stays in registers.
+//
+// Its refill leaves, below the nbits bits, the first bits of the bytes that
+// follow: they are the stream's own next bits (there is no 0xFF among them,
+// so no stuffing), so every later refill ORs the same bits over them.
+func acFast(acc uint64, nbits, k, pos int, buf []byte, pair *[1 << lutBits]uint64, q, blk *[64]int32) (uint64, int, int, int, bool) {
+	for k < 64 {
+		if nbits < 32 {
+			if pos > len(buf)-8 {
+				return acc, nbits, k, pos, false
+			}
+			w := binary.BigEndian.Uint64(buf[pos:])
+			if x := ^w; (x-0x0101010101010101)&^x&0x8080808080808080 != 0 {
+				return acc, nbits, k, pos, false
+			}
+			acc |= w >> uint(nbits)
+			pos += (63 - nbits) >> 3
+			nbits |= 56
+		}
+		e := pair[acc>>(64-lutBits)]
+		if e == 0 {
+			return acc, nbits, k, pos, false
+		}
+		kk := k + int(e>>pairAdv&pairAdvMask)
+		if kk > 64 {
+			return pairEnd(e, acc, nbits, k, pos, q, blk)
+		}
+		// The second first: with no second, it writes 0 where the first
+		// then goes.
+		k1 := k + int(e>>pairRun1&127)
+		k2 := kk - 1
+		blk[unzig[k2&63]&63] = int32(int64(e)<<16>>48) * q[k2&63]
+		blk[unzig[k1&63]&63] = int32(int64(e)>>48) * q[k1&63]
+		n := int(e & 15)
+		acc <<= uint(n)
+		nbits -= n
+		k = kk
+	}
+	return acc, nbits, k, pos, true
+}
+
+// pairEnd finishes a block whose pair entry e (see acFast) involves an EOB
+// or goes past the end of the block, the way one coefficient at a time
+// would. An EOB, or a run past the end of the block, ends the block without
+// the coefficient's extra bits.
+func pairEnd(e, acc uint64, nbits, k, pos int, q, blk *[64]int32) (uint64, int, int, int, bool) {
+	k1 := k + int(e>>pairRun1&127)
+	if k1 > 63 {
+		l := int(e >> pairCL1 & 15)
+		return acc << uint(l), nbits - l, k, pos, true
+	}
+	blk[unzig[k1&63]&63] = int32(int64(e)>>48) * q[k1&63]
+	n := int(e >> pairT1 & 15)
+	if k1 < 63 && e>>pairEOB2&1|e>>pairHas2&1 != 0 {
+		// An EOB, or a coefficient whose run goes past the end (kk > 64):
+		// its code is read, unless the first filled the block.
+		n += int(e >> pairCL2 & 15)
+	}
+	return acc << uint(n), nbits - n, k1 + 1, pos, true
 }
