@@ -2,36 +2,10 @@ package pool
 
 import "golang.org/x/sys/unix"
 
-// syscallTable returns the allowlist of linux/amd64. The list is what
-// strace -f shows a worker doing after its Ready, for every kind of image,
-// plus the calls the runtime makes on rarer paths (new threads, thread exit,
-// freeing memory, restarted calls) and those a cgo build's C library makes
-// for its threads (set_robust_list, rseq).
-func syscallTable() *seccompTable {
-	return &seccompTable{
-		arch: unix.AUDIT_ARCH_X86_64,
-		x32:  0x40000000, // __X32_SYSCALL_BIT
-		allow: []uint32{
-			// Descriptors already open: the socket and the job's files.
-			unix.SYS_READ, unix.SYS_WRITE, unix.SYS_PREAD64, unix.SYS_RECVMSG,
-			unix.SYS_CLOSE, unix.SYS_FSTAT, unix.SYS_LSEEK, unix.SYS_FCNTL,
-			unix.SYS_EPOLL_PWAIT, unix.SYS_EPOLL_CTL,
-			// Memory.
-			unix.SYS_MUNMAP, unix.SYS_MADVISE,
-			// Threads, scheduling and time.
-			unix.SYS_FUTEX, unix.SYS_SCHED_YIELD, unix.SYS_SCHED_GETAFFINITY,
-			unix.SYS_NANOSLEEP, unix.SYS_CLOCK_NANOSLEEP, unix.SYS_CLOCK_GETTIME,
-			unix.SYS_GETTIMEOFDAY, unix.SYS_GETPID, unix.SYS_GETTID, unix.SYS_GETRANDOM,
-			unix.SYS_SET_ROBUST_LIST, unix.SYS_RSEQ,
-			// Signals, as the runtime uses them.
-			unix.SYS_RT_SIGACTION, unix.SYS_RT_SIGPROCMASK, unix.SYS_RT_SIGRETURN,
-			unix.SYS_SIGALTSTACK, unix.SYS_RESTART_SYSCALL,
-			// The end.
-			unix.SYS_EXIT, unix.SYS_EXIT_GROUP,
-		},
-		clone:  unix.SYS_CLONE,
-		noExec: []uint32{unix.SYS_MMAP, unix.SYS_MPROTECT},
-		tgkill: unix.SYS_TGKILL,
-		enosys: []uint32{unix.SYS_CLONE3},
-	}
-}
+// The filter accepts only calls made through the x86-64 ABI: x32 calls,
+// which carry this bit in their number, are refused like any other
+// architecture's.
+const (
+	auditArch = unix.AUDIT_ARCH_X86_64
+	x32Bit    = 0x40000000 // __X32_SYSCALL_BIT
+)
