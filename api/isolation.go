@@ -1,23 +1,20 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
-	"procesa/netio"
 	"procesa/proto"
+	"procesa/tasks"
 )
 
-// errDiskFull answers an upload that could not be stored for lack of disk
-// space: 507, with Retry-After (see replyError).
-var errDiskFull = &proto.Error{Status: 507, Msg: netio.DiskFullMsg}
-
 // storeFailed turns a failure to store an upload into the error its client
-// gets: 507 when the disk is full, 500 otherwise. The store keeps the count
-// and the time for /salud and /metricas.
+// gets: the store's 507 when the disk is full (it keeps the count and the
+// time for /salud and /metricas), 500 otherwise.
 func storeFailed(err error) error {
-	if netio.DiskFull(err) {
-		return errDiskFull
+	if errors.Is(err, tasks.ErrDiskFull) {
+		return err
 	}
 	return errStore
 }

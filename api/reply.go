@@ -19,6 +19,9 @@ var (
 	textType = proto.Field{Name: "Content-Type", Value: "text/plain; charset=utf-8"}
 	// retryAfter goes with a 503 for a full queue.
 	retryAfter = proto.Field{Name: "Retry-After", Value: "5"}
+	// retryAfterDisk goes with every 507: space may come back when the
+	// sweep removes expired tasks, or when someone frees it.
+	retryAfterDisk = proto.Field{Name: "Retry-After", Value: "60"}
 	// varyAccept goes with every reply whose form depends on Accept: a
 	// page for a browser, JSON or text for other clients.
 	varyAccept = proto.Field{Name: "Vary", Value: "Accept"}
@@ -57,7 +60,7 @@ func (h *Handler) replyError(w *netio.ResponseWriter, err error, extra ...proto.
 	case errors.Is(err, tasks.ErrQueueFull):
 		extra = append(extra, retryAfter)
 	case status == 507:
-		extra = append(extra, netio.RetryAfterDiskFull)
+		extra = append(extra, retryAfterDisk)
 	}
 	return sendError(w, status, msg, extra...)
 }

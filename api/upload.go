@@ -245,9 +245,11 @@ func (h *Handler) accept(body io.Reader, src *sourceReader, opts imgproc.Options
 	if _, err := io.Copy(up, body); err != nil {
 		var fileErr *fs.PathError
 		switch {
+		case errors.Is(err, tasks.ErrDiskFull):
+			return tasks.Task{}, err
 		case errors.As(err, &fileErr):
 			h.cfg.Logger.Error("no se pudo guardar la subida", "error", err)
-			return tasks.Task{}, storeFailed(err)
+			return tasks.Task{}, errStore
 		case src.err != nil:
 			return tasks.Task{}, src.err
 		}
@@ -304,7 +306,7 @@ func (h *Handler) sendWhenDone(w *netio.ResponseWriter, id string) int {
 		return h.sendResult(w, id)
 	case tasks.Failed:
 		if t.ErrStatus == 507 {
-			return sendError(w, t.ErrStatus, t.Error, netio.RetryAfterDiskFull)
+			return sendError(w, t.ErrStatus, t.Error, retryAfterDisk)
 		}
 		return sendError(w, t.ErrStatus, t.Error)
 	}

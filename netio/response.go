@@ -64,20 +64,6 @@ func (w *ResponseWriter) sendError(status int, msg string) error {
 	return w.Send(status, h, proto.AppendErrorBody(nil, msg))
 }
 
-// DiskFullMsg is the answer, with 507 Insufficient Storage, to a request
-// that could not be stored because the disk is full.
-const DiskFullMsg = "el servidor no tiene espacio en disco; inténtelo más tarde"
-
-// RetryAfterDiskFull goes with every 507: space may come back when the
-// sweep removes expired tasks, or when someone frees it.
-var RetryAfterDiskFull = proto.Field{Name: "Retry-After", Value: "60"}
-
-// DiskFull reports whether err is the file system running out of space
-// (ENOSPC) or of the user's quota (EDQUOT).
-func DiskFull(err error) bool {
-	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
-}
-
 // ReplyFor returns the status and the Spanish message that stand for err,
 // an error met while serving a request: one that knows its own (see
 // proto.StatusOf) keeps them, a stalled body is 408, a body cut short is
@@ -90,8 +76,6 @@ func ReplyFor(err error) (int, string) {
 	switch {
 	case isTimeout(err):
 		return 408, "se agotó el tiempo de espera al leer el cuerpo"
-	case DiskFull(err):
-		return 507, DiskFullMsg
 	case errors.Is(err, io.ErrUnexpectedEOF), clientGone(err):
 		// A client that hung up or reset midway may not read the reply,
 		// but what it did is a client's fault, not the server's.

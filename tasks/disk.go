@@ -5,7 +5,14 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"procesa/proto"
 )
+
+// ErrDiskFull is returned by NewUpload, Upload.Write and Commit when the
+// disk of the data directory is full (or the user's quota spent). It is the
+// 507 a client gets for it.
+var ErrDiskFull error = &proto.Error{Status: 507, Msg: "el servidor no tiene espacio en disco; inténtelo más tarde"}
 
 // diskFullFor is how long the store says that the disk is full after it
 // last found it so, unless an upload is stored meanwhile.
@@ -28,13 +35,15 @@ type diskState struct {
 	count  atomic.Int64 // uploads and results refused for lack of space
 }
 
-// note records err if it says that the disk is full, and returns err.
+// note records err if it says that the disk is full, and then returns
+// ErrDiskFull in its place; any other err comes back as it is.
 func (d *diskState) note(err error) error {
-	if err != nil && diskFull(err) {
-		d.fullAt.Store(time.Now().UnixNano())
-		d.count.Add(1)
+	if err == nil || !diskFull(err) {
+		return err
 	}
-	return err
+	d.fullAt.Store(time.Now().UnixNano())
+	d.count.Add(1)
+	return ErrDiskFull
 }
 
 // sawSpace records that an upload was stored.

@@ -22,7 +22,7 @@ func (s *Store) do(id, out string, options json.RawMessage) (proto.Result, error
 	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
 	if err != nil {
 		s.cfg.Logger.Error("no se pudo crear el archivo del resultado", "id", id, "error", err)
-		if diskFull(s.disk.note(err)) {
+		if s.disk.note(err) == ErrDiskFull {
 			return proto.Result{}, &proto.Error{Status: 507, Msg: errNoSpace}
 		}
 		return proto.Result{}, &proto.Error{Status: 500, Msg: "no se pudo guardar el resultado"}

@@ -80,7 +80,7 @@ func (s *Store) runTask(id string) {
 		}
 	case keepErr != nil:
 		t.State, t.Error, t.ErrStatus = Failed, "no se pudo guardar el resultado", 500
-		if diskFull(s.disk.note(keepErr)) {
+		if s.disk.note(keepErr) == ErrDiskFull {
 			t.Error, t.ErrStatus = errNoSpace, 507
 		}
 		s.cfg.Logger.Error("no se pudo guardar el resultado", "id", id, "error", keepErr)

@@ -90,7 +90,7 @@ func (u *Upload) Commit(spec Spec) (_ Task, err error) {
 		if err == nil {
 			s.disk.sawSpace()
 		} else {
-			s.disk.note(err)
+			err = s.disk.note(err)
 		}
 	}()
 	if s.Full() {
