@@ -261,3 +261,55 @@ func TestServeIdleHangUpIsClean(t *testing.T) {
 		t.Errorf("Serve = %v; want nil", err)
 	}
 }
+
+// TestServeReleasesMemoryWhenIdle checks that a worker keeps its memory
+// while jobs follow one another closely and returns it to the system once
+// it has been idle for idleRelease, once per idle spell.
+func TestServeReleasesMemoryWhenIdle(t *testing.T) {
+	released := make(chan struct{}, 10)
+	oldRelease, oldIdle := releaseMemory, idleRelease
+	releaseMemory = func() { released <- struct{}{} }
+	idleRelease = time.Second
+	t.Cleanup(func() { releaseMemory, idleRelease = oldRelease, oldIdle })
+
+	conn, done := serveOnSocket(t, echoJob)
+	job := func(id string) {
+		j := testJob(t, id, "in-"+id)
+		sendJob(t, conn, proto.Job{ID: id}, j.Input, j.Output)
+		var res proto.Result
+		if err := proto.ReadMessage(conn, proto.FrameResult, &res); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Jobs 100 ms apart: never idle long enough.
+	for _, id := range []string{"a", "b", "c", "d"} {
+		job(id)
+		time.Sleep(100 * time.Millisecond)
+	}
+	select {
+	case <-released:
+		t.Fatal("memory released between jobs that came 100 ms apart (idleRelease is 1 s)")
+	default:
+	}
+	// Then idle: released once, not again.
+	select {
+	case <-released:
+	case <-time.After(10 * time.Second):
+		t.Fatal("memory not released after the worker was idle")
+	}
+	time.Sleep(2 * idleRelease)
+	if n := len(released); n != 0 {
+		t.Errorf("memory released %d more times during one idle spell; want once", n)
+	}
+	// A new job re-arms it.
+	job("e")
+	select {
+	case <-released:
+	case <-time.After(10 * time.Second):
+		t.Fatal("memory not released after the second idle spell")
+	}
+	conn.Close()
+	if err := <-done; err != nil {
+		t.Errorf("Serve = %v", err)
+	}
+}
