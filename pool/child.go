@@ -146,7 +146,10 @@ func runJob(r received, run func(proto.Job) proto.Result) proto.Result {
 	}
 	defer r.job.Input.Close()
 	defer r.job.Output.Close()
-	return run(r.job)
+	start := time.Now()
+	res := run(r.job)
+	res.WorkMicros = max(time.Since(start).Microseconds(), 1)
+	return res
 }
 
 // readJob reads the next frame, which must be a Job, and takes the

@@ -98,6 +98,9 @@ func TestServeAnswersJobs(t *testing.T) {
 		if res.ID != id || res.Format != "in-"+id {
 			t.Errorf("result = %+v; want the answer to job %s", res, id)
 		}
+		if res.WorkMicros <= 0 {
+			t.Errorf("result of job %s has WorkMicros = %d; want the time the job took", id, res.WorkMicros)
+		}
 		// The worker wrote through the descriptor it got: the file the
 		// server created holds the answer.
 		if b, err := os.ReadFile(job.Output.Name()); err != nil || string(b) != "in-"+id {

@@ -113,6 +113,10 @@ type Result struct {
 	Status int `json:"estado_http,omitempty"`
 	// Error is the Spanish reason of a failure; empty on success.
 	Error string `json:"error,omitempty"`
+	// WorkMicros is how long the worker spent on the job, from taking it
+	// to answering, in microseconds. The server logs it beside its own
+	// count, which adds the disk and the trip through the socket.
+	WorkMicros int64 `json:"trabajo_us,omitempty"`
 }
 
 // FrameError reports a frame that breaks the format. Its message is Spanish
