@@ -78,9 +78,10 @@ func (w *bitWriter) pad() {
 	}
 }
 
-// encodeBlock Huffman-codes the quantized block c (zig-zag order) with DC
-// predictor prev (F.1.2). Bit k of nz is set when c[k] is not zero. The bit
-// accumulator stays in local variables; put32 takes every 32 bits.
+// encodeBlock Huffman-codes the quantized block c (natural order) with DC
+// predictor prev (F.1.2). Bit k of nz is set when the coefficient of zig-zag
+// index k, c[unzig[k]], is not zero. The bit accumulator stays in local
+// variables; put32 takes every 32 bits.
 func (w *bitWriter) encodeBlock(c *[64]int32, nz uint64, prev *int32, dc, ac *encTable) {
 	acc, n := w.acc, w.n
 	diff := c[0] - *prev
@@ -106,7 +107,7 @@ func (w *bitWriter) encodeBlock(c *[64]int32, nz uint64, prev *int32, dc, ac *en
 			}
 			run -= 16
 		}
-		code, l := valueCode(ac, run<<4, c[next&63])
+		code, l := valueCode(ac, run<<4, c[unzig[next&63]&63])
 		acc = acc<<l | code
 		if n += l; n >= 32 {
 			n -= 32
