@@ -161,7 +161,7 @@ func (e *encoder) encodeRows(r0, r1 int) []byte {
 	// qualities; append grows it for the others. (Reserving the worst
 	// case costs memory when the allocator hands out reused pages, which
 	// it must clear.)
-	bw := bitWriter{buf: bufpool.Get((r1 - r0) * e.mxx * e.hv * e.hv * 16)[:0]}
+	bw := newBitWriter(bufpool.Get((r1 - r0) * e.mxx * e.hv * e.hv * 16)[:0])
 	var (
 		blocks [6][64]float32
 		coef   [64]int32 // natural order
