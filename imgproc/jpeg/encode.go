@@ -161,23 +161,31 @@ func (e *encoder) encodeRows(r0, r1 int) []byte {
 	// qualities; append grows it for the others. (Reserving the worst
 	// case costs memory when the allocator hands out reused pages, which
 	// it must clear.)
-	bw := bitWriter{buf: bufpool.Get((r1 - r0) * e.mxx * e.hv * e.hv * 16)[:0]}
+	bw := newBitWriter(bufpool.Get((r1 - r0) * e.mxx * e.hv * e.hv * 16)[:0])
 	var (
 		blocks [6][64]float32
-		coef   [64]int32
+		coef   [64]int32 // natural order
 		prev   [3]int32
 	)
 	nY := e.hv * e.hv
+	gray, _ := e.src.(*graySource)
 	for my := r0; my < r1; my++ {
 		for mx := 0; mx < e.mxx; mx++ {
+			if gray != nil && gray.inside(mx, my) {
+				// The common case of a gray image: the kernel reads
+				// the samples itself.
+				m := gray.m
+				mask := fdctQuantGray(m.Pix[my*8*m.Stride+mx*8:], m.Stride, &e.recip[0], &coef)
+				bw.encodeBlock(&coef, mask, &prev[0], stdEncTables[0], stdEncTables[1])
+				continue
+			}
 			e.src.load(&blocks, mx, my)
 			for i := 0; i < nY+e.nComp-1; i++ {
 				c, t := 0, 0
 				if i >= nY {
 					c, t = i-nY+1, 1
 				}
-				fdct(&blocks[i])
-				mask := quantize(&blocks[i], &e.recip[t], &coef)
+				mask := fdctQuant(&blocks[i], &e.recip[t], &coef)
 				bw.encodeBlock(&coef, mask, &prev[c], stdEncTables[2*t], stdEncTables[2*t+1])
 			}
 		}
@@ -200,21 +208,22 @@ var zigOf = func() (z [64]int) {
 }()
 
 // quantize divides the scaled DCT outputs by the quantizers, rounding to
-// nearest, and stores them in zig-zag order, within the baseline ranges. It
-// returns a mask with bit k set when coefficient k (zig-zag) is not zero.
+// nearest, and stores them in c in natural order, within the baseline
+// ranges. It returns a mask with bit k set when the coefficient of zig-zag
+// index k is not zero.
 func quantize(b *[64]float32, recip *[64]float32, c *[64]int32) uint64 {
 	var mask uint64
 	for n := 0; n < 64; n++ {
 		// Adding 16384.5 makes truncation round to nearest for
-		// |v| < 16384 (the values are far smaller).
-		q := int32(b[n]*recip[n]+16384.5) - 16384
+		// |v| < 16384 (the values are far smaller). The product is
+		// rounded on its own (no FMA), as in fdct1.
+		q := int32(float32(b[n]*recip[n])+16384.5) - 16384
 		q = max(-1023, min(q, 1023))
-		k := zigOf[n] & 63
-		c[k] = q
-		mask |= uint64(uint32(q|-q)>>31) << uint(k) // branch-free q != 0
+		c[n] = q
+		mask |= uint64(uint32(q|-q)>>31) << uint(zigOf[n]&63) // branch-free q != 0
 	}
-	if c[0] == -1023 && b[0]*recip[0] < -1023.5 {
-		c[0] = -1024
+	if float32(b[0]*recip[0]) < -1023.5 {
+		c[0] = -1024 // then q was clamped to -1023 above
 	}
 	return mask
 }
@@ -257,6 +266,11 @@ type graySource struct{ m *image.Gray }
 
 func (s *graySource) components() int { return 1 }
 func (s *graySource) lumaFactor() int { return 1 }
+
+// inside reports whether block (mx, my) lies wholly inside the image.
+func (s *graySource) inside(mx, my int) bool {
+	return (mx+1)*8 <= s.m.Rect.Dx() && (my+1)*8 <= s.m.Rect.Dy()
+}
 
 func (s *graySource) load(blocks *[6][64]float32, mx, my int) {
 	m := s.m

@@ -2,10 +2,13 @@ package jpeg
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
+	"math/bits"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -340,4 +343,130 @@ func TestEncodeSubImage(t *testing.T) {
 			t.Errorf("%s: sub-image and copy encode differently", name)
 		}
 	}
+}
+
+// refEncodeBlocks Huffman-codes blocks (natural order) one bit at a time,
+// as T.81 F.1.2 describes it, with the standard luma tables, and pads the
+// last byte: the reference for encodeBlock and pad.
+func refEncodeBlocks(blocks [][64]int32) []byte {
+	var w stuffedBits
+	dc, ac := stdEncTables[0], stdEncTables[1]
+	sym := func(t *encTable, s int) {
+		e := t[s]
+		w.put(e>>8, int(e&0xff))
+	}
+	val := func(v int32) int {
+		a := v
+		if a < 0 {
+			a = -a
+		}
+		size := bits.Len32(uint32(a))
+		if v < 0 {
+			v--
+		}
+		return size<<16 | int(uint32(v)&(1<<size-1))
+	}
+	prev := int32(0)
+	for i := range blocks {
+		c := &blocks[i]
+		d := val(c[0] - prev)
+		prev = c[0]
+		sym(dc, d>>16)
+		w.put(uint32(d&0xffff), d>>16)
+		run := 0
+		for k := 1; k < 64; k++ {
+			v := c[unzig[k]]
+			if v == 0 {
+				run++
+				continue
+			}
+			for ; run > 15; run -= 16 {
+				sym(ac, 0xf0)
+			}
+			a := val(v)
+			sym(ac, run<<4|a>>16)
+			w.put(uint32(a&0xffff), a>>16)
+			run = 0
+		}
+		if run > 0 {
+			sym(ac, 0)
+		}
+	}
+	for w.bits != 0 {
+		w.put(1, 1)
+	}
+	return w.out
+}
+
+// checkEncodeBlocks compares encodeBlock and pad with refEncodeBlocks.
+func checkEncodeBlocks(t *testing.T, blocks [][64]int32) {
+	t.Helper()
+	w := newBitWriter(nil)
+	var prev int32
+	for i := range blocks {
+		var nz uint64
+		for k := range 64 {
+			if blocks[i][unzig[k]] != 0 {
+				nz |= 1 << k
+			}
+		}
+		w.encodeBlock(&blocks[i], nz, &prev, stdEncTables[0], stdEncTables[1])
+	}
+	w.pad()
+	if want := refEncodeBlocks(blocks); !bytes.Equal(w.buf, want) {
+		t.Fatalf("encodeBlock of %v:\n got % x\nwant % x", blocks, w.buf, want)
+	}
+}
+
+// TestEncodeBlockRef checks the Huffman coder on random blocks: sparse and
+// dense ones, coefficients up to the baseline bounds (whose codes are the
+// longest, and stuffed 0xFF bytes the most frequent), and long runs of
+// zeros (ZRL codes).
+func TestEncodeBlockRef(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 4))
+	for n := 0; n < 300; n++ {
+		blocks := make([][64]int32, 1+rng.IntN(40))
+		for i := range blocks {
+			b := &blocks[i]
+			density := []int{0, 1, 4, 16, 64}[rng.IntN(5)]
+			big := rng.IntN(3) == 0
+			for k := range b {
+				if rng.IntN(64) >= density {
+					continue
+				}
+				v := int32(rng.IntN(9) - 4)
+				if big {
+					v = int32(rng.IntN(2047) - 1023)
+				}
+				b[k] = v
+			}
+			if rng.IntN(4) == 0 {
+				b[0] = []int32{-1024, 1023, 0}[rng.IntN(3)]
+			}
+		}
+		checkEncodeBlocks(t, blocks)
+	}
+}
+
+// FuzzEncodeBlock compares the Huffman coder with refEncodeBlocks on any
+// coefficients (two bytes each, within the baseline ranges).
+func FuzzEncodeBlock(f *testing.F) {
+	f.Add([]byte{0, 4, 0, 0, 0, 7, 255, 255})
+	f.Add(bytes.Repeat([]byte{0xff, 0x03}, 64*3))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var blocks [][64]int32
+		for len(data) > 0 && len(blocks) < 64 {
+			var b [64]int32
+			for k := 0; k < 64 && len(data) >= 2; k++ {
+				v := int32(int16(binary.LittleEndian.Uint16(data))) % 1024
+				data = data[2:]
+				b[(k*37)%64] = v // spread, so that zero runs vary
+			}
+			if len(data) < 2 {
+				data = nil
+			}
+			blocks = append(blocks, b)
+		}
+		checkEncodeBlocks(t, blocks)
+	})
 }
