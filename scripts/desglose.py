@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where the end-to-end time of one synchronous job goes.
 
-    scripts/desglose.py [--reps N] [--escala F] IMAGEN
+    scripts/desglose.py [--reps N] [--escala F] [--bin PROCESA --bench-bin PROCESA_BENCH] IMAGEN
 
 Builds procesa and procesa-bench, starts a server with one worker on
 127.0.0.1 (its own data directory under /tmp), sends IMAGEN N times with
@@ -20,7 +20,10 @@ median time of a job into:
     is what a job in a worker costs beyond the pipeline itself.
 
 duracion and trabajo come from the server's "tarea completada" log lines.
-The first job is left out (it starts the worker's heap).
+The first job is left out (it starts the worker's heap). With --bin and
+--bench-bin it uses those binaries instead of building them (an older
+version, say; one without trabajo in its log gets the worker's part left
+blank).
 """
 import argparse
 import os
@@ -55,6 +58,8 @@ def main():
     ap = argparse.ArgumentParser(description="desglose del tiempo de una tarea síncrona")
     ap.add_argument("--reps", type=int, default=20)
     ap.add_argument("--escala", default="0.5")
+    ap.add_argument("--bin", help="binario de procesa ya compilado")
+    ap.add_argument("--bench-bin", help="binario de procesa-bench ya compilado")
     ap.add_argument("imagen")
     a = ap.parse_args()
     if not shutil.which("curl"):
@@ -62,7 +67,10 @@ def main():
     os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     tmp = tempfile.mkdtemp(prefix="desglose-")
     try:
-        server_bin, bench_bin = build(tmp)
+        if a.bin and a.bench_bin:
+            server_bin, bench_bin = a.bin, a.bench_bin
+        else:
+            server_bin, bench_bin = build(tmp)
         log = open(os.path.join(tmp, "log"), "w+")
         srv = subprocess.Popen([server_bin, "-i", "127.0.0.1", "-p", "0", "-w", "1",
                                 "--datos", os.path.join(tmp, "datos")],
@@ -94,7 +102,8 @@ def main():
         for line in log:
             if "tarea completada" in line:
                 dur.append(duration_ms(re.search(r"duracion=(\S+)", line).group(1)))
-                work.append(duration_ms(re.search(r"trabajo=(\S+)", line).group(1)))
+                m = re.search(r"trabajo=(\S+)", line)
+                work.append(duration_ms(m.group(1)) if m else None)
         if len(dur) != len(total):
             sys.exit(f"{len(dur)} líneas «tarea completada» para {len(total)} peticiones")
         warm = subprocess.run([bench_bin, "-n", str(a.reps), "-escala", a.escala, a.imagen],
@@ -103,13 +112,19 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     med = lambda xs: statistics.median(xs[1:])
-    t, d, w = med(total), med(dur), med(work)
-    http, book = med([x - y for x, y in zip(total, dur)]), med([x - y for x, y in zip(dur, work)])
+    t, d = med(total), med(dur)
+    http = med([x - y for x, y in zip(total, dur)])
+    if None in work:
+        w = book = None
+    else:
+        w, book = med(work), med([x - y for x, y in zip(dur, work)])
+    ms = lambda v: "      —   " if v is None else f"{v:7.1f} ms"
     print(f"{os.path.basename(a.imagen)} ×{a.escala}, mediana de {a.reps} tareas seguidas (sin la primera):")
     print(f"  de punta a punta (curl time_total)      {t:7.1f} ms")
     print(f"  HTTP, subida y respuesta                {http:7.1f} ms")
-    print(f"  registro de la tarea, socket, fsync     {book:7.1f} ms")
-    print(f"  proceso de trabajo (trabajo)            {w:7.1f} ms")
+    print(f"  tarea en el servidor (duracion)         {d:7.1f} ms")
+    print(f"    registro de la tarea, socket, fsync   {ms(book)}")
+    print(f"    proceso de trabajo (trabajo)          {ms(w)}")
     print(f"    imgproc.Process en bucle caliente     {warm:7.1f} ms  (procesa-bench -n {a.reps}, la última)")
 
 
