@@ -8,6 +8,8 @@ import (
 	"hash/crc32"
 	"io"
 	"sync"
+
+	lumarow "procesa/imgproc/internal/luma"
 )
 
 // A PNG is one zlib stream: it cannot be inflated in parallel, and
@@ -347,11 +349,16 @@ func pngRowConverter(ph *pngHeader, n int, flatten bool) func(dst, raw []byte) {
 	case n == 1 && ct == 0 && step == 1:
 		return func(dst, raw []byte) { copy(dst, raw) }
 	case n == 1 && ct == 2 && step == 1:
+		return func(dst, raw []byte) { lumarow.RGB(dst, raw) }
+	case n == 1 && ct == 6 && step == 1:
 		return func(dst, raw []byte) {
-			raw = raw[:3*len(dst)]
-			for x := range dst {
-				p := raw[3*x : 3*x+3 : 3*x+3]
-				dst[x] = luma(p[0], p[1], p[2])
+			// Luma of every pixel as if opaque, then the few that are
+			// not composited over white.
+			lumarow.RGBA(dst, raw)
+			for x := range nonOpaque(dst, raw) {
+				p := raw[4*x : 4*x+4 : 4*x+4]
+				a := p[3]
+				dst[x] = luma(overWhite(p[0], a), overWhite(p[1], a), overWhite(p[2], a))
 			}
 		}
 	case n == 1:
