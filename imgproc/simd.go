@@ -11,13 +11,14 @@ package imgproc
 // the additions does not matter, and the final shift and clamp to 8 bits
 // are the same operations. The results are therefore bit-exact.
 
-// horizontalSpan returns how many outputs of a one-channel row, from the
-// first, a multiple of 8, have their whole window of w.stride input bytes
-// inside in: those the horizontal kernels compute (the weights past an
-// output's taps are zero, so the bytes they meet do not matter).
-func horizontalSpan(out, in []byte, w *weights) int {
-	m := len(out)
-	for m > 0 && int(w.start[m-1])+w.stride > len(in) {
+// horizontalSpan returns how many outputs of a row of n-channel pixels,
+// from the first, a multiple of 8, have their whole window of w.stride
+// input pixels inside in: those the horizontal kernels compute (the
+// weights past an output's taps are zero, so the bytes they meet do not
+// matter).
+func horizontalSpan(out, in []byte, w *weights, n int) int {
+	m := len(out) / n
+	for m > 0 && int(w.start[m-1])+w.stride > len(in)/n {
 		m-- // windows start further right from left to right
 	}
 	return m &^ 7

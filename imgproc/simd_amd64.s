@@ -248,3 +248,299 @@ h7:
 hdone:
 	VZEROUPPER
 	RET
+
+// Weight spreads for the 2- and 4-channel horizontal passes (VPERMD
+// indices): each weight repeated once per channel of its pixel.
+DATA spread4a<>+0(SB)/4, $0
+DATA spread4a<>+4(SB)/4, $0
+DATA spread4a<>+8(SB)/4, $0
+DATA spread4a<>+12(SB)/4, $0
+DATA spread4a<>+16(SB)/4, $1
+DATA spread4a<>+20(SB)/4, $1
+DATA spread4a<>+24(SB)/4, $1
+DATA spread4a<>+28(SB)/4, $1
+GLOBL spread4a<>(SB), RODATA|NOPTR, $32
+DATA spread4b<>+0(SB)/4, $2
+DATA spread4b<>+4(SB)/4, $2
+DATA spread4b<>+8(SB)/4, $2
+DATA spread4b<>+12(SB)/4, $2
+DATA spread4b<>+16(SB)/4, $3
+DATA spread4b<>+20(SB)/4, $3
+DATA spread4b<>+24(SB)/4, $3
+DATA spread4b<>+28(SB)/4, $3
+GLOBL spread4b<>(SB), RODATA|NOPTR, $32
+DATA spread4c<>+0(SB)/4, $4
+DATA spread4c<>+4(SB)/4, $4
+DATA spread4c<>+8(SB)/4, $4
+DATA spread4c<>+12(SB)/4, $4
+DATA spread4c<>+16(SB)/4, $5
+DATA spread4c<>+20(SB)/4, $5
+DATA spread4c<>+24(SB)/4, $5
+DATA spread4c<>+28(SB)/4, $5
+GLOBL spread4c<>(SB), RODATA|NOPTR, $32
+DATA spread4d<>+0(SB)/4, $6
+DATA spread4d<>+4(SB)/4, $6
+DATA spread4d<>+8(SB)/4, $6
+DATA spread4d<>+12(SB)/4, $6
+DATA spread4d<>+16(SB)/4, $7
+DATA spread4d<>+20(SB)/4, $7
+DATA spread4d<>+24(SB)/4, $7
+DATA spread4d<>+28(SB)/4, $7
+GLOBL spread4d<>(SB), RODATA|NOPTR, $32
+DATA spread2a<>+0(SB)/4, $0
+DATA spread2a<>+4(SB)/4, $0
+DATA spread2a<>+8(SB)/4, $1
+DATA spread2a<>+12(SB)/4, $1
+DATA spread2a<>+16(SB)/4, $2
+DATA spread2a<>+20(SB)/4, $2
+DATA spread2a<>+24(SB)/4, $3
+DATA spread2a<>+28(SB)/4, $3
+GLOBL spread2a<>(SB), RODATA|NOPTR, $32
+DATA spread2b<>+0(SB)/4, $4
+DATA spread2b<>+4(SB)/4, $4
+DATA spread2b<>+8(SB)/4, $5
+DATA spread2b<>+12(SB)/4, $5
+DATA spread2b<>+16(SB)/4, $6
+DATA spread2b<>+20(SB)/4, $6
+DATA spread2b<>+24(SB)/4, $7
+DATA spread2b<>+28(SB)/4, $7
+GLOBL spread2b<>(SB), RODATA|NOPTR, $32
+
+// Order of the four 2-channel outputs after the reduction in horizontal2AVX2.
+DATA order2<>+0(SB)/4, $0
+DATA order2<>+4(SB)/4, $1
+DATA order2<>+8(SB)/4, $4
+DATA order2<>+12(SB)/4, $5
+DATA order2<>+16(SB)/4, $2
+DATA order2<>+20(SB)/4, $3
+DATA order2<>+24(SB)/4, $6
+DATA order2<>+28(SB)/4, $7
+GLOBL order2<>(SB), RODATA|NOPTR, $32
+
+// func horizontal4AVX2(out, in []byte, start, k []int32, stride int)
+//
+// Two RGBA outputs at a time. For each chunk of 8 taps, VPERMD spreads the
+// weights two pixels per vector (4 copies each), VPMOVZXBD widens two
+// pixels, VPMULLD and VPADDD accumulate into two vectors per output (two
+// dependency chains); the two 128-bit halves are then summed.
+TEXT ·horizontal4AVX2(SB), NOSPLIT, $0-104
+	MOVQ out_base+0(FP), DI
+	MOVQ out_len+8(FP), CX
+	MOVQ in_base+24(FP), SI
+	MOVQ start_base+48(FP), R8
+	MOVQ k_base+72(FP), R9
+	MOVQ stride+96(FP), R10
+	SHRQ $3, R10                  // chunks of 8 taps per output
+	MOVL $0x200000, AX            // half
+	VMOVQ AX, X15
+	VPBROADCASTD X15, Y15
+	VMOVDQU packOrder<>(SB), Y14
+	VMOVDQU spread4a<>(SB), Y10
+	VMOVDQU spread4b<>(SB), Y11
+	VMOVDQU spread4c<>(SB), Y12
+	VMOVDQU spread4d<>(SB), Y13
+	XORQ BX, BX
+
+h4loop:
+	CMPQ BX, CX
+	JGE  h4done
+	MOVLQSX 0(R8), R11
+	SHLQ $2, R11
+	ADDQ SI, R11
+	MOVQ R10, DX
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+h4a:
+	VMOVDQU (R9), Y8
+	VPERMD Y8, Y10, Y4
+	VPMOVZXBD (R11), Y5
+	VPMULLD Y4, Y5, Y5
+	VPADDD Y5, Y0, Y0
+	VPERMD Y8, Y11, Y6
+	VPMOVZXBD 8(R11), Y7
+	VPMULLD Y6, Y7, Y7
+	VPADDD Y7, Y1, Y1
+	VPERMD Y8, Y12, Y4
+	VPMOVZXBD 16(R11), Y5
+	VPMULLD Y4, Y5, Y5
+	VPADDD Y5, Y0, Y0
+	VPERMD Y8, Y13, Y6
+	VPMOVZXBD 24(R11), Y7
+	VPMULLD Y6, Y7, Y7
+	VPADDD Y7, Y1, Y1
+	ADDQ $32, R11
+	ADDQ $32, R9
+	DECQ DX
+	JNZ  h4a
+	VPADDD Y1, Y0, Y0
+	MOVLQSX 4(R8), R11
+	SHLQ $2, R11
+	ADDQ SI, R11
+	MOVQ R10, DX
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+h4b:
+	VMOVDQU (R9), Y8
+	VPERMD Y8, Y10, Y4
+	VPMOVZXBD (R11), Y5
+	VPMULLD Y4, Y5, Y5
+	VPADDD Y5, Y2, Y2
+	VPERMD Y8, Y11, Y6
+	VPMOVZXBD 8(R11), Y7
+	VPMULLD Y6, Y7, Y7
+	VPADDD Y7, Y3, Y3
+	VPERMD Y8, Y12, Y4
+	VPMOVZXBD 16(R11), Y5
+	VPMULLD Y4, Y5, Y5
+	VPADDD Y5, Y2, Y2
+	VPERMD Y8, Y13, Y6
+	VPMOVZXBD 24(R11), Y7
+	VPMULLD Y6, Y7, Y7
+	VPADDD Y7, Y3, Y3
+	ADDQ $32, R11
+	ADDQ $32, R9
+	DECQ DX
+	JNZ  h4b
+	VPADDD Y3, Y2, Y2
+	VPERM2I128 $0x20, Y2, Y0, Y1
+	VPERM2I128 $0x31, Y2, Y0, Y3
+	VPADDD Y3, Y1, Y1             // output 0 | output 1
+	VPADDD Y15, Y1, Y1
+	VPSRAD $22, Y1, Y1
+	VPACKSSDW Y1, Y1, Y1
+	VPACKUSWB Y1, Y1, Y1
+	VPERMD Y1, Y14, Y1
+	VMOVQ X1, (DI)(BX*1)
+	ADDQ $8, R8
+	ADDQ $8, BX
+	JMP  h4loop
+
+h4done:
+	VZEROUPPER
+	RET
+
+// func horizontal2AVX2(out, in []byte, start, k []int32, stride int)
+//
+// Four luma+alpha outputs at a time. For each chunk of 8 taps, VPERMD
+// spreads the weights four pixels per vector (2 copies each), VPMOVZXBD
+// widens four pixels; the per-output vectors of (luma, alpha) pairs are
+// then summed pair by pair across them.
+TEXT ·horizontal2AVX2(SB), NOSPLIT, $0-104
+	MOVQ out_base+0(FP), DI
+	MOVQ out_len+8(FP), CX
+	MOVQ in_base+24(FP), SI
+	MOVQ start_base+48(FP), R8
+	MOVQ k_base+72(FP), R9
+	MOVQ stride+96(FP), R10
+	SHRQ $3, R10
+	MOVL $0x200000, AX
+	VMOVQ AX, X15
+	VPBROADCASTD X15, Y15
+	VMOVDQU packOrder<>(SB), Y14
+	VMOVDQU spread2a<>(SB), Y10
+	VMOVDQU spread2b<>(SB), Y11
+	VMOVDQU order2<>(SB), Y9
+	XORQ BX, BX
+
+h2loop:
+	CMPQ BX, CX
+	JGE  h2done
+	MOVLQSX 0(R8), R11
+	SHLQ $1, R11
+	ADDQ SI, R11
+	MOVQ R10, DX
+	VPXOR Y0, Y0, Y0
+h2t0:
+	VMOVDQU (R9), Y8
+	VPERMD Y8, Y10, Y4
+	VPMOVZXBD (R11), Y5
+	VPMULLD Y4, Y5, Y5
+	VPADDD Y5, Y0, Y0
+	VPERMD Y8, Y11, Y6
+	VPMOVZXBD 8(R11), Y7
+	VPMULLD Y6, Y7, Y7
+	VPADDD Y7, Y0, Y0
+	ADDQ $16, R11
+	ADDQ $32, R9
+	DECQ DX
+	JNZ  h2t0
+	MOVLQSX 4(R8), R11
+	SHLQ $1, R11
+	ADDQ SI, R11
+	MOVQ R10, DX
+	VPXOR Y1, Y1, Y1
+h2t1:
+	VMOVDQU (R9), Y8
+	VPERMD Y8, Y10, Y4
+	VPMOVZXBD (R11), Y5
+	VPMULLD Y4, Y5, Y5
+	VPADDD Y5, Y1, Y1
+	VPERMD Y8, Y11, Y6
+	VPMOVZXBD 8(R11), Y7
+	VPMULLD Y6, Y7, Y7
+	VPADDD Y7, Y1, Y1
+	ADDQ $16, R11
+	ADDQ $32, R9
+	DECQ DX
+	JNZ  h2t1
+	MOVLQSX 8(R8), R11
+	SHLQ $1, R11
+	ADDQ SI, R11
+	MOVQ R10, DX
+	VPXOR Y2, Y2, Y2
+h2t2:
+	VMOVDQU (R9), Y8
+	VPERMD Y8, Y10, Y4
+	VPMOVZXBD (R11), Y5
+	VPMULLD Y4, Y5, Y5
+	VPADDD Y5, Y2, Y2
+	VPERMD Y8, Y11, Y6
+	VPMOVZXBD 8(R11), Y7
+	VPMULLD Y6, Y7, Y7
+	VPADDD Y7, Y2, Y2
+	ADDQ $16, R11
+	ADDQ $32, R9
+	DECQ DX
+	JNZ  h2t2
+	MOVLQSX 12(R8), R11
+	SHLQ $1, R11
+	ADDQ SI, R11
+	MOVQ R10, DX
+	VPXOR Y3, Y3, Y3
+h2t3:
+	VMOVDQU (R9), Y8
+	VPERMD Y8, Y10, Y4
+	VPMOVZXBD (R11), Y5
+	VPMULLD Y4, Y5, Y5
+	VPADDD Y5, Y3, Y3
+	VPERMD Y8, Y11, Y6
+	VPMOVZXBD 8(R11), Y7
+	VPMULLD Y6, Y7, Y7
+	VPADDD Y7, Y3, Y3
+	ADDQ $16, R11
+	ADDQ $32, R9
+	DECQ DX
+	JNZ  h2t3
+	VPERM2I128 $0x20, Y1, Y0, Y4
+	VPERM2I128 $0x31, Y1, Y0, Y5
+	VPADDD Y5, Y4, Y4             // outputs 0 | 1, two pairs each
+	VPERM2I128 $0x20, Y3, Y2, Y5
+	VPERM2I128 $0x31, Y3, Y2, Y6
+	VPADDD Y6, Y5, Y5             // outputs 2 | 3
+	VPUNPCKLQDQ Y5, Y4, Y6
+	VPUNPCKHQDQ Y5, Y4, Y7
+	VPADDD Y7, Y6, Y6             // outputs 0, 2 | 1, 3
+	VPERMD Y6, Y9, Y6             // outputs 0, 1, 2, 3
+	VPADDD Y15, Y6, Y6
+	VPSRAD $22, Y6, Y6
+	VPACKSSDW Y6, Y6, Y6
+	VPACKUSWB Y6, Y6, Y6
+	VPERMD Y6, Y14, Y6
+	VMOVQ X6, (DI)(BX*1)
+	ADDQ $16, R8
+	ADDQ $8, BX
+	JMP  h2loop
+
+h2done:
+	VZEROUPPER
+	RET

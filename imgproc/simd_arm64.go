@@ -18,23 +18,42 @@ func verticalVec(out []byte, rows [][]byte, k []int32) int {
 //go:noescape
 func verticalNEON(out []byte, rows [][]byte, k []int32)
 
-// horizontalVec resamples the first pixels of a one-channel row with NEON
-// (see horizontalSpan) and returns how many it did. It does nothing for
-// more channels.
+// horizontalVec resamples the first pixels of a row of n channels with
+// NEON (see horizontalSpan) and returns how many bytes it did.
 func horizontalVec(out, in []byte, w *weights, n int) int {
-	if n != 1 {
-		return 0
-	}
-	m := horizontalSpan(out, in, w)
+	m := horizontalSpan(out, in, w, n)
 	if m == 0 {
 		return 0
 	}
-	horizontalGrayNEON(out[:m], in, w.start[:m], w.k[:m*w.stride], w.stride)
-	return m
+	start, k := w.start[:m], w.k[:m*w.stride]
+	switch n {
+	case 1:
+		horizontalGrayNEON(out[:m], in, start, k, w.stride)
+	case 2:
+		horizontal2NEON(out[:2*m], in, start, k, w.stride)
+	case 4:
+		horizontal4NEON(out[:4*m], in, start, k, w.stride)
+	default:
+		return 0
+	}
+	return m * n
 }
 
-// horizontalGrayNEON is horizontalVec's kernel: for each output x,
-// out[x] = clip8(half + sum of in[start[x]+i] * k[x*stride+i], i < stride).
+// horizontalGrayNEON is horizontalVec's kernel for one channel: for each
+// output x, out[x] = clip8(half + sum of in[start[x]+i] * k[x*stride+i],
+// i < stride).
 //
 //go:noescape
 func horizontalGrayNEON(out, in []byte, start, k []int32, stride int)
+
+// horizontal2NEON is horizontalVec's kernel for two channels: for each
+// output x and channel c, out[2x+c] = clip8(half + sum of
+// in[2(start[x]+i)+c] * k[x*stride+i], i < stride).
+//
+//go:noescape
+func horizontal2NEON(out, in []byte, start, k []int32, stride int)
+
+// horizontal4NEON is horizontal2NEON for four channels.
+//
+//go:noescape
+func horizontal4NEON(out, in []byte, start, k []int32, stride int)

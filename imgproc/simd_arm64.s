@@ -9,6 +9,7 @@
 #define SQXTUN4H(n, d) WORD $(0x2E612800 | (n)<<5 | (d))            // Vd.4H = unsigned-saturate(Vn.4S), upper half cleared
 #define SQXTUN8H(n, d) WORD $(0x6E612800 | (n)<<5 | (d))            // SQXTUN2: into the upper half of Vd.8H
 #define UQXTN8B(n, d) WORD $(0x2E214800 | (n)<<5 | (d))             // Vd.8B = saturate(Vn.8H unsigned)
+#define MLAE4S(i, m, n, d) WORD $(0x6F800000 | ((i)&1)<<21 | ((i)>>1)<<11 | (m)<<16 | (n)<<5 | (d)) // Vd.4S += Vn.4S * Vm.S[i]
 #define UQXTN16B(n, d) WORD $(0x6E214800 | (n)<<5 | (d))            // UQXTN2: into the upper half of Vd.16B
 
 // func verticalNEON(out []byte, rows [][]byte, k []int32)
@@ -285,4 +286,249 @@ h7:
 	B    hloop
 
 hdone:
+	RET
+
+// func horizontal4NEON(out, in []byte, start, k []int32, stride int)
+//
+// Two RGBA outputs at a time. For each chunk of 8 taps: the 8 pixels
+// widened to one 32-bit vector each, multiplied by their weight (MLA by
+// element) into two accumulators per output.
+TEXT ·horizontal4NEON(SB), NOSPLIT, $0-104
+	MOVD out_base+0(FP), R0
+	MOVD out_len+8(FP), R1
+	MOVD in_base+24(FP), R2
+	MOVD start_base+48(FP), R3
+	MOVD k_base+72(FP), R4
+	MOVD stride+96(FP), R5
+	LSR  $3, R5, R5             // chunks of 8 taps per output
+	MOVW $0x200000, R6          // half
+	VDUP R6, V31.S4
+	MOVD $0, R7                 // output byte
+
+h4loop:
+	CMP  R1, R7
+	BGE  h4done
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	MOVWU (R3), R8
+	ADD  $4, R3
+	ADD  R8<<2, R2, R8
+	MOVD R5, R9
+h4t0:
+	VLD1.P 32(R8), [V8.B16, V9.B16]
+	VLD1.P 32(R4), [V10.S4, V11.S4]
+	VUXTL  V8.B8, V12.H8
+	VUXTL2 V8.B16, V13.H8
+	VUXTL  V9.B8, V14.H8
+	VUXTL2 V9.B16, V15.H8
+	VUXTL  V12.H4, V16.S4
+	VUXTL2 V12.H8, V17.S4
+	VUXTL  V13.H4, V18.S4
+	VUXTL2 V13.H8, V19.S4
+	VUXTL  V14.H4, V20.S4
+	VUXTL2 V14.H8, V21.S4
+	VUXTL  V15.H4, V22.S4
+	VUXTL2 V15.H8, V23.S4
+	MLAE4S(0, 10, 16, 0)
+	MLAE4S(1, 10, 17, 1)
+	MLAE4S(2, 10, 18, 0)
+	MLAE4S(3, 10, 19, 1)
+	MLAE4S(0, 11, 20, 0)
+	MLAE4S(1, 11, 21, 1)
+	MLAE4S(2, 11, 22, 0)
+	MLAE4S(3, 11, 23, 1)
+	SUBS $1, R9
+	BNE  h4t0
+	VADD V1.S4, V0.S4, V0.S4
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	MOVWU (R3), R8
+	ADD  $4, R3
+	ADD  R8<<2, R2, R8
+	MOVD R5, R9
+h4t1:
+	VLD1.P 32(R8), [V8.B16, V9.B16]
+	VLD1.P 32(R4), [V10.S4, V11.S4]
+	VUXTL  V8.B8, V12.H8
+	VUXTL2 V8.B16, V13.H8
+	VUXTL  V9.B8, V14.H8
+	VUXTL2 V9.B16, V15.H8
+	VUXTL  V12.H4, V16.S4
+	VUXTL2 V12.H8, V17.S4
+	VUXTL  V13.H4, V18.S4
+	VUXTL2 V13.H8, V19.S4
+	VUXTL  V14.H4, V20.S4
+	VUXTL2 V14.H8, V21.S4
+	VUXTL  V15.H4, V22.S4
+	VUXTL2 V15.H8, V23.S4
+	MLAE4S(0, 10, 16, 2)
+	MLAE4S(1, 10, 17, 3)
+	MLAE4S(2, 10, 18, 2)
+	MLAE4S(3, 10, 19, 3)
+	MLAE4S(0, 11, 20, 2)
+	MLAE4S(1, 11, 21, 3)
+	MLAE4S(2, 11, 22, 2)
+	MLAE4S(3, 11, 23, 3)
+	SUBS $1, R9
+	BNE  h4t1
+	VADD V3.S4, V2.S4, V2.S4
+	VADD V31.S4, V0.S4, V0.S4
+	VADD V31.S4, V2.S4, V2.S4
+	SSHR4S22(0, 0)
+	SSHR4S22(2, 2)
+	SQXTUN4H(0, 20)
+	SQXTUN8H(2, 20)
+	UQXTN8B(20, 21)
+	ADD  R7, R0, R10
+	VST1 [V21.B8], (R10)
+	ADD  $8, R7
+	B    h4loop
+
+h4done:
+	RET
+
+// func horizontal2NEON(out, in []byte, start, k []int32, stride int)
+//
+// Four luma+alpha outputs at a time. For each chunk of 8 taps: the weights
+// doubled by VZIP (one per channel), the 8 pixels widened to 32 bits, two
+// a vector; the (luma, alpha) pairs of each output's accumulator are then
+// summed across it.
+TEXT ·horizontal2NEON(SB), NOSPLIT, $0-104
+	MOVD out_base+0(FP), R0
+	MOVD out_len+8(FP), R1
+	MOVD in_base+24(FP), R2
+	MOVD start_base+48(FP), R3
+	MOVD k_base+72(FP), R4
+	MOVD stride+96(FP), R5
+	LSR  $3, R5, R5
+	MOVW $0x200000, R6
+	VDUP R6, V31.S4
+	MOVD $0, R7
+
+h2loop:
+	CMP  R1, R7
+	BGE  h2done
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	MOVWU (R3), R8
+	ADD  $4, R3
+	ADD  R8<<1, R2, R8
+	MOVD R5, R9
+h2t0:
+	VLD1.P 16(R8), [V8.B16]
+	VLD1.P 32(R4), [V10.S4, V11.S4]
+	VZIP1  V10.S4, V10.S4, V12.S4
+	VZIP2  V10.S4, V10.S4, V13.S4
+	VZIP1  V11.S4, V11.S4, V14.S4
+	VZIP2  V11.S4, V11.S4, V15.S4
+	VUXTL  V8.B8, V16.H8
+	VUXTL2 V8.B16, V17.H8
+	VUXTL  V16.H4, V18.S4
+	VUXTL2 V16.H8, V19.S4
+	VUXTL  V17.H4, V20.S4
+	VUXTL2 V17.H8, V21.S4
+	MLA4S(12, 18, 0)
+	MLA4S(13, 19, 1)
+	MLA4S(14, 20, 0)
+	MLA4S(15, 21, 1)
+	SUBS $1, R9
+	BNE  h2t0
+	VADD V1.S4, V0.S4, V0.S4
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	MOVWU (R3), R8
+	ADD  $4, R3
+	ADD  R8<<1, R2, R8
+	MOVD R5, R9
+h2t1:
+	VLD1.P 16(R8), [V8.B16]
+	VLD1.P 32(R4), [V10.S4, V11.S4]
+	VZIP1  V10.S4, V10.S4, V12.S4
+	VZIP2  V10.S4, V10.S4, V13.S4
+	VZIP1  V11.S4, V11.S4, V14.S4
+	VZIP2  V11.S4, V11.S4, V15.S4
+	VUXTL  V8.B8, V16.H8
+	VUXTL2 V8.B16, V17.H8
+	VUXTL  V16.H4, V18.S4
+	VUXTL2 V16.H8, V19.S4
+	VUXTL  V17.H4, V20.S4
+	VUXTL2 V17.H8, V21.S4
+	MLA4S(12, 18, 2)
+	MLA4S(13, 19, 3)
+	MLA4S(14, 20, 2)
+	MLA4S(15, 21, 3)
+	SUBS $1, R9
+	BNE  h2t1
+	VADD V3.S4, V2.S4, V2.S4
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	MOVWU (R3), R8
+	ADD  $4, R3
+	ADD  R8<<1, R2, R8
+	MOVD R5, R9
+h2t2:
+	VLD1.P 16(R8), [V8.B16]
+	VLD1.P 32(R4), [V10.S4, V11.S4]
+	VZIP1  V10.S4, V10.S4, V12.S4
+	VZIP2  V10.S4, V10.S4, V13.S4
+	VZIP1  V11.S4, V11.S4, V14.S4
+	VZIP2  V11.S4, V11.S4, V15.S4
+	VUXTL  V8.B8, V16.H8
+	VUXTL2 V8.B16, V17.H8
+	VUXTL  V16.H4, V18.S4
+	VUXTL2 V16.H8, V19.S4
+	VUXTL  V17.H4, V20.S4
+	VUXTL2 V17.H8, V21.S4
+	MLA4S(12, 18, 4)
+	MLA4S(13, 19, 5)
+	MLA4S(14, 20, 4)
+	MLA4S(15, 21, 5)
+	SUBS $1, R9
+	BNE  h2t2
+	VADD V5.S4, V4.S4, V4.S4
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	MOVWU (R3), R8
+	ADD  $4, R3
+	ADD  R8<<1, R2, R8
+	MOVD R5, R9
+h2t3:
+	VLD1.P 16(R8), [V8.B16]
+	VLD1.P 32(R4), [V10.S4, V11.S4]
+	VZIP1  V10.S4, V10.S4, V12.S4
+	VZIP2  V10.S4, V10.S4, V13.S4
+	VZIP1  V11.S4, V11.S4, V14.S4
+	VZIP2  V11.S4, V11.S4, V15.S4
+	VUXTL  V8.B8, V16.H8
+	VUXTL2 V8.B16, V17.H8
+	VUXTL  V16.H4, V18.S4
+	VUXTL2 V16.H8, V19.S4
+	VUXTL  V17.H4, V20.S4
+	VUXTL2 V17.H8, V21.S4
+	MLA4S(12, 18, 6)
+	MLA4S(13, 19, 7)
+	MLA4S(14, 20, 6)
+	MLA4S(15, 21, 7)
+	SUBS $1, R9
+	BNE  h2t3
+	VADD V7.S4, V6.S4, V6.S4
+	VZIP1 V2.D2, V0.D2, V24.D2
+	VZIP2 V2.D2, V0.D2, V25.D2
+	VADD  V25.S4, V24.S4, V24.S4  // outputs 0, 1
+	VZIP1 V6.D2, V4.D2, V26.D2
+	VZIP2 V6.D2, V4.D2, V27.D2
+	VADD  V27.S4, V26.S4, V26.S4  // outputs 2, 3
+	VADD  V31.S4, V24.S4, V24.S4
+	VADD  V31.S4, V26.S4, V26.S4
+	SSHR4S22(24, 24)
+	SSHR4S22(26, 26)
+	SQXTUN4H(24, 20)
+	SQXTUN8H(26, 20)
+	UQXTN8B(20, 21)
+	ADD  R7, R0, R10
+	VST1 [V21.B8], (R10)
+	ADD  $8, R7
+	B    h2loop
+
+h2done:
 	RET

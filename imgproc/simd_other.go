@@ -6,5 +6,5 @@ package imgproc
 // column.
 func verticalVec(out []byte, rows [][]byte, k []int32) int { return 0 }
 
-// horizontalVec has no vector kernel here: horizontal does every pixel.
+// horizontalVec has no vector kernel here: horizontalGo does every pixel.
 func horizontalVec(out, in []byte, w *weights, n int) int { return 0 }

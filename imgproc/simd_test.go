@@ -136,12 +136,15 @@ func TestHorizontalKernel(t *testing.T) {
 }
 
 // FuzzHorizontal is the differential fuzz target of the horizontal pass:
-// sizes, a weight perturbation and the row's bytes come from the input.
+// sizes, the channel count (1, 2 or 4), a weight perturbation and the
+// row's bytes come from the input.
 func FuzzHorizontal(f *testing.F) {
-	f.Add(uint16(100), uint16(37), int32(0), []byte("abcdefghijklmnopqrstuvwxyz0123456789"))
-	f.Add(uint16(9), uint16(40), int32(-1<<30), []byte{0, 255, 0, 255})
-	f.Fuzz(func(t *testing.T, inW, outW uint16, delta int32, data []byte) {
+	f.Add(uint16(100), uint16(37), uint8(0), int32(0), []byte("abcdefghijklmnopqrstuvwxyz0123456789"))
+	f.Add(uint16(9), uint16(40), uint8(1), int32(-1<<30), []byte{0, 255, 0, 255})
+	f.Add(uint16(301), uint16(77), uint8(2), int32(1<<20), []byte{255, 255, 0, 255, 7})
+	f.Fuzz(func(t *testing.T, inW, outW uint16, ch uint8, delta int32, data []byte) {
 		iw, ow := 1+int(inW)%2000, 1+int(outW)%1000
+		n := [3]int{1, 2, 4}[ch%3]
 		if len(data) == 0 {
 			return
 		}
@@ -151,10 +154,10 @@ func FuzzHorizontal(f *testing.F) {
 				w.k[i] += delta
 			}
 		}
-		in := make([]byte, iw)
+		in := make([]byte, iw*n)
 		for i := range in {
 			in[i] = data[i%len(data)]
 		}
-		checkHorizontal(t, in, w, 1)
+		checkHorizontal(t, in, w, n)
 	})
 }
