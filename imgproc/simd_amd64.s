@@ -544,3 +544,158 @@ h2t3:
 h2done:
 	VZEROUPPER
 	RET
+
+// Constants of ycbcrAVX2.
+DATA rgbaTranspose<>+0(SB)/8, $0x0d0905010c080400
+DATA rgbaTranspose<>+8(SB)/8, $0x0f0b07030e0a0602
+DATA rgbaTranspose<>+16(SB)/8, $0x0d0905010c080400
+DATA rgbaTranspose<>+24(SB)/8, $0x0f0b07030e0a0602
+GLOBL rgbaTranspose<>(SB), RODATA|NOPTR, $32
+
+// BCAST broadcasts the 32-bit constant c into Y(r).
+#define BCAST(c, x, r) \
+	MOVL $(c), AX; \
+	VMOVD AX, x; \
+	VPBROADCASTD x, r
+
+// func ycbcrAVX2(out, y, cb, cr []byte)
+//
+// Eight pixels at a time in 32-bit lanes; the packs clamp, and a byte
+// shuffle turns the R, G, B, A groups of each 128-bit lane into 4 pixels.
+TEXT ·ycbcrAVX2(SB), NOSPLIT, $0-96
+	MOVQ out_base+0(FP), DI
+	MOVQ y_base+24(FP), SI
+	MOVQ y_len+32(FP), CX
+	MOVQ cb_base+48(FP), R8
+	MOVQ cr_base+72(FP), R9
+	VMOVDQU rgbaTranspose<>(SB), Y8
+	BCAST(255, X9, Y9)
+	BCAST(91881, X10, Y10)
+	BCAST(116130, X11, Y11)
+	BCAST(-22554, X12, Y12)
+	BCAST(-46802, X13, Y13)
+	BCAST(32768, X14, Y14)
+	BCAST(128, X15, Y15)
+	XORQ BX, BX
+
+yccloop:
+	VPMOVZXBD (SI)(BX*1), Y0
+	VPMOVZXBD (R8)(BX*1), Y1
+	VPMOVZXBD (R9)(BX*1), Y2
+	VPSUBD  Y15, Y1, Y1
+	VPSUBD  Y15, Y2, Y2
+	VPMULLD Y10, Y2, Y3
+	VPADDD  Y14, Y3, Y3
+	VPSRAD  $16, Y3, Y3
+	VPADDD  Y0, Y3, Y3            // R
+	VPMULLD Y11, Y1, Y4
+	VPADDD  Y14, Y4, Y4
+	VPSRAD  $16, Y4, Y4
+	VPADDD  Y0, Y4, Y4            // B
+	VPMULLD Y12, Y1, Y5
+	VPMULLD Y13, Y2, Y6
+	VPADDD  Y6, Y5, Y5
+	VPADDD  Y14, Y5, Y5
+	VPSRAD  $16, Y5, Y5
+	VPADDD  Y0, Y5, Y5            // G
+	VPACKSSDW Y5, Y3, Y3          // R0-3 G0-3 | R4-7 G4-7
+	VPACKSSDW Y9, Y4, Y4          // B0-3 A | B4-7 A
+	VPACKUSWB Y4, Y3, Y3
+	VPSHUFB Y8, Y3, Y3
+	VMOVDQU Y3, (DI)(BX*4)
+	ADDQ $8, BX
+	CMPQ BX, CX
+	JLT  yccloop
+	VZEROUPPER
+	RET
+
+// Byte order that interleaves the even (bytes 0-7) and odd (8-15) outputs
+// of each 128-bit lane.
+DATA interleave8<>+0(SB)/8, $0x0b030a0209010800
+DATA interleave8<>+8(SB)/8, $0x0f070e060d050c04
+DATA interleave8<>+16(SB)/8, $0x0b030a0209010800
+DATA interleave8<>+24(SB)/8, $0x0f070e060d050c04
+GLOBL interleave8<>(SB), RODATA|NOPTR, $32
+
+// FANCYOUT finishes 16 pairs of outputs: even = (Y3 + Y1 + Y13) >> sh,
+// odd = (Y3 + Y2 + Y14) >> sh, interleaved and stored at DI.
+#define FANCYOUT(sh) \
+	VPADDW Y1, Y3, Y4; \
+	VPADDW Y13, Y4, Y4; \
+	VPSRLW $(sh), Y4, Y4; \
+	VPADDW Y2, Y3, Y5; \
+	VPADDW Y14, Y5, Y5; \
+	VPSRLW $(sh), Y5, Y5; \
+	VPACKUSWB Y5, Y4, Y4; \
+	VPSHUFB Y15, Y4, Y4; \
+	VMOVDQU Y4, (DI)
+
+// func fancyH2AVX2(out, row []byte)
+//
+// 16 samples (32 outputs) at a time in 16-bit lanes.
+TEXT ·fancyH2AVX2(SB), NOSPLIT, $0-48
+	MOVQ out_base+0(FP), DI
+	MOVQ out_len+8(FP), CX
+	MOVQ row_base+24(FP), SI
+	VMOVDQU interleave8<>(SB), Y15
+	MOVL $0x00010001, AX
+	VMOVD AX, X13
+	VPBROADCASTD X13, Y13         // bias 1
+	MOVL $0x00020002, AX
+	VMOVD AX, X14
+	VPBROADCASTD X14, Y14         // bias 2
+
+h2v1loop:
+	VPMOVZXBW 1(SI), Y0
+	VPMOVZXBW (SI), Y1
+	VPMOVZXBW 2(SI), Y2
+	VPADDW Y0, Y0, Y3
+	VPADDW Y0, Y3, Y3             // 3·sample
+	FANCYOUT(2)
+	ADDQ $16, SI
+	ADDQ $32, DI
+	SUBQ $32, CX
+	JNZ  h2v1loop
+	VZEROUPPER
+	RET
+
+// func fancyH2V2AVX2(out, near, far []byte)
+TEXT ·fancyH2V2AVX2(SB), NOSPLIT, $0-72
+	MOVQ out_base+0(FP), DI
+	MOVQ out_len+8(FP), CX
+	MOVQ near_base+24(FP), SI
+	MOVQ far_base+48(FP), R8
+	VMOVDQU interleave8<>(SB), Y15
+	MOVL $0x00080008, AX
+	VMOVD AX, X13
+	VPBROADCASTD X13, Y13         // bias 8
+	MOVL $0x00070007, AX
+	VMOVD AX, X14
+	VPBROADCASTD X14, Y14         // bias 7
+
+h2v2loop:
+	VPMOVZXBW 1(SI), Y0
+	VPMOVZXBW 1(R8), Y6
+	VPADDW Y0, Y0, Y3
+	VPADDW Y0, Y3, Y0
+	VPADDW Y6, Y0, Y0             // column sums
+	VPMOVZXBW (SI), Y1
+	VPMOVZXBW (R8), Y6
+	VPADDW Y1, Y1, Y3
+	VPADDW Y1, Y3, Y1
+	VPADDW Y6, Y1, Y1             // left neighbours
+	VPMOVZXBW 2(SI), Y2
+	VPMOVZXBW 2(R8), Y6
+	VPADDW Y2, Y2, Y3
+	VPADDW Y2, Y3, Y2
+	VPADDW Y6, Y2, Y2             // right neighbours
+	VPADDW Y0, Y0, Y3
+	VPADDW Y0, Y3, Y3             // 3·column
+	FANCYOUT(4)
+	ADDQ $16, SI
+	ADDQ $16, R8
+	ADDQ $32, DI
+	SUBQ $32, CX
+	JNZ  h2v2loop
+	VZEROUPPER
+	RET
