@@ -290,23 +290,71 @@ func unfilter(ft byte, cur, prev []byte, bpp int) error {
 		for i := range bpp {
 			cur[i] += prev[i] // paeth(0, up, 0) = up
 		}
-		for i := bpp; i < len(cur); i++ {
-			a, b, c := int(cur[i-bpp]), int(prev[i]), int(prev[i-bpp])
-			pa, pb, pc := b-c, a-c, a+b-2*c
-			pa, pb, pc = abs(pa), abs(pb), abs(pc)
-			switch {
-			case pa <= pb && pa <= pc:
-				cur[i] += uint8(a)
-			case pb <= pc:
-				cur[i] += uint8(b)
-			default:
-				cur[i] += uint8(c)
+		switch bpp {
+		case 3:
+			paeth3(cur, prev)
+		case 4:
+			paeth4(cur, prev)
+		default:
+			for i := bpp; i < len(cur); i++ {
+				cur[i] += paeth(cur[i-bpp], prev[i], prev[i-bpp])
 			}
 		}
 	default:
 		return errors.New("png: bad filter type")
 	}
 	return nil
+}
+
+// paeth3 undoes the Paeth filter from the second pixel on for 3 bytes a
+// pixel, keeping the left and upper-left pixels in registers: the three
+// channels are independent chains, and no load waits for the store
+// before it.
+func paeth3(cur, prev []byte) {
+	a0, a1, a2 := cur[0], cur[1], cur[2]
+	c0, c1, c2 := prev[0], prev[1], prev[2]
+	for i := 3; i+3 <= len(cur); i += 3 {
+		x, b := cur[i:i+3:i+3], prev[i:i+3:i+3]
+		a0 = x[0] + paeth(a0, b[0], c0)
+		a1 = x[1] + paeth(a1, b[1], c1)
+		a2 = x[2] + paeth(a2, b[2], c2)
+		x[0], x[1], x[2] = a0, a1, a2
+		c0, c1, c2 = b[0], b[1], b[2]
+	}
+}
+
+// paeth4 is paeth3 for 4 bytes a pixel.
+func paeth4(cur, prev []byte) {
+	a0, a1, a2, a3 := cur[0], cur[1], cur[2], cur[3]
+	c0, c1, c2, c3 := prev[0], prev[1], prev[2], prev[3]
+	for i := 4; i+4 <= len(cur); i += 4 {
+		x, b := cur[i:i+4:i+4], prev[i:i+4:i+4]
+		a0 = x[0] + paeth(a0, b[0], c0)
+		a1 = x[1] + paeth(a1, b[1], c1)
+		a2 = x[2] + paeth(a2, b[2], c2)
+		a3 = x[3] + paeth(a3, b[3], c3)
+		x[0], x[1], x[2], x[3] = a0, a1, a2, a3
+		c0, c1, c2, c3 = b[0], b[1], b[2], b[3]
+	}
+}
+
+// paeth is the Paeth predictor of a sample from its left (a), upper (b)
+// and upper-left (c) neighbours: of a, b and c, the one nearest to
+// a + b - c, preferring a, then b. It is computed as in stb_image, without
+// branches: thresh = 3c - (a+b) compares with min(a, b) and max(a, b)
+// exactly as the distances do.
+func paeth(a8, b8, c8 byte) byte {
+	a, b, c := int32(a8), int32(b8), int32(c8)
+	thresh := 3*c - (a + b)
+	lo, hi := min(a, b), max(a, b)
+	t := c
+	if hi <= thresh {
+		t = lo
+	}
+	if thresh <= lo {
+		t = hi
+	}
+	return byte(t)
 }
 
 func abs(x int) int {
