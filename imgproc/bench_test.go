@@ -65,6 +65,14 @@ func reportMPs(b *testing.B, px int) {
 	b.ReportMetric(float64(px)*float64(b.N)/1e6/b.Elapsed().Seconds(), "MP/s")
 }
 
+// reportCPU reports the CPU time of all threads per iteration since c0 (a
+// usage() taken just before the loop): on a shared machine it moves less
+// than the wall time, which includes waiting for a core.
+func reportCPU(b *testing.B, c0 time.Duration) {
+	c1, _ := usage()
+	b.ReportMetric(float64((c1-c0).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+}
+
 func BenchmarkDecodeJPEG(b *testing.B) {
 	benchImages(b)
 	for b.Loop() {
@@ -96,6 +104,7 @@ func BenchmarkDecodePNGStream(b *testing.B) {
 	}
 	p := newPlane(ph.w, ph.h, 1)
 	b.ResetTimer()
+	c0, _ := usage()
 	for b.Loop() {
 		prog := newProgress()
 		streamPNG(bench.png, ph, p, true, prog)
@@ -103,6 +112,7 @@ func BenchmarkDecodePNGStream(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, c0)
 	reportMPs(b, benchW*benchH)
 }
 
@@ -110,9 +120,11 @@ func BenchmarkDecodePNGStream(b *testing.B) {
 // Y plane is used as is).
 func BenchmarkGray(b *testing.B) {
 	benchImages(b)
+	c0, _ := usage()
 	for b.Loop() {
 		toGray(bench.rgba, false)
 	}
+	reportCPU(b, c0)
 	reportMPs(b, benchW*benchH)
 }
 
@@ -125,9 +137,11 @@ func BenchmarkColour(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
+	c0, _ := usage()
 	for b.Loop() {
 		toRGBA(m)
 	}
+	reportCPU(b, c0)
 	reportMPs(b, benchW*benchH)
 }
 
@@ -139,9 +153,11 @@ func benchScale(b *testing.B, f float64, n int, filter string) {
 	}
 	dst := newPlane(int(benchW*f), int(benchH*f), n)
 	b.ResetTimer()
+	c0, _ := usage()
 	for b.Loop() {
 		resample(dst, src, filter)
 	}
+	reportCPU(b, c0)
 	// MP/s counts source pixels, the same for every factor.
 	reportMPs(b, benchW*benchH)
 }
@@ -352,6 +368,7 @@ func BenchmarkUnfilterPaeth(b *testing.B) {
 			}
 			cur := make([]byte, w)
 			b.ResetTimer()
+			c0, _ := usage()
 			for b.Loop() {
 				for y := range filt {
 					prev := zero
@@ -364,6 +381,7 @@ func BenchmarkUnfilterPaeth(b *testing.B) {
 					}
 				}
 			}
+			reportCPU(b, c0)
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(rows*benchW), "ns/px")
 		})
 	}
