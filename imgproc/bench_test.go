@@ -393,19 +393,10 @@ func paethFilter(cur, prev []byte, bpp int) []byte {
 	out := make([]byte, len(cur))
 	for i := range cur {
 		var a, c int
-		b := int(prev[i])
 		if i >= bpp {
 			a, c = int(cur[i-bpp]), int(prev[i-bpp])
 		}
-		p := a + b - c
-		pa, pb, pc := abs(p-a), abs(p-b), abs(p-c)
-		pred := c
-		if pa <= pb && pa <= pc {
-			pred = a
-		} else if pb <= pc {
-			pred = b
-		}
-		out[i] = cur[i] - byte(pred)
+		out[i] = cur[i] - byte(paethRef(a, int(prev[i]), c))
 	}
 	return out
 }

@@ -106,24 +106,24 @@ func grayRow(out []byte, m image.Image, x0, y int, withAlpha bool) {
 		}
 	case *image.RGBA:
 		s := m.Pix[m.PixOffset(x0, y):]
-		xs := func(yield func(int) bool) {
-			for x := range w {
-				if !yield(x) {
-					return
-				}
-			}
-		}
-		if !withAlpha {
-			lumarow.RGBA(out, s)
-			xs = nonOpaque(out, s)
-		}
-		for x := range xs {
+		pixel := func(x int) {
 			p := s[4*x : 4*x+4 : 4*x+4]
 			r, g, b, a := p[0], p[1], p[2], p[3]
 			if a != 255 && a != 0 {
 				r, g, b = unpremul(r, a), unpremul(g, a), unpremul(b, a)
 			}
 			put(x, r, g, b, a)
+		}
+		if !withAlpha {
+			// As for NRGBA: an opaque pixel needs no unpremultiplying.
+			lumarow.RGBA(out, s)
+			for x := range nonOpaque(out, s) {
+				pixel(x)
+			}
+			return
+		}
+		for x := range w {
+			pixel(x)
 		}
 	case *image.Paletted:
 		var lut [256][4]uint8

@@ -162,19 +162,27 @@ func FuzzHorizontal(f *testing.F) {
 	})
 }
 
+// paethRef is the Paeth predictor as the PNG specification defines it:
+// of a (left), b (up) and c (upper left), the nearest to a + b - c,
+// preferring a, then b.
+func paethRef(a, b, c int) int {
+	p := a + b - c
+	pa, pb, pc := abs(p-a), abs(p-b), abs(p-c)
+	if pa <= pb && pa <= pc {
+		return a
+	}
+	if pb <= pc {
+		return b
+	}
+	return c
+}
+
 // TestPaethPredictor checks the branch-free Paeth predictor against the
 // PNG specification's definition on every (a, b, c).
 func TestPaethPredictor(t *testing.T) {
 	for i := range 1 << 24 {
 		a, b, c := int(i&255), int(i>>8&255), int(i>>16)
-		p := a + b - c
-		pa, pb, pc := abs(p-a), abs(p-b), abs(p-c)
-		want := c
-		if pa <= pb && pa <= pc {
-			want = a
-		} else if pb <= pc {
-			want = b
-		}
+		want := paethRef(a, b, c)
 		if got := paeth(byte(a), byte(b), byte(c)); int(got) != want {
 			t.Fatalf("paeth(%d, %d, %d) = %d, want %d", a, b, c, got, want)
 		}
@@ -199,19 +207,10 @@ func TestUnfilterPaeth(t *testing.T) {
 			want := append([]byte(nil), cur...)
 			for i := range want {
 				var a, c int
-				b := int(prev[i])
 				if i >= bpp {
 					a, c = int(want[i-bpp]), int(prev[i-bpp])
 				}
-				p := a + b - c
-				pa, pb, pc := abs(p-a), abs(p-b), abs(p-c)
-				pred := c
-				if pa <= pb && pa <= pc {
-					pred = a
-				} else if pb <= pc {
-					pred = b
-				}
-				want[i] += byte(pred)
+				want[i] += byte(paethRef(a, int(prev[i]), c))
 			}
 			if err := unfilter(4, cur, prev, bpp); err != nil {
 				t.Fatal(err)
