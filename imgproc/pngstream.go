@@ -203,33 +203,101 @@ func (r *idatReader) Read(b []byte) (int, error) {
 // channels as in plane; flatten composites alpha over white for n == 1),
 // reporting rows to prog as they are written. It runs in its own
 // goroutine and always ends with prog.finish.
+//
+// Inflating and unfiltering are each about half of the work, and neither
+// can be split across rows, so they run in two goroutines: inflateRows
+// fills batches of filtered rows, and this one unfilters and converts
+// them, while the resampler, on a third, consumes the plane.
 func streamPNG(src []byte, ph *pngHeader, dst plane, flatten bool, prog *progress) {
+	var err error
+	quit := make(chan struct{})
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("png: %v", r)
+		}
+		close(quit) // stops inflateRows if it is still running
+		prog.finish(err)
+	}()
+	const batchRows = 16
+	stride := 1 + ph.rowBytes
+	free := make(chan []byte, pngBatches)
+	for range pngBatches {
+		free <- make([]byte, batchRows*stride)
+	}
+	full := make(chan pngBatch, pngBatches)
+	go inflateRows(src, ph, batchRows, free, full, quit)
+	last := make([]byte, ph.rowBytes) // the last row of a batch, unfiltered
+	prev := last                      // the row above
+	conv := pngRowConverter(ph, dst.n, flatten)
+	y := 0
+	for b := range full {
+		if b.err != nil {
+			err = b.err
+			return
+		}
+		for r := 0; r < len(b.buf); r += stride {
+			cur := b.buf[r : r+stride]
+			if err = unfilter(cur[0], cur[1:], prev, ph.bytesPerPx); err != nil {
+				return
+			}
+			conv(dst.row(y), cur[1:])
+			prev = cur[1:]
+			y++
+		}
+		prev = append(last[:0], prev...) // b.buf goes back to inflateRows
+		free <- b.buf[:cap(b.buf)]
+		prog.advance(y)
+	}
+}
+
+// pngBatches is how many batches of rows inflateRows may be ahead.
+const pngBatches = 4
+
+// pngBatch is a batch of filtered rows, each with its filter byte, or the
+// error that ended the image data.
+type pngBatch struct {
+	buf []byte
+	err error
+}
+
+// inflateRows inflates the image data of ph into batches of batchRows
+// rows taken from free, sends them on full and closes it after the last
+// one, or sends the error that stopped it. It stops when quit is closed.
+func inflateRows(src []byte, ph *pngHeader, batchRows int, free chan []byte, full chan<- pngBatch, quit <-chan struct{}) {
 	var err error
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("png: %v", r)
 		}
-		prog.finish(err)
+		if err != nil {
+			select {
+			case full <- pngBatch{err: err}:
+			case <-quit:
+			}
+		}
+		close(full)
 	}()
 	ir := &idatReader{src: src, next: ph.idat}
 	zr, err := zlib.NewReader(ir)
 	if err != nil {
 		return
 	}
-	cur := make([]byte, 1+ph.rowBytes)
-	prev := make([]byte, 1+ph.rowBytes)
-	conv := pngRowConverter(ph, dst.n, flatten)
-	for y := range ph.h {
-		if _, err = io.ReadFull(zr, cur); err != nil {
+	stride := 1 + ph.rowBytes
+	for y0 := 0; y0 < ph.h; y0 += batchRows {
+		var buf []byte
+		select {
+		case buf = <-free:
+		case <-quit:
 			return
 		}
-		if err = unfilter(cur[0], cur[1:], prev[1:], ph.bytesPerPx); err != nil {
+		buf = buf[:min(batchRows, ph.h-y0)*stride]
+		if _, err = io.ReadFull(zr, buf); err != nil {
 			return
 		}
-		conv(dst.row(y), cur[1:])
-		cur, prev = prev, cur
-		if y%16 == 15 || y == ph.h-1 {
-			prog.advance(y + 1)
+		select {
+		case full <- pngBatch{buf: buf}:
+		case <-quit:
+			return
 		}
 	}
 	// The zlib checksum is verified at the end of the stream; then, as
