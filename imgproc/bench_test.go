@@ -65,6 +65,14 @@ func reportMPs(b *testing.B, px int) {
 	b.ReportMetric(float64(px)*float64(b.N)/1e6/b.Elapsed().Seconds(), "MP/s")
 }
 
+// reportCPU reports the CPU time of all threads per iteration since c0 (a
+// usage() taken just before the loop): on a shared machine it moves less
+// than the wall time, which includes waiting for a core.
+func reportCPU(b *testing.B, c0 time.Duration) {
+	c1, _ := usage()
+	b.ReportMetric(float64((c1-c0).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+}
+
 func BenchmarkDecodeJPEG(b *testing.B) {
 	benchImages(b)
 	for b.Loop() {
@@ -96,6 +104,7 @@ func BenchmarkDecodePNGStream(b *testing.B) {
 	}
 	p := newPlane(ph.w, ph.h, 1)
 	b.ResetTimer()
+	c0, _ := usage()
 	for b.Loop() {
 		prog := newProgress()
 		streamPNG(bench.png, ph, p, true, prog)
@@ -103,6 +112,7 @@ func BenchmarkDecodePNGStream(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, c0)
 	reportMPs(b, benchW*benchH)
 }
 
@@ -110,9 +120,11 @@ func BenchmarkDecodePNGStream(b *testing.B) {
 // Y plane is used as is).
 func BenchmarkGray(b *testing.B) {
 	benchImages(b)
+	c0, _ := usage()
 	for b.Loop() {
 		toGray(bench.rgba, false)
 	}
+	reportCPU(b, c0)
 	reportMPs(b, benchW*benchH)
 }
 
@@ -125,9 +137,11 @@ func BenchmarkColour(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
+	c0, _ := usage()
 	for b.Loop() {
 		toRGBA(m)
 	}
+	reportCPU(b, c0)
 	reportMPs(b, benchW*benchH)
 }
 
@@ -139,9 +153,11 @@ func benchScale(b *testing.B, f float64, n int, filter string) {
 	}
 	dst := newPlane(int(benchW*f), int(benchH*f), n)
 	b.ResetTimer()
+	c0, _ := usage()
 	for b.Loop() {
 		resample(dst, src, filter)
 	}
+	reportCPU(b, c0)
 	// MP/s counts source pixels, the same for every factor.
 	reportMPs(b, benchW*benchH)
 }
@@ -322,4 +338,118 @@ func BenchmarkProcessTiny(b *testing.B) {
 func BenchmarkProcessTinyCold(b *testing.B) {
 	smallImages(b)
 	benchSmall(b, small.tiny, 0.5, true)
+}
+
+// BenchmarkUnfilterPaeth undoes the Paeth filter on the rows of the
+// benchmark photo as RGB (3 bytes a pixel) and RGBA, the filter most
+// encoders choose for photos and the costliest to undo.
+func BenchmarkUnfilterPaeth(b *testing.B) {
+	benchImages(b)
+	for _, bpp := range []int{3, 4} {
+		b.Run(map[int]string{3: "RGB", 4: "RGBA"}[bpp], func(b *testing.B) {
+			const rows = 64
+			w := benchW * bpp
+			raw := make([][]byte, rows) // unfiltered rows
+			for y := range raw {
+				raw[y] = make([]byte, w)
+				src := bench.rgba.Pix[y*bench.rgba.Stride:]
+				for x := range benchW {
+					copy(raw[y][x*bpp:x*bpp+bpp], src[4*x:4*x+bpp])
+				}
+			}
+			filt := make([][]byte, rows)
+			zero := make([]byte, w)
+			for y := range filt {
+				prev := zero
+				if y > 0 {
+					prev = raw[y-1]
+				}
+				filt[y] = paethFilter(raw[y], prev, bpp)
+			}
+			cur := make([]byte, w)
+			b.ResetTimer()
+			c0, _ := usage()
+			for b.Loop() {
+				for y := range filt {
+					prev := zero
+					if y > 0 {
+						prev = raw[y-1]
+					}
+					copy(cur, filt[y])
+					if err := unfilter(4, cur, prev, bpp); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			reportCPU(b, c0)
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(rows*benchW), "ns/px")
+		})
+	}
+}
+
+// paethFilter applies the PNG Paeth filter to row cur given the previous
+// row, as an encoder does.
+func paethFilter(cur, prev []byte, bpp int) []byte {
+	out := make([]byte, len(cur))
+	for i := range cur {
+		var a, c int
+		if i >= bpp {
+			a, c = int(cur[i-bpp]), int(prev[i-bpp])
+		}
+		out[i] = cur[i] - byte(paethRef(a, int(prev[i]), c))
+	}
+	return out
+}
+
+// BenchmarkHorizontal is the horizontal pass alone on one row of the
+// benchmark width, halved, for 1, 2 and 4 channels (in cache: the
+// kernels' arithmetic, not memory).
+func BenchmarkHorizontal(b *testing.B) {
+	for _, n := range []int{1, 2, 4} {
+		b.Run(map[int]string{1: "gray", 2: "grayalpha", 4: "rgba"}[n], func(b *testing.B) {
+			w := newWeights(benchW, benchW/2, bicubicKernel)
+			in := make([]byte, benchW*n)
+			for i := range in {
+				in[i] = byte(i * 13)
+			}
+			out := make([]byte, benchW/2*n)
+			for b.Loop() {
+				horizontal(out, in, w, n)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(benchW/2), "ns/out")
+		})
+	}
+}
+
+// BenchmarkUpsampleRow is libjpeg's fancy upsampling of one chroma row to
+// the benchmark width, for 4:2:2 (h2v1) and 4:2:0 (h2v2), and
+// BenchmarkYCbCrRow the conversion of one row to RGBA.
+func BenchmarkUpsampleRow(b *testing.B) {
+	cw := benchW / 2
+	sub := make([]byte, 2*cw)
+	for i := range sub {
+		sub[i] = byte(i * 7)
+	}
+	row := func(cy int) []uint8 { return sub[cy*cw : (cy+1)*cw] }
+	out := make([]byte, benchW)
+	for _, v := range []int{1, 2} {
+		b.Run(map[int]string{1: "h2v1", 2: "h2v2"}[v], func(b *testing.B) {
+			for b.Loop() {
+				upsampleRow(out, 1, 2, v, cw, 2, row)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchW, "ns/px")
+		})
+	}
+}
+
+func BenchmarkYCbCrRow(b *testing.B) {
+	y, cb, cr := make([]byte, benchW), make([]byte, benchW), make([]byte, benchW)
+	for i := range y {
+		y[i], cb[i], cr[i] = byte(i), byte(i*3), byte(i*5)
+	}
+	out := make([]byte, 4*benchW)
+	for b.Loop() {
+		ycbcrRow(out, y, cb, cr)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchW, "ns/px")
 }

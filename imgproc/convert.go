@@ -1,17 +1,19 @@
 package imgproc
 
 import (
+	"encoding/binary"
 	"image"
 	"image/color"
 	"image/draw"
+	"iter"
+
+	lumarow "procesa/imgproc/internal/luma"
 )
 
 // luma is BT.601 luma exactly as Pillow's convert("L") computes it:
 // (19595·R + 38470·G + 7471·B + 0x8000) >> 16. The weights sum to 65536, so
 // a gray pixel keeps its value.
-func luma(r, g, b uint8) uint8 {
-	return uint8((uint32(r)*19595 + uint32(g)*38470 + uint32(b)*7471 + 0x8000) >> 16)
-}
+func luma(r, g, b uint8) uint8 { return lumarow.Of(r, g, b) }
 
 // overWhite composites a non-premultiplied 8-bit channel value c with alpha
 // a over white.
@@ -89,19 +91,39 @@ func grayRow(out []byte, m image.Image, x0, y int, withAlpha bool) {
 	switch m := m.(type) {
 	case *image.NRGBA:
 		s := m.Pix[m.PixOffset(x0, y):]
+		if !withAlpha {
+			// Luma of every pixel as if opaque, then the others again.
+			lumarow.RGBA(out, s)
+			for x := range nonOpaque(out, s) {
+				p := s[4*x : 4*x+4 : 4*x+4]
+				put(x, p[0], p[1], p[2], p[3])
+			}
+			return
+		}
 		for x := range w {
 			p := s[4*x : 4*x+4 : 4*x+4]
 			put(x, p[0], p[1], p[2], p[3])
 		}
 	case *image.RGBA:
 		s := m.Pix[m.PixOffset(x0, y):]
-		for x := range w {
+		pixel := func(x int) {
 			p := s[4*x : 4*x+4 : 4*x+4]
 			r, g, b, a := p[0], p[1], p[2], p[3]
 			if a != 255 && a != 0 {
 				r, g, b = unpremul(r, a), unpremul(g, a), unpremul(b, a)
 			}
 			put(x, r, g, b, a)
+		}
+		if !withAlpha {
+			// As for NRGBA: an opaque pixel needs no unpremultiplying.
+			lumarow.RGBA(out, s)
+			for x := range nonOpaque(out, s) {
+				pixel(x)
+			}
+			return
+		}
+		for x := range w {
+			pixel(x)
 		}
 	case *image.Paletted:
 		var lut [256][4]uint8
@@ -136,6 +158,24 @@ func grayRow(out []byte, m image.Image, x0, y int, withAlpha bool) {
 			default:
 				c64 := color.NRGBA64Model.Convert(c).(color.NRGBA64)
 				put(x, uint8(c64.R>>8), uint8(c64.G>>8), uint8(c64.B>>8), uint8(c64.A>>8))
+			}
+		}
+	}
+}
+
+// nonOpaque yields the pixels of dst, whose RGBA source pixels are s,
+// that are not opaque, looking at two pixels' alpha at once.
+func nonOpaque(dst, s []byte) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		s := s[:4*len(dst)]
+		for x := 0; x < len(dst); x += 2 {
+			if x+2 <= len(dst) && binary.LittleEndian.Uint64(s[4*x:])|0x00ffffff00ffffff == ^uint64(0) {
+				continue
+			}
+			for i := x; i < min(x+2, len(dst)); i++ {
+				if s[4*i+3] != 255 && !yield(i) {
+					return
+				}
 			}
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"hash/crc32"
 	"io"
 	"sync"
+
+	lumarow "procesa/imgproc/internal/luma"
 )
 
 // A PNG is one zlib stream: it cannot be inflated in parallel, and
@@ -201,33 +203,101 @@ func (r *idatReader) Read(b []byte) (int, error) {
 // channels as in plane; flatten composites alpha over white for n == 1),
 // reporting rows to prog as they are written. It runs in its own
 // goroutine and always ends with prog.finish.
+//
+// Inflating and unfiltering are each about half of the work, and neither
+// can be split across rows, so they run in two goroutines: inflateRows
+// fills batches of filtered rows, and this one unfilters and converts
+// them, while the resampler, on a third, consumes the plane.
 func streamPNG(src []byte, ph *pngHeader, dst plane, flatten bool, prog *progress) {
+	var err error
+	quit := make(chan struct{})
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("png: %v", r)
+		}
+		close(quit) // stops inflateRows if it is still running
+		prog.finish(err)
+	}()
+	const batchRows = 16
+	stride := 1 + ph.rowBytes
+	free := make(chan []byte, pngBatches)
+	for range pngBatches {
+		free <- make([]byte, batchRows*stride)
+	}
+	full := make(chan pngBatch, pngBatches)
+	go inflateRows(src, ph, batchRows, free, full, quit)
+	last := make([]byte, ph.rowBytes) // the last row of a batch, unfiltered
+	prev := last                      // the row above
+	conv := pngRowConverter(ph, dst.n, flatten)
+	y := 0
+	for b := range full {
+		if b.err != nil {
+			err = b.err
+			return
+		}
+		for r := 0; r < len(b.buf); r += stride {
+			cur := b.buf[r : r+stride]
+			if err = unfilter(cur[0], cur[1:], prev, ph.bytesPerPx); err != nil {
+				return
+			}
+			conv(dst.row(y), cur[1:])
+			prev = cur[1:]
+			y++
+		}
+		prev = append(last[:0], prev...) // b.buf goes back to inflateRows
+		free <- b.buf[:cap(b.buf)]
+		prog.advance(y)
+	}
+}
+
+// pngBatches is how many batches of rows inflateRows may be ahead.
+const pngBatches = 4
+
+// pngBatch is a batch of filtered rows, each with its filter byte, or the
+// error that ended the image data.
+type pngBatch struct {
+	buf []byte
+	err error
+}
+
+// inflateRows inflates the image data of ph into batches of batchRows
+// rows taken from free, sends them on full and closes it after the last
+// one, or sends the error that stopped it. It stops when quit is closed.
+func inflateRows(src []byte, ph *pngHeader, batchRows int, free chan []byte, full chan<- pngBatch, quit <-chan struct{}) {
 	var err error
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("png: %v", r)
 		}
-		prog.finish(err)
+		if err != nil {
+			select {
+			case full <- pngBatch{err: err}:
+			case <-quit:
+			}
+		}
+		close(full)
 	}()
 	ir := &idatReader{src: src, next: ph.idat}
 	zr, err := zlib.NewReader(ir)
 	if err != nil {
 		return
 	}
-	cur := make([]byte, 1+ph.rowBytes)
-	prev := make([]byte, 1+ph.rowBytes)
-	conv := pngRowConverter(ph, dst.n, flatten)
-	for y := range ph.h {
-		if _, err = io.ReadFull(zr, cur); err != nil {
+	stride := 1 + ph.rowBytes
+	for y0 := 0; y0 < ph.h; y0 += batchRows {
+		var buf []byte
+		select {
+		case buf = <-free:
+		case <-quit:
 			return
 		}
-		if err = unfilter(cur[0], cur[1:], prev[1:], ph.bytesPerPx); err != nil {
+		buf = buf[:min(batchRows, ph.h-y0)*stride]
+		if _, err = io.ReadFull(zr, buf); err != nil {
 			return
 		}
-		conv(dst.row(y), cur[1:])
-		cur, prev = prev, cur
-		if y%16 == 15 || y == ph.h-1 {
-			prog.advance(y + 1)
+		select {
+		case full <- pngBatch{buf: buf}:
+		case <-quit:
+			return
 		}
 	}
 	// The zlib checksum is verified at the end of the stream; then, as
@@ -288,23 +358,71 @@ func unfilter(ft byte, cur, prev []byte, bpp int) error {
 		for i := range bpp {
 			cur[i] += prev[i] // paeth(0, up, 0) = up
 		}
-		for i := bpp; i < len(cur); i++ {
-			a, b, c := int(cur[i-bpp]), int(prev[i]), int(prev[i-bpp])
-			pa, pb, pc := b-c, a-c, a+b-2*c
-			pa, pb, pc = abs(pa), abs(pb), abs(pc)
-			switch {
-			case pa <= pb && pa <= pc:
-				cur[i] += uint8(a)
-			case pb <= pc:
-				cur[i] += uint8(b)
-			default:
-				cur[i] += uint8(c)
+		switch bpp {
+		case 3:
+			paeth3(cur, prev)
+		case 4:
+			paeth4(cur, prev)
+		default:
+			for i := bpp; i < len(cur); i++ {
+				cur[i] += paeth(cur[i-bpp], prev[i], prev[i-bpp])
 			}
 		}
 	default:
 		return errors.New("png: bad filter type")
 	}
 	return nil
+}
+
+// paeth3 undoes the Paeth filter from the second pixel on for 3 bytes a
+// pixel, keeping the left and upper-left pixels in registers: the three
+// channels are independent chains, and no load waits for the store
+// before it.
+func paeth3(cur, prev []byte) {
+	a0, a1, a2 := cur[0], cur[1], cur[2]
+	c0, c1, c2 := prev[0], prev[1], prev[2]
+	for i := 3; i+3 <= len(cur); i += 3 {
+		x, b := cur[i:i+3:i+3], prev[i:i+3:i+3]
+		a0 = x[0] + paeth(a0, b[0], c0)
+		a1 = x[1] + paeth(a1, b[1], c1)
+		a2 = x[2] + paeth(a2, b[2], c2)
+		x[0], x[1], x[2] = a0, a1, a2
+		c0, c1, c2 = b[0], b[1], b[2]
+	}
+}
+
+// paeth4 is paeth3 for 4 bytes a pixel.
+func paeth4(cur, prev []byte) {
+	a0, a1, a2, a3 := cur[0], cur[1], cur[2], cur[3]
+	c0, c1, c2, c3 := prev[0], prev[1], prev[2], prev[3]
+	for i := 4; i+4 <= len(cur); i += 4 {
+		x, b := cur[i:i+4:i+4], prev[i:i+4:i+4]
+		a0 = x[0] + paeth(a0, b[0], c0)
+		a1 = x[1] + paeth(a1, b[1], c1)
+		a2 = x[2] + paeth(a2, b[2], c2)
+		a3 = x[3] + paeth(a3, b[3], c3)
+		x[0], x[1], x[2], x[3] = a0, a1, a2, a3
+		c0, c1, c2, c3 = b[0], b[1], b[2], b[3]
+	}
+}
+
+// paeth is the Paeth predictor of a sample from its left (a), upper (b)
+// and upper-left (c) neighbours: of a, b and c, the one nearest to
+// a + b - c, preferring a, then b. It is computed as in stb_image, without
+// branches: thresh = 3c - (a+b) compares with min(a, b) and max(a, b)
+// exactly as the distances do.
+func paeth(a8, b8, c8 byte) byte {
+	a, b, c := int32(a8), int32(b8), int32(c8)
+	thresh := 3*c - (a + b)
+	lo, hi := min(a, b), max(a, b)
+	t := c
+	if hi <= thresh {
+		t = lo
+	}
+	if thresh <= lo {
+		t = hi
+	}
+	return byte(t)
 }
 
 func abs(x int) int {
@@ -347,11 +465,16 @@ func pngRowConverter(ph *pngHeader, n int, flatten bool) func(dst, raw []byte) {
 	case n == 1 && ct == 0 && step == 1:
 		return func(dst, raw []byte) { copy(dst, raw) }
 	case n == 1 && ct == 2 && step == 1:
+		return func(dst, raw []byte) { lumarow.RGB(dst, raw) }
+	case n == 1 && ct == 6 && step == 1:
 		return func(dst, raw []byte) {
-			raw = raw[:3*len(dst)]
-			for x := range dst {
-				p := raw[3*x : 3*x+3 : 3*x+3]
-				dst[x] = luma(p[0], p[1], p[2])
+			// Luma of every pixel as if opaque, then the few that are
+			// not composited over white.
+			lumarow.RGBA(dst, raw)
+			for x := range nonOpaque(dst, raw) {
+				p := raw[4*x : 4*x+4 : 4*x+4]
+				a := p[3]
+				dst[x] = luma(overWhite(p[0], a), overWhite(p[1], a), overWhite(p[2], a))
 			}
 		}
 	case n == 1:

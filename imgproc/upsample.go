@@ -51,6 +51,13 @@ func subsampling(r image.YCbCrSubsampleRatio) (h, v int) {
 	return 1, 1
 }
 
+// upsampleH2Span is how many chroma samples from the second on, a
+// multiple of 16, the vector kernels of upsampleH2Vec upsample: those with
+// both neighbours inside the cw samples of a row.
+func upsampleH2Span(cw int) int {
+	return max(cw-2, 0) &^ 15
+}
+
 // upsampleRow writes into out (the full-resolution width) row y of a
 // chroma plane reduced by (h, v), as libjpeg does: fancy (triangle) for the
 // 2:1 ratios, sample repetition otherwise. sub returns row cy of the plane
@@ -69,19 +76,29 @@ func upsampleRow(out []uint8, y, h, v, cw, chh int, sub func(cy int) []uint8) {
 		far := sub(fy)[:cw]
 		if h == 2 {
 			// h2v2: column sums weighted 3:1 vertically, then 3:1
-			// horizontally, with libjpeg's rounding biases 8 and 7.
-			col := func(i int) int32 {
-				i = min(max(i, 0), cw-1)
-				return 3*int32(near[i]) + int32(far[i])
+			// horizontally, with libjpeg's rounding biases 8 and 7; the
+			// edge columns are repeated.
+			col := func(i int) int32 { return 3*int32(near[i]) + int32(far[i]) }
+			cl, c := col(0), col(0) // columns i-1 and i
+			i := 0
+			if n := upsampleH2Vec(out, near, far, cw); n > 0 {
+				// The kernel did samples [1, n+1); sample 0 is left.
+				out[0] = uint8((4*c + 8) >> 4)
+				out[1] = uint8((3*c + col(1) + 7) >> 4)
+				i, cl, c = n+1, col(n), col(n+1)
 			}
-			for i := range cw {
-				this := col(i)
-				if x := 2 * i; x < len(out) {
-					out[x] = uint8((3*this + col(i-1) + 8) >> 4)
-				}
-				if x := 2*i + 1; x < len(out) {
-					out[x] = uint8((3*this + col(i+1) + 7) >> 4)
-				}
+			for ; i+1 < cw; i++ {
+				cn := 3*int32(near[i+1]) + int32(far[i+1])
+				o := out[2*i : 2*i+2 : 2*i+2]
+				o[0] = uint8((3*c + cl + 8) >> 4)
+				o[1] = uint8((3*c + cn + 7) >> 4)
+				cl, c = c, cn
+			}
+			if x := 2 * i; x < len(out) {
+				out[x] = uint8((3*c + cl + 8) >> 4)
+			}
+			if x := 2*i + 1; x < len(out) {
+				out[x] = uint8((4*c + 7) >> 4)
 			}
 			return
 		}
@@ -99,16 +116,28 @@ func upsampleRow(out []uint8, y, h, v, cw, chh int, sub func(cy int) []uint8) {
 	}
 	row := sub(cy)[:cw]
 	if h == 2 && v == 1 {
-		// h2v1: 3:1 horizontally, biases 1 and 2.
-		at := func(i int) int32 { return int32(row[min(max(i, 0), cw-1)]) }
-		for i := range cw {
-			this := 3 * at(i)
-			if x := 2 * i; x < len(out) {
-				out[x] = uint8((this + at(i-1) + 1) >> 2)
-			}
-			if x := 2*i + 1; x < len(out) {
-				out[x] = uint8((this + at(i+1) + 2) >> 2)
-			}
+		// h2v1: 3:1 horizontally, biases 1 and 2; the edge samples are
+		// repeated.
+		pl, p := int32(row[0]), int32(row[0]) // samples i-1 and i
+		i := 0
+		if n := upsampleH2Vec(out, row, nil, cw); n > 0 {
+			// The kernel did samples [1, n+1); sample 0 is left.
+			out[0] = uint8((4*p + 1) >> 2)
+			out[1] = uint8((3*p + int32(row[1]) + 2) >> 2)
+			i, pl, p = n+1, int32(row[n]), int32(row[n+1])
+		}
+		for ; i+1 < cw; i++ {
+			pn := int32(row[i+1])
+			o := out[2*i : 2*i+2 : 2*i+2]
+			o[0] = uint8((3*p + pl + 1) >> 2)
+			o[1] = uint8((3*p + pn + 2) >> 2)
+			pl, p = p, pn
+		}
+		if x := 2 * i; x < len(out) {
+			out[x] = uint8((3*p + pl + 1) >> 2)
+		}
+		if x := 2*i + 1; x < len(out) {
+			out[x] = uint8((4*p + 2) >> 2)
 		}
 		return
 	}
@@ -134,18 +163,30 @@ func ycbcrToRGBA(m *image.YCbCr) plane {
 			upsampleRow(cb, y, hs, vs, cw, ch, cbRow)
 			upsampleRow(cr, y, hs, vs, cw, ch, crRow)
 			yr := m.Y[m.YOffset(b.Min.X, b.Min.Y+y):][:w]
-			out := p.row(y)
-			for x, yy := range yr {
-				Y := int32(yy)
-				px := out[4*x : 4*x+4 : 4*x+4]
-				px[0] = clamp255(Y + ycc2rgb.crR[cr[x]])
-				px[1] = clamp255(Y + (ycc2rgb.cbG[cb[x]]+ycc2rgb.crG[cr[x]])>>16)
-				px[2] = clamp255(Y + ycc2rgb.cbB[cb[x]])
-				px[3] = 255
-			}
+			ycbcrRow(p.row(y), yr, cb, cr)
 		}
 	})
 	return p
+}
+
+// ycbcrRow converts a row of full-resolution Y, Cb and Cr samples to
+// opaque RGBA pixels in out, with the vector kernel where there is one
+// (simd_*.go) and ycbcrRowGo for the pixels it leaves.
+func ycbcrRow(out, y, cb, cr []byte) {
+	ycbcrRowGo(out, y, cb, cr, ycbcrRowVec(out, y, cb, cr))
+}
+
+// ycbcrRowGo is ycbcrRow in Go, with libjpeg's tables, from pixel x0 on.
+func ycbcrRowGo(out, y, cb, cr []byte, x0 int) {
+	cb, cr = cb[:len(y)], cr[:len(y)]
+	for x := x0; x < len(y); x++ {
+		Y := int32(y[x])
+		px := out[4*x : 4*x+4 : 4*x+4]
+		px[0] = clamp255(Y + ycc2rgb.crR[cr[x]])
+		px[1] = clamp255(Y + (ycc2rgb.cbG[cb[x]]+ycc2rgb.crG[cr[x]])>>16)
+		px[2] = clamp255(Y + ycc2rgb.cbB[cb[x]])
+		px[3] = 255
+	}
 }
 
 // jpegRGBSampling returns by how much the second and third components of a

@@ -5,6 +5,7 @@ import (
 	"image/color"
 
 	"procesa/imgproc/internal/bufpool"
+	lumarow "procesa/imgproc/internal/luma"
 )
 
 // allocate decides at the first scan which components are reconstructed
@@ -193,18 +194,14 @@ func (d *decoder) toCMYK(r image.Rectangle) *image.CMYK {
 }
 
 // luma is the BT.601 luma of an RGB pixel, rounded as Pillow's convert("L").
-func luma(r, g, b byte) byte {
-	return byte((19595*uint32(r) + 38470*uint32(g) + 7471*uint32(b) + 1<<15) >> 16)
-}
+func luma(r, g, b byte) byte { return lumarow.Of(r, g, b) }
 
+// rgbaToGray returns the luma of the opaque image m.
 func rgbaToGray(m *image.RGBA) *image.Gray {
 	out := image.NewGray(m.Rect)
 	for y := 0; y < m.Rect.Dy(); y++ {
 		src := m.Pix[y*m.Stride:]
-		dst := out.Pix[y*out.Stride : y*out.Stride+m.Rect.Dx()]
-		for x := range dst {
-			dst[x] = luma(src[4*x], src[4*x+1], src[4*x+2])
-		}
+		lumarow.RGBA(out.Pix[y*out.Stride:y*out.Stride+m.Rect.Dx()], src)
 	}
 	return out
 }
