@@ -214,7 +214,13 @@ func idct4(blk *[64]int32, dst []byte, stride int) {
 
 // idct2 reconstructs the 2x2 lowest frequencies of blk as a 2x2 block.
 func idct2(blk *[64]int32, dst []byte, stride int) {
-	f00, f01, f10, f11 := blk[0]+1028, blk[1], blk[8], blk[9]
+	idct2v(blk[0], blk[1], blk[8], blk[9], dst, stride)
+}
+
+// idct2v is idct2 on the four coefficients f00, f01 (horizontal frequency
+// 1), f10 and f11.
+func idct2v(f00, f01, f10, f11 int32, dst []byte, stride int) {
+	f00 += 1028
 	a, b := f00+f10, f00-f10 // rows: vertical frequency
 	c, e := f01+f11, f01-f11
 	dst[0] = clamp8((a + c) >> 3)

@@ -58,23 +58,44 @@ type specRun struct {
 	n    atomic.Int64
 
 	ncoef  int       // coefficients kept per block (see compactIdx)
+	keep   int       // blocks kept per MCU
 	perMCU int       // coefficients kept per MCU
 	chunks [][]int32 // kept coefficients, chunkMCUs MCUs per chunk
-	err    error     // why it stopped, read after done
-	abort  atomic.Bool
-	done   chan struct{}
+	// lasts holds, per kept block, 1 when decodeBlock found a non-zero AC
+	// coefficient (anywhere in the block), as the serial decoder's idct
+	// sees it, else 0; chunkMCUs MCUs per chunk.
+	lasts [][]uint8
+	err   error // why it stopped, read after done
+	abort atomic.Bool
+	done  chan struct{}
 
 	j int // first decoder's cursor in pos
 }
 
 const chunkMCUs = 256
 
-// compactIdx lists, per output block size, the natural indexes of the
-// coefficients its inverse DCT reads.
-var compactIdx = map[int][]int{
-	4: {0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27},
-	2: {0, 1, 8, 9},
-	1: {0},
+// compactLen is, per output block size, the number of coefficients its
+// inverse DCT reads: the bs x bs lowest frequencies, which the speculative
+// decoder keeps row by row (see pack).
+var compactLen = [9]int{4: 16, 2: 4, 1: 1}
+
+// pack stores the bs x bs lowest frequencies of blk in out, row by row,
+// with fixed copies (a loop over an index table costs more than the
+// inverse DCT).
+func pack(out []int32, blk *[64]int32, bs int) {
+	switch bs {
+	case 4:
+		c := (*[16]int32)(out[:16])
+		*(*[4]int32)(c[0:4]) = *(*[4]int32)(blk[0:4])
+		*(*[4]int32)(c[4:8]) = *(*[4]int32)(blk[8:12])
+		*(*[4]int32)(c[8:12]) = *(*[4]int32)(blk[16:20])
+		*(*[4]int32)(c[12:16]) = *(*[4]int32)(blk[24:28])
+	case 2:
+		c := (*[4]int32)(out[:4])
+		c[0], c[1], c[2], c[3] = blk[0], blk[1], blk[8], blk[9]
+	default:
+		out[0] = blk[0]
+	}
 }
 
 // useSpeculation reports whether a scan qualifies (before reading it).
@@ -117,7 +138,7 @@ func (d *decoder) startSpeculation(sc *scanHeader, keep int) *specRun {
 	if startMCU >= 0 {
 		n = total - startMCU
 	}
-	ncoef := len(compactIdx[d.bs])
+	ncoef := compactLen[d.bs]
 	sp := &specRun{
 		base:     8 * int64(p-start-stuffed),
 		total:    n,
@@ -127,6 +148,7 @@ func (d *decoder) startSpeculation(sc *scanHeader, keep int) *specRun {
 		eob:      make([]int32, n+1),
 		pred:     make([][4]int32, n+1),
 		ncoef:    ncoef,
+		keep:     keep,
 		perMCU:   keep * ncoef,
 		done:     make(chan struct{}),
 	}
@@ -209,7 +231,7 @@ func (sp *specRun) run(d *decoder, sc *scanHeader) {
 		w = d.newWalk(e, sc, 0)
 	}
 	var blk [64]int32
-	idx := compactIdx[d.bs]
+	bs, ncoef := d.bs, sp.ncoef
 	for j := 0; ; j++ {
 		sp.pos[j] = e.loaded - int64(e.nbits)
 		sp.eob[j] = int32(e.eobRun)
@@ -224,9 +246,11 @@ func (sp *specRun) run(d *decoder, sc *scanHeader) {
 		}
 		if j%chunkMCUs == 0 {
 			sp.chunks = append(sp.chunks, make([]int32, chunkMCUs*sp.perMCU))
+			sp.lasts = append(sp.lasts, make([]uint8, chunkMCUs*sp.keep))
 		}
 		out := sp.chunks[j/chunkMCUs][(j%chunkMCUs)*sp.perMCU:]
-		o := 0
+		lasts := sp.lasts[j/chunkMCUs][(j%chunkMCUs)*sp.keep:]
+		o, bi := 0, 0
 		for _, lb := range w.layout {
 			c := sc.comp[lb.i]
 			last, err := e.decodeBlock(&blk, d.dcTab[c.td], d.acTab[c.ta], &d.quant[d.comp[c.ci].tq], &w.pred[lb.i])
@@ -235,10 +259,12 @@ func (sp *specRun) run(d *decoder, sc *scanHeader) {
 				return
 			}
 			if lb.keep {
-				for _, n := range idx {
-					out[o] = blk[n]
-					o++
+				pack(out[o:o+ncoef], &blk, bs)
+				if last != 0 {
+					lasts[bi] = 1
 				}
+				o += ncoef
+				bi++
 			}
 			if last == 0 {
 				blk[0] = 0
@@ -286,33 +312,55 @@ func (sp *specRun) stop() {
 
 // idctSpec reconstructs MCUs [a0, a0+count) of the scan from the speculative
 // decoder's coefficients; MCU m of the scan is its MCU j, and off are the DC
-// predictor corrections per scan component.
+// predictor corrections per scan component. It gives the bytes d.idct
+// gives the serial decoder: the same inverse DCTs, chosen by the same
+// last != 0, read straight from the packed coefficients.
 func (d *decoder) idctSpec(sc *scanHeader, layout []mcuBlock, sp *specRun, m, j, a0, count int, off [4]int32) {
-	bs := d.bs
-	idx := compactIdx[bs]
+	bs, ncoef := d.bs, sp.ncoef
+	// The DC corrections, dequantized, and the planes, per scan component.
+	var offq [4]int32
+	var planes [4]*plane
+	for i := 0; i < sc.n; i++ {
+		ci := sc.comp[i].ci
+		offq[i] = off[i] * d.quant[d.comp[ci].tq][0]
+		planes[i] = &d.planes[ci]
+	}
 	var blk [64]int32
 	for a := a0; a < a0+count; a++ {
 		l := j + a - m
 		in := sp.chunks[l/chunkMCUs][(l%chunkMCUs)*sp.perMCU:]
+		lasts := sp.lasts[l/chunkMCUs][(l%chunkMCUs)*sp.keep:]
 		mx, my := a%d.mxx, a/d.mxx
-		o := 0
+		o, bi := 0, 0
 		for _, lb := range layout {
 			if !lb.keep {
 				continue
 			}
-			ci := sc.comp[lb.i].ci
-			last := 0
-			for k, n := range idx {
-				blk[n] = in[o+k]
-				if k > 0 && in[o+k] != 0 {
-					last = 1
-				}
-			}
-			o += len(idx)
-			blk[0] += off[lb.i] * d.quant[d.comp[ci].tq][0]
-			p := &d.planes[ci]
+			p := planes[lb.i&3]
 			bx, by := mx*lb.sh+lb.dx, my*lb.sv+lb.dy
-			d.idct(&blk, last, p.pix[by*bs*p.stride+bx*bs:], p.stride)
+			dst := p.pix[by*bs*p.stride+bx*bs:]
+			dc := in[o] + offq[lb.i&3]
+			switch bs {
+			case 4:
+				if lasts[bi] == 0 {
+					fillBlock(dst, p.stride, 4, clamp8((dc+1028)>>3))
+					break
+				}
+				c := (*[16]int32)(in[o : o+16])
+				*(*[4]int32)(blk[0:4]) = *(*[4]int32)(c[0:4])
+				*(*[4]int32)(blk[8:12]) = *(*[4]int32)(c[4:8])
+				*(*[4]int32)(blk[16:20]) = *(*[4]int32)(c[8:12])
+				*(*[4]int32)(blk[24:28]) = *(*[4]int32)(c[12:16])
+				blk[0] = dc
+				idct4Vec(&blk, dst, p.stride)
+			case 2:
+				c := (*[4]int32)(in[o : o+4])
+				idct2v(dc, c[1], c[2], c[3], dst, p.stride)
+			default:
+				dst[0] = clamp8((dc + 1028) >> 3)
+			}
+			o += ncoef
+			bi++
 		}
 	}
 }
