@@ -2,6 +2,7 @@ package jpeg
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -200,27 +201,29 @@ func BenchmarkEncode(b *testing.B) {
 	}
 }
 
-// BenchmarkSpeculation decodes the 20 MP baseline photo to gray at 1/4
-// with speculative entropy decoding allowed (on) and not (off). Run it
-// with -cpu 1,2: on one core it never starts, so on and off agree there.
+// BenchmarkSpeculation decodes the 20 MP baseline photo to gray at 1/2
+// and 1/4 with speculative entropy decoding allowed (on) and not (off). Run
+// it with -cpu 1,2: on one core it never starts, so on and off agree there.
 func BenchmarkSpeculation(b *testing.B) {
 	benchData(b)
-	for _, on := range []bool{true, false} {
-		name := "on"
-		if !on {
-			name = "off"
-		}
-		b.Run(name, func(b *testing.B) {
+	for _, shrink := range []int{2, 4} {
+		for _, on := range []bool{true, false} {
+			name := fmt.Sprintf("shrink%d/on", shrink)
 			if !on {
-				old := specMinMCUs
-				specMinMCUs = math.MaxInt
-				defer func() { specMinMCUs = old }()
+				name = fmt.Sprintf("shrink%d/off", shrink)
 			}
-			b.SetBytes(int64(len(bench.baseline)))
-			run(b, benchW*benchH, func() error {
-				_, err := Decode(bytes.NewReader(bench.baseline), DecodeOptions{GrayOnly: true, Shrink: 4})
-				return err
+			b.Run(name, func(b *testing.B) {
+				if !on {
+					old := specMinMCUs
+					specMinMCUs = math.MaxInt
+					defer func() { specMinMCUs = old }()
+				}
+				b.SetBytes(int64(len(bench.baseline)))
+				run(b, benchW*benchH, func() error {
+					_, err := Decode(bytes.NewReader(bench.baseline), DecodeOptions{GrayOnly: true, Shrink: shrink})
+					return err
+				})
 			})
-		})
+		}
 	}
 }
