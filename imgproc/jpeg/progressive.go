@@ -325,52 +325,88 @@ func (e *entropy) acFirst(b *coefBlock, mask *uint64, h *huffTable, ss, se, al i
 // (G.1.2.3): one correction bit for each coefficient already non-zero, and
 // new coefficients of magnitude delta. mask has bit k set when zig-zag
 // coefficient k is non-zero.
+//
+// The bit buffer is kept in locals, written back to e only around the calls
+// of the rarer paths, and refineNonZero's work is done inline: the symbol
+// and the correction bits after it form one chain of dependent shifts,
+// which memory round trips through e would lengthen.
 func (e *entropy) acRefine(b *coefBlock, mask *uint64, h *huffTable, ss, se int, delta int32) error {
 	k := ss
 	if e.eobRun == 0 {
 		if !h.defined {
 			return FormatError("uninitialized Huffman table")
 		}
+		acc, nbits := e.acc, e.nbits
 		for ; k <= se; k++ {
 			// The symbol, its sign bit or EOB run bits: at most 30 bits.
-			if e.nbits < 32 {
+			if nbits < 32 {
+				e.acc, e.nbits = acc, nbits
 				e.refill()
+				acc, nbits = e.acc, e.nbits
 			}
 			var sym byte
-			if le := h.lut[e.acc>>(64-lutBits)]; le != 0 {
+			if le := h.lut[acc>>(64-lutBits)]; le != 0 {
 				l := uint(le >> 8)
 				sym = byte(le)
-				e.acc <<= l
-				e.nbits -= int(l)
+				acc <<= l
+				nbits -= int(l)
 			} else {
 				var l int
-				sym, l = h.slow(e.acc)
+				sym, l = h.slow(acc)
 				if l == 0 {
+					e.acc, e.nbits = acc, nbits
 					return FormatError("bad Huffman code")
 				}
-				e.acc <<= uint(l)
-				e.nbits -= l
+				acc <<= uint(l)
+				nbits -= l
 			}
 			r, s := int(sym>>4), int(sym&15)
 			z := int32(0)
 			switch s {
 			case 0:
 				if r != 15 {
-					e.eobRun = 1<<r + int(e.acc>>(64-uint(r))&(1<<r-1))
-					e.acc <<= uint(r)
-					e.nbits -= r
+					e.eobRun = 1<<r + int(acc>>(64-uint(r))&(1<<r-1))
+					e.acc, e.nbits = acc<<uint(r), nbits-r
 					goto band
 				}
 			case 1:
 				// delta with the sign bit: 1 positive, 0 negative.
-				z = delta * (2*int32(e.acc>>63) - 1)
-				e.acc <<= 1
-				e.nbits--
+				z = delta * (2*int32(acc>>63) - 1)
+				acc <<= 1
+				nbits--
 			default:
+				e.acc, e.nbits = acc, nbits
 				return FormatError("unexpected Huffman code")
 			}
-			k = e.refineNonZero(b, mask, k, se, r, delta)
+			// refineNonZero(b, mask, k, se, r, delta): correction bits up
+			// to the (r+1)th zero coefficient, which the new one (if any)
+			// takes.
+			stop := se + 1
+			zeros := ^*mask & bandMask(k, se)
+			for nz := r; nz > 0 && zeros != 0; nz-- {
+				zeros &= zeros - 1
+			}
+			if zeros != 0 {
+				stop = bits.TrailingZeros64(zeros)
+			}
+			if m := *mask & bandMask(k, stop-1); m != 0 {
+				if n := bits.OnesCount64(m); n <= nbits {
+					// correctBits' common path.
+					v := acc
+					acc <<= uint(n)
+					nbits -= n
+					if b != nil {
+						e.applyCorrections(b, m, v, delta)
+					}
+				} else {
+					e.acc, e.nbits = acc, nbits
+					e.correctBits(b, m, delta)
+					acc, nbits = e.acc, e.nbits
+				}
+			}
+			k = stop
 			if k > se {
+				e.acc, e.nbits = acc, nbits
 				return FormatError("too many coefficients")
 			}
 			if z != 0 {
@@ -380,6 +416,7 @@ func (e *entropy) acRefine(b *coefBlock, mask *uint64, h *huffTable, ss, se int,
 				*mask |= 1 << uint(k&63)
 			}
 		}
+		e.acc, e.nbits = acc, nbits
 	}
 band:
 	if e.eobRun > 0 {
@@ -441,9 +478,15 @@ func (e *entropy) correctBits(b *coefBlock, m uint64, delta int32) {
 	v := e.acc
 	e.acc <<= uint(n)
 	e.nbits -= n
-	if b == nil {
-		return
+	if b != nil {
+		e.applyCorrections(b, m, v, delta)
 	}
+}
+
+// applyCorrections applies to the coefficients of b whose bits are set in
+// m, in zig-zag order, the correction bits at the top of v, first
+// coefficient first.
+func (e *entropy) applyCorrections(b *coefBlock, m, v uint64, delta int32) {
 	if need := m & e.need; need != m {
 		// Some coefficients are not used by the reduced IDCT: correct
 		// only the others, finding each one's bit by counting.
