@@ -57,10 +57,14 @@ type specRun struct {
 	pred [][4]int32
 	n    atomic.Int64
 
-	ncoef  int       // coefficients kept per block (see compactIdx)
-	keep   int       // blocks kept per MCU
-	perMCU int       // coefficients kept per MCU
-	chunks [][]int32 // kept coefficients, chunkMCUs MCUs per chunk
+	ncoef  int // coefficients kept per block (see compactLen)
+	keep   int // blocks kept per MCU
+	perMCU int // coefficients kept per MCU
+	// chunks holds the kept coefficients, chunkMCUs MCUs per chunk. Its
+	// length is fixed at the start: the decoder fills in chunk c before it
+	// publishes (n) the MCUs in it, so the first decoder may read the
+	// chunks of published MCUs while it runs.
+	chunks [][]int32
 	// lasts holds, per kept block, 1 when decodeBlock found a non-zero AC
 	// coefficient (anywhere in the block), as the serial decoder's idct
 	// sees it, else 0; chunkMCUs MCUs per chunk.
@@ -68,6 +72,9 @@ type specRun struct {
 	err   error // why it stopped, read after done
 	abort atomic.Bool
 	done  chan struct{}
+	// progress gets a value (if it has room) each time chunkMCUs more MCUs
+	// are published.
+	progress chan struct{}
 
 	j int // first decoder's cursor in pos
 }
@@ -151,7 +158,10 @@ func (d *decoder) startSpeculation(sc *scanHeader, keep int) *specRun {
 		keep:     keep,
 		perMCU:   keep * ncoef,
 		done:     make(chan struct{}),
+		progress: make(chan struct{}, 1),
 	}
+	nchunks := n/chunkMCUs + 1
+	sp.chunks, sp.lasts = make([][]int32, nchunks), make([][]uint8, nchunks)
 	sp.ent.in = &source{buf: s.buf[:s.end], pos: p, end: s.end, err: io.ErrUnexpectedEOF}
 	go sp.run(d, sc)
 	return sp
@@ -245,8 +255,14 @@ func (sp *specRun) run(d *decoder, sc *scanHeader) {
 			return
 		}
 		if j%chunkMCUs == 0 {
-			sp.chunks = append(sp.chunks, make([]int32, chunkMCUs*sp.perMCU))
-			sp.lasts = append(sp.lasts, make([]uint8, chunkMCUs*sp.keep))
+			sp.chunks[j/chunkMCUs] = make([]int32, chunkMCUs*sp.perMCU)
+			sp.lasts[j/chunkMCUs] = make([]uint8, chunkMCUs*sp.keep)
+			if j > 0 {
+				select {
+				case sp.progress <- struct{}{}:
+				default:
+				}
+			}
 		}
 		out := sp.chunks[j/chunkMCUs][(j%chunkMCUs)*sp.perMCU:]
 		lasts := sp.lasts[j/chunkMCUs][(j%chunkMCUs)*sp.keep:]
