@@ -184,7 +184,7 @@ func (d *decoder) takeOver(sc *scanHeader, sp *specRun, m int, pred [4]int32, la
 		n := int(sp.n.Load())
 		if a == m && n > j {
 			for i := range off {
-				off[i] = pred[i] - sp.pred[j][i]
+				off[i] = pred[i] - sp.pred[4*j+i]
 			}
 		}
 		end := min(m+n-j, m+need)

@@ -6,6 +6,8 @@ import (
 	"io"
 	"runtime"
 	"sync/atomic"
+
+	"procesa/imgproc/internal/bufpool"
 )
 
 // Speculative parallel entropy decoding. Huffman data without restart
@@ -51,35 +53,50 @@ type specRun struct {
 	startMCU, startPos int
 
 	// State at the start of each MCU it decoded (index total: after the
-	// last one); entries below n are published to the first decoder.
-	pos  []int64
+	// last one); entries below n are published to the first decoder. pos
+	// is in bits from its start (scans of up to specMaxBytes), pred holds
+	// 4 predictors per MCU.
+	pos  []int32
 	eob  []int32
-	pred [][4]int32
+	pred []int32
 	n    atomic.Int64
 
 	ncoef  int // coefficients kept per block (see compactLen)
 	keep   int // blocks kept per MCU
 	perMCU int // coefficients kept per MCU
-	// chunks holds the kept coefficients, chunkMCUs MCUs per chunk. Its
+	// chunks holds the kept coefficients, chunk MCUs per chunk. Its
 	// length is fixed at the start: the decoder fills in chunk c before it
 	// publishes (n) the MCUs in it, so the first decoder may read the
 	// chunks of published MCUs while it runs.
 	chunks [][]int32
+	chunk  int
 	// lasts holds, per kept block, 1 when decodeBlock found a non-zero AC
 	// coefficient (anywhere in the block), as the serial decoder's idct
-	// sees it, else 0; chunkMCUs MCUs per chunk.
-	lasts [][]uint8
+	// sees it, else 0.
+	lasts []uint8
 	err   error // why it stopped, read after done
 	abort atomic.Bool
 	done  chan struct{}
-	// progress gets a value (if it has room) each time chunkMCUs more MCUs
-	// are published.
+	// progress gets a value (if it has room) each time a chunk more of
+	// MCUs is published.
 	progress chan struct{}
+	released bool // its buffers are back in bufpool
 
 	j int // first decoder's cursor in pos
 }
 
-const chunkMCUs = 256
+// chunkMCUs is the least number of MCUs per chunk of coefficients; a chunk
+// has at least chunkMin int32s, the size from which bufpool keeps buffers
+// for the next image (the memory of a speculative decoder is about a
+// quarter of the output's, which fresh pages would make costly).
+const (
+	chunkMCUs = 256
+	chunkMin  = 32 << 10
+)
+
+// specMaxBytes bounds the scan data a speculative decoder's bit positions
+// (int32) can count.
+const specMaxBytes = 1 << 27
 
 // compactLen is, per output block size, the number of coefficients its
 // inverse DCT reads: the bs x bs lowest frequencies, which the speculative
@@ -125,7 +142,7 @@ func (d *decoder) startSpeculation(sc *scanHeader, keep int) *specRun {
 	}
 	start := s.pos
 	end := start + markerIndex(s.buf[start:s.end], d.ri > 0)
-	if end-start < specMinBytes {
+	if end-start < specMinBytes || end-start >= specMaxBytes {
 		return nil
 	}
 	total := d.mxx * d.myy
@@ -151,17 +168,18 @@ func (d *decoder) startSpeculation(sc *scanHeader, keep int) *specRun {
 		total:    n,
 		startMCU: startMCU,
 		startPos: p,
-		pos:      make([]int64, n+1),
-		eob:      make([]int32, n+1),
-		pred:     make([][4]int32, n+1),
+		pos:      bufpool.GetInt32(n + 1),
+		eob:      bufpool.GetInt32(n + 1),
+		pred:     bufpool.GetInt32(4 * (n + 1)),
+		lasts:    bufpool.Get(n * keep),
 		ncoef:    ncoef,
 		keep:     keep,
 		perMCU:   keep * ncoef,
 		done:     make(chan struct{}),
 		progress: make(chan struct{}, 1),
 	}
-	nchunks := n/chunkMCUs + 1
-	sp.chunks, sp.lasts = make([][]int32, nchunks), make([][]uint8, nchunks)
+	sp.chunk = max(chunkMCUs, (chunkMin+sp.perMCU-1)/max(1, sp.perMCU))
+	sp.chunks = make([][]int32, n/sp.chunk+1)
 	sp.ent.in = &source{buf: s.buf[:s.end], pos: p, end: s.end, err: io.ErrUnexpectedEOF}
 	go sp.run(d, sc)
 	return sp
@@ -243,9 +261,9 @@ func (sp *specRun) run(d *decoder, sc *scanHeader) {
 	var blk [64]int32
 	bs, ncoef := d.bs, sp.ncoef
 	for j := 0; ; j++ {
-		sp.pos[j] = e.loaded - int64(e.nbits)
+		sp.pos[j] = int32(e.loaded - int64(e.nbits))
 		sp.eob[j] = int32(e.eobRun)
-		sp.pred[j] = w.pred
+		copy(sp.pred[4*j:4*j+4], w.pred[:])
 		if j == sp.total {
 			sp.err = errAborted
 			return
@@ -254,9 +272,8 @@ func (sp *specRun) run(d *decoder, sc *scanHeader) {
 			sp.err = errAborted
 			return
 		}
-		if j%chunkMCUs == 0 {
-			sp.chunks[j/chunkMCUs] = make([]int32, chunkMCUs*sp.perMCU)
-			sp.lasts[j/chunkMCUs] = make([]uint8, chunkMCUs*sp.keep)
+		if j%sp.chunk == 0 {
+			sp.chunks[j/sp.chunk] = bufpool.GetInt32(sp.chunk * sp.perMCU)
 			if j > 0 {
 				select {
 				case sp.progress <- struct{}{}:
@@ -264,8 +281,8 @@ func (sp *specRun) run(d *decoder, sc *scanHeader) {
 				}
 			}
 		}
-		out := sp.chunks[j/chunkMCUs][(j%chunkMCUs)*sp.perMCU:]
-		lasts := sp.lasts[j/chunkMCUs][(j%chunkMCUs)*sp.keep:]
+		out := sp.chunks[j/sp.chunk][(j%sp.chunk)*sp.perMCU:]
+		lasts := sp.lasts[j*sp.keep:]
 		o, bi := 0, 0
 		for _, lb := range w.layout {
 			c := sc.comp[lb.i]
@@ -306,11 +323,11 @@ func (sp *specRun) meets(posA int64, eob int) (met, gaveUp bool) {
 		return false, false
 	}
 	n := int(sp.n.Load())
-	for sp.j < n && sp.pos[sp.j] < rel {
+	for sp.j < n && int64(sp.pos[sp.j]) < rel {
 		sp.j++
 	}
 	if sp.j < n {
-		return sp.pos[sp.j] == rel && sp.eob[sp.j] == int32(eob), false
+		return int64(sp.pos[sp.j]) == rel && sp.eob[sp.j] == int32(eob), false
 	}
 	select {
 	case <-sp.done:
@@ -320,10 +337,25 @@ func (sp *specRun) meets(posA int64, eob int) (met, gaveUp bool) {
 	}
 }
 
-// stop aborts the speculative decoder and waits for it.
+// stop aborts the speculative decoder, waits for it, and gives its buffers
+// back to bufpool: nothing reads them any more. It may be called again.
 func (sp *specRun) stop() {
 	sp.abort.Store(true)
 	<-sp.done
+	if sp.released {
+		return
+	}
+	sp.released = true
+	for _, c := range sp.chunks {
+		if c != nil {
+			bufpool.PutInt32(c)
+		}
+	}
+	bufpool.PutInt32(sp.pos)
+	bufpool.PutInt32(sp.eob)
+	bufpool.PutInt32(sp.pred)
+	bufpool.Put(sp.lasts)
+	sp.chunks, sp.pos, sp.eob, sp.pred, sp.lasts = nil, nil, nil, nil, nil
 }
 
 // idctSpec reconstructs MCUs [a0, a0+count) of the scan from the speculative
@@ -344,8 +376,8 @@ func (d *decoder) idctSpec(sc *scanHeader, layout []mcuBlock, sp *specRun, m, j,
 	var blk [64]int32
 	for a := a0; a < a0+count; a++ {
 		l := j + a - m
-		in := sp.chunks[l/chunkMCUs][(l%chunkMCUs)*sp.perMCU:]
-		lasts := sp.lasts[l/chunkMCUs][(l%chunkMCUs)*sp.keep:]
+		in := sp.chunks[l/sp.chunk][(l%sp.chunk)*sp.perMCU:]
+		lasts := sp.lasts[l*sp.keep:]
 		mx, my := a%d.mxx, a/d.mxx
 		o, bi := 0, 0
 		for _, lb := range layout {

@@ -111,9 +111,9 @@ func TestIDCTSpecMatchesIDCT(t *testing.T) {
 		want := make([]byte, stride*myy*bs)
 		d.planes[0] = plane{pix: make([]byte, len(want)), stride: stride}
 		layout := []mcuBlock{{sh: 1, sv: 1, keep: true}}
-		sp := &specRun{ncoef: compactLen[bs], keep: 1, perMCU: compactLen[bs]}
+		sp := &specRun{ncoef: compactLen[bs], keep: 1, perMCU: compactLen[bs], chunk: chunkMCUs}
 		sp.chunks = [][]int32{make([]int32, chunkMCUs*sp.perMCU)}
-		sp.lasts = [][]uint8{make([]uint8, chunkMCUs)}
+		sp.lasts = make([]uint8, chunkMCUs)
 		const m, j = 2, 5 // scan MCU m is the speculative decoder's MCU j
 		off := [4]int32{int32(r.IntN(41)) - 20}
 		for a := m; a < mxx*myy; a++ {
@@ -134,7 +134,7 @@ func TestIDCTSpecMatchesIDCT(t *testing.T) {
 			l := j + a - m
 			pack(sp.chunks[0][l*sp.perMCU:], &blk, bs)
 			if last != 0 {
-				sp.lasts[0][l] = 1
+				sp.lasts[l] = 1
 			}
 			blk[0] += off[0] * d.quant[0][0]
 			mx, my := a%mxx, a/mxx
