@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 )
@@ -149,4 +151,49 @@ func TestIDCTSpecMatchesIDCT(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzSpeculation is the differential fuzz target of speculative decoding:
+// with the thresholds at zero, so that any scan is split, every reduced
+// decode must give the serial decoder's pixels and its error or success.
+func FuzzSpeculation(f *testing.F) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(3, runtime.GOMAXPROCS(0))))
+	seeds, _ := filepath.Glob("testdata/*.jpg")
+	gofiles, _ := filepath.Glob(filepath.Join(runtime.GOROOT(), "src", "image", "testdata", "*.jpeg"))
+	for _, name := range append(seeds, gofiles...) {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	var small bytes.Buffer
+	if err := Encode(&small, photo(200, 120), EncodeOptions{Quality: 80, Workers: 1}); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(small.Bytes())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cfg, err := DecodeConfig(bytes.NewReader(b))
+		if err != nil || cfg.Width*cfg.Height > maxFuzzPixels {
+			return
+		}
+		oldP, oldM, oldB := pipelineMinMCUs, specMinMCUs, specMinBytes
+		defer func() { pipelineMinMCUs, specMinMCUs, specMinBytes = oldP, oldM, oldB }()
+		for _, o := range []DecodeOptions{{Shrink: 2}, {GrayOnly: true, Shrink: 4}, {Shrink: 8}} {
+			pipelineMinMCUs = math.MaxInt
+			want, werr := Decode(bytes.NewReader(b), o)
+			pipelineMinMCUs, specMinMCUs, specMinBytes = 0, 0, 64
+			got, gerr := Decode(bytes.NewReader(b), o)
+			pipelineMinMCUs, specMinMCUs, specMinBytes = oldP, oldM, oldB
+			if (werr == nil) != (gerr == nil) {
+				t.Fatalf("%+v: serial error %v, speculative %v", o, werr, gerr)
+			}
+			if werr != nil {
+				continue
+			}
+			if p, err := psnr(got, want); err != nil || !math.IsInf(p, 1) {
+				t.Fatalf("%+v: speculative result differs: %.2f dB %v", o, p, err)
+			}
+		}
+	})
 }
