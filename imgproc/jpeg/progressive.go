@@ -282,7 +282,9 @@ func (e *entropy) dcFirst(b *coefBlock, h *huffTable, pred *int32, al int) error
 }
 
 // acFirst decodes the first pass of a band of AC coefficients (G.1.2.2),
-// with end-of-band runs.
+// with end-of-band runs. Like decodeBlock it keeps the bit buffer in locals
+// and reads a coefficient whose code and extra bits fit in lutBits bits, or
+// an EOB, with one look-up in the pair table (its first half).
 func (e *entropy) acFirst(b *coefBlock, mask *uint64, h *huffTable, ss, se, al int) error {
 	if e.eobRun > 0 {
 		e.eobRun--
@@ -291,10 +293,52 @@ func (e *entropy) acFirst(b *coefBlock, mask *uint64, h *huffTable, ss, se, al i
 	if !h.defined {
 		return FormatError("uninitialized Huffman table")
 	}
+	acc, nbits := e.acc, e.nbits
 	for k := ss; k <= se; k++ {
-		sym, err := e.decodeSym(h)
-		if err != nil {
-			return err
+		// A symbol and its extra bits: at most 31 bits.
+		if nbits < 32 {
+			e.acc, e.nbits = acc, nbits
+			e.refill()
+			acc, nbits = e.acc, e.nbits
+		}
+		if p := h.pair[acc>>(64-lutBits)]; p != 0 {
+			if run := int(p >> pairRun1 & 127); run == 64 {
+				// EOB: a run of this band only.
+				l := uint(p >> pairCL1 & 15)
+				acc <<= l
+				nbits -= int(l)
+				break
+			} else if k += run; k > se {
+				// Past the band: the extra bits are not read.
+				l := uint(p >> pairCL1 & 15)
+				acc <<= l
+				nbits -= int(l)
+				break
+			}
+			t := uint(p >> pairT1 & 15)
+			acc <<= t
+			nbits -= int(t)
+			if b != nil {
+				e.put(b, k, sat16(int32(int64(p)>>pairV1)<<al))
+			}
+			*mask |= 1 << uint(k&63)
+			continue
+		}
+		var sym byte
+		if le := h.lut[acc>>(64-lutBits)]; le != 0 {
+			l := uint(le >> 8)
+			sym = byte(le)
+			acc <<= l
+			nbits -= int(l)
+		} else {
+			var l int
+			sym, l = h.slow(acc)
+			if l == 0 {
+				e.acc, e.nbits = acc, nbits
+				return FormatError("bad Huffman code")
+			}
+			acc <<= uint(l)
+			nbits -= l
 		}
 		r, s := int(sym>>4), int(sym&15)
 		if s != 0 {
@@ -302,7 +346,9 @@ func (e *entropy) acFirst(b *coefBlock, mask *uint64, h *huffTable, ss, se, al i
 			if k > se {
 				break
 			}
-			v := e.receiveExtend(s)
+			v := extend(int32(acc>>(64-uint(s))), s)
+			acc <<= uint(s)
+			nbits -= s
 			if b != nil {
 				e.put(b, k, sat16(v<<al))
 			}
@@ -312,12 +358,15 @@ func (e *entropy) acFirst(b *coefBlock, mask *uint64, h *huffTable, ss, se, al i
 		if r != 15 {
 			e.eobRun = 1<<r - 1
 			if r > 0 {
-				e.eobRun += int(e.receive(r))
+				e.eobRun += int(acc >> (64 - uint(r)))
+				acc <<= uint(r)
+				nbits -= r
 			}
 			break
 		}
 		k += 15
 	}
+	e.acc, e.nbits = acc, nbits
 	return nil
 }
 
