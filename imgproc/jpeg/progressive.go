@@ -263,18 +263,30 @@ func (p *progRunner) acScan() error {
 }
 
 // dcFirst decodes the first (or only) pass of a DC coefficient (G.1.2.1).
+// A code whose extra bits fit in lutBits bits with it is one look-up in
+// dcfast, as in decodeBlock.
 func (e *entropy) dcFirst(b *coefBlock, h *huffTable, pred *int32, al int) error {
 	if !h.defined {
 		return FormatError("uninitialized Huffman table")
 	}
-	s, err := e.decodeSym(h)
-	if err != nil {
-		return err
+	if e.nbits < 32 {
+		e.refill()
 	}
-	if s > 16 {
-		return FormatError("excessive DC component")
+	if f := h.dcfast[e.acc>>(64-lutBits)]; f != 0 {
+		n := uint(f & 15)
+		e.acc <<= n
+		e.nbits -= int(n)
+		*pred += int32(f >> 4)
+	} else {
+		s, err := e.decodeSym(h)
+		if err != nil {
+			return err
+		}
+		if s > 16 {
+			return FormatError("excessive DC component")
+		}
+		*pred += e.receiveExtend(int(s))
 	}
-	*pred += e.receiveExtend(int(s))
 	if b != nil {
 		setCoef(b, 0, sat16(*pred<<al))
 	}
