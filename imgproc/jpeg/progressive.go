@@ -442,13 +442,19 @@ func (e *entropy) acRefine(b *coefBlock, mask *uint64, h *huffTable, ss, se int,
 			// refineNonZero(b, mask, k, se, r, delta): correction bits up
 			// to the (r+1)th zero coefficient, which the new one (if any)
 			// takes.
+			// The zeros are counted a byte at a time: r is mostly small
+			// and zeros are dense, so the loop mostly stops in its first
+			// round, where clearing r bits one by one would take a
+			// loop of r rounds whose end the processor cannot predict.
 			stop := se + 1
-			zeros := ^*mask & bandMask(k, se)
-			for nz := r; nz > 0 && zeros != 0; nz-- {
-				zeros &= zeros - 1
-			}
-			if zeros != 0 {
-				stop = bits.TrailingZeros64(zeros)
+			zs := (^*mask & bandMask(k, se)) >> uint(k&63)
+			for base, nz := k, r; zs != 0; base, zs = base+8, zs>>8 {
+				c := bits.OnesCount8(uint8(zs))
+				if nz < c {
+					stop = base + int(nthBit[uint8(zs)][nz&7])
+					break
+				}
+				nz -= c
 			}
 			if m := *mask & bandMask(k, stop-1); m != 0 {
 				if n := bits.OnesCount64(m); n <= nbits {
@@ -486,6 +492,24 @@ band:
 	}
 	return nil
 }
+
+// nthBit[b][n] is the index of set bit number n (from 0, low bits first)
+// of byte b, or 8 if b has no more than n bits set.
+var nthBit = func() (t [256][8]uint8) {
+	for b := range t {
+		n := 0
+		for i := range t[b] {
+			t[b][i] = 8
+		}
+		for i := 0; i < 8; i++ {
+			if b&(1<<i) != 0 {
+				t[b][n] = uint8(i)
+				n++
+			}
+		}
+	}
+	return t
+}()
 
 // bandMask has bits lo to hi (inclusive) set, for 0 <= lo <= 64 and
 // -1 <= hi <= 63.
