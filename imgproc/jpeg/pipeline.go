@@ -23,6 +23,12 @@ type rowJob struct {
 	n    int // MCUs filled (a row cut short where speculation took over)
 	coef []int32
 	last []uint8
+
+	// A job of MCUs [a0, a0+count) decoded by a speculative decoder whose
+	// MCU j is the scan's MCU m, with DC corrections off (see takeOver).
+	spec            *specRun
+	m, j, a0, count int
+	off             [4]int32
 }
 
 // usePipeline reports whether the scan is worth pipelining.
@@ -57,6 +63,10 @@ func (d *decoder) sequentialPipelined(sc *scanHeader) error {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
+				if j.spec != nil {
+					d.idctSpec(sc, layout, j.spec, j.m, j.j, j.a0, j.count, j.off)
+					continue
+				}
 				d.idctRow(sc, layout, j)
 				free <- j
 			}
@@ -69,6 +79,10 @@ func (d *decoder) sequentialPipelined(sc *scanHeader) error {
 	err := d.entropyRows(sc, w, free, jobs, sp)
 	close(jobs)
 	wg.Wait()
+	if sp != nil {
+		sp.stop()
+		sp.release() // the IDCT goroutines are done with its coefficients
+	}
 	for range len(free) {
 		bufpool.PutInt32((<-free).coef)
 	}
@@ -97,7 +111,7 @@ func (d *decoder) entropyRows(sc *scanHeader, w *mcuWalk, free <-chan *rowJob, j
 					} else {
 						j.n = mx
 						jobs <- j
-						return d.takeOver(sc, sp, a, w.pred, w.layout)
+						return d.takeOver(sc, sp, a, w.pred, w.layout, jobs)
 					}
 				}
 			} else if sp != nil {
@@ -108,7 +122,7 @@ func (d *decoder) entropyRows(sc *scanHeader, w *mcuWalk, free <-chan *rowJob, j
 				} else if met {
 					j.n = mx
 					jobs <- j
-					return d.takeOver(sc, sp, my*d.mxx+mx, w.pred, w.layout)
+					return d.takeOver(sc, sp, my*d.mxx+mx, w.pred, w.layout, jobs)
 				}
 			}
 			for k := range w.layout {
@@ -167,8 +181,10 @@ func (d *decoder) idctRow(sc *scanHeader, layout []mcuBlock, j *rowJob) {
 // scan's MCU m on; pred are the first decoder's DC predictors there. While
 // the speculative decoder finishes the scan, this goroutine, whose own
 // entropy decoding is over, runs the inverse DCTs of the MCUs it has
-// published, so that they are not left for the end.
-func (d *decoder) takeOver(sc *scanHeader, sp *specRun, m int, pred [4]int32, layout []mcuBlock) error {
+// published, so that they are not left for the end; it shares them with
+// the IDCT goroutines (through jobs), which is what matters when the
+// speculative decoder finished first (its half is often the faster one).
+func (d *decoder) takeOver(sc *scanHeader, sp *specRun, m int, pred [4]int32, layout []mcuBlock, jobs chan<- *rowJob) error {
 	specTakeovers.Add(1)
 	j := sp.j
 	need := d.mxx*d.myy - m
@@ -190,7 +206,11 @@ func (d *decoder) takeOver(sc *scanHeader, sp *specRun, m int, pred [4]int32, la
 		end := min(m+n-j, m+need)
 		for a < end {
 			c := min(end-a, max(d.mxx, 64))
-			d.idctSpec(sc, layout, sp, m, j, a, c, off)
+			select {
+			case jobs <- &rowJob{spec: sp, m: m, j: j, a0: a, count: c, off: off}:
+			default: // the IDCT goroutines are busy: do it here
+				d.idctSpec(sc, layout, sp, m, j, a, c, off)
+			}
 			a += c
 		}
 		if finished {

@@ -343,11 +343,16 @@ func (sp *specRun) meets(posA int64, eob int) (met, gaveUp bool) {
 	}
 }
 
-// stop aborts the speculative decoder, waits for it, and gives its buffers
-// back to bufpool: nothing reads them any more. It may be called again.
+// stop aborts the speculative decoder and waits for it. It may be called
+// again.
 func (sp *specRun) stop() {
 	sp.abort.Store(true)
 	<-sp.done
+}
+
+// release gives the buffers of a stopped speculative decoder back to
+// bufpool, once nothing reads them any more. It may be called again.
+func (sp *specRun) release() {
 	if sp.released {
 		return
 	}
