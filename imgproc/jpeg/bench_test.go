@@ -2,11 +2,13 @@ package jpeg
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"io"
 	"math"
+	"os"
 	"os/exec"
 	"sync"
 	"syscall"
@@ -200,27 +202,49 @@ func BenchmarkEncode(b *testing.B) {
 	}
 }
 
-// BenchmarkSpeculation decodes the 20 MP baseline photo to gray at 1/4
-// with speculative entropy decoding allowed (on) and not (off). Run it
-// with -cpu 1,2: on one core it never starts, so on and off agree there.
+// BenchmarkSpeculation decodes the 20 MP baseline photo to gray at 1/2
+// and 1/4 with speculative entropy decoding allowed (on) and not (off). Run
+// it with -cpu 1,2: on one core it never starts, so on and off agree there.
+// With PROCESA_BENCH_JPEG set to a file name it decodes that file instead.
 func BenchmarkSpeculation(b *testing.B) {
-	benchData(b)
-	for _, on := range []bool{true, false} {
-		name := "on"
-		if !on {
-			name = "off"
-		}
-		b.Run(name, func(b *testing.B) {
+	data, pixels := benchFile(b)
+	for _, shrink := range []int{2, 4} {
+		for _, on := range []bool{true, false} {
+			name := fmt.Sprintf("shrink%d/on", shrink)
 			if !on {
-				old := specMinMCUs
-				specMinMCUs = math.MaxInt
-				defer func() { specMinMCUs = old }()
+				name = fmt.Sprintf("shrink%d/off", shrink)
 			}
-			b.SetBytes(int64(len(bench.baseline)))
-			run(b, benchW*benchH, func() error {
-				_, err := Decode(bytes.NewReader(bench.baseline), DecodeOptions{GrayOnly: true, Shrink: 4})
-				return err
+			b.Run(name, func(b *testing.B) {
+				if !on {
+					old := specMinMCUs
+					specMinMCUs = math.MaxInt
+					defer func() { specMinMCUs = old }()
+				}
+				b.SetBytes(int64(len(data)))
+				run(b, pixels, func() error {
+					_, err := Decode(bytes.NewReader(data), DecodeOptions{GrayOnly: true, Shrink: shrink})
+					return err
+				})
 			})
-		})
+		}
 	}
+}
+
+// benchFile returns the JPEG file named by PROCESA_BENCH_JPEG and its
+// pixel count, or else the generated baseline photo.
+func benchFile(b *testing.B) ([]byte, int) {
+	name := os.Getenv("PROCESA_BENCH_JPEG")
+	if name == "" {
+		benchData(b)
+		return bench.baseline, benchW * benchH
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg, err := DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data, cfg.Width * cfg.Height
 }

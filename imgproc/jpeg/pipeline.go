@@ -25,7 +25,7 @@ type rowJob struct {
 	last []uint8
 
 	// A job of MCUs [a0, a0+count) decoded by a speculative decoder whose
-	// MCU j is the scan's MCU m, with DC corrections off.
+	// MCU j is the scan's MCU m, with DC corrections off (see takeOver).
 	spec            *specRun
 	m, j, a0, count int
 	off             [4]int32
@@ -79,6 +79,10 @@ func (d *decoder) sequentialPipelined(sc *scanHeader) error {
 	err := d.entropyRows(sc, w, free, jobs, sp)
 	close(jobs)
 	wg.Wait()
+	if sp != nil {
+		sp.stop()
+		sp.release() // the IDCT goroutines are done with its coefficients
+	}
 	for range len(free) {
 		bufpool.PutInt32((<-free).coef)
 	}
@@ -107,7 +111,7 @@ func (d *decoder) entropyRows(sc *scanHeader, w *mcuWalk, free <-chan *rowJob, j
 					} else {
 						j.n = mx
 						jobs <- j
-						return d.takeOver(sc, sp, a, w.pred, jobs)
+						return d.takeOver(sc, sp, a, w.pred, w.layout, jobs)
 					}
 				}
 			} else if sp != nil {
@@ -118,7 +122,7 @@ func (d *decoder) entropyRows(sc *scanHeader, w *mcuWalk, free <-chan *rowJob, j
 				} else if met {
 					j.n = mx
 					jobs <- j
-					return d.takeOver(sc, sp, my*d.mxx+mx, w.pred, jobs)
+					return d.takeOver(sc, sp, my*d.mxx+mx, w.pred, w.layout, jobs)
 				}
 			}
 			for k := range w.layout {
@@ -174,27 +178,55 @@ func (d *decoder) idctRow(sc *scanHeader, layout []mcuBlock, j *rowJob) {
 }
 
 // takeOver ends the scan with the speculative decoder's results from the
-// scan's MCU m on; pred are the first decoder's DC predictors there.
-func (d *decoder) takeOver(sc *scanHeader, sp *specRun, m int, pred [4]int32, jobs chan<- *rowJob) error {
-	<-sp.done
+// scan's MCU m on; pred are the first decoder's DC predictors there. While
+// the speculative decoder finishes the scan, this goroutine, whose own
+// entropy decoding is over, runs the inverse DCTs of the MCUs it has
+// published, so that they are not left for the end; it shares them with
+// the IDCT goroutines (through jobs), which is what matters when the
+// speculative decoder finished first (its half is often the faster one).
+func (d *decoder) takeOver(sc *scanHeader, sp *specRun, m int, pred [4]int32, layout []mcuBlock, jobs chan<- *rowJob) error {
 	specTakeovers.Add(1)
 	j := sp.j
 	need := d.mxx*d.myy - m
-	if int(sp.n.Load())-j < need {
-		return sp.err // it failed inside the scan: so would the serial decoder
+	var off [4]int32 // set once MCU j is published
+	a := m           // the next MCU to transform
+	for {
+		finished := false
+		select {
+		case <-sp.done:
+			finished = true // so n below is final
+		default:
+		}
+		n := int(sp.n.Load())
+		if a == m && n > j {
+			for i := range off {
+				off[i] = pred[i] - sp.pred[4*j+i]
+			}
+		}
+		end := min(m+n-j, m+need)
+		for a < end {
+			c := min(end-a, max(d.mxx, 64))
+			select {
+			case jobs <- &rowJob{spec: sp, m: m, j: j, a0: a, count: c, off: off}:
+			default: // the IDCT goroutines are busy: do it here
+				d.idctSpec(sc, layout, sp, m, j, a, c, off)
+			}
+			a += c
+		}
+		if finished {
+			break
+		}
+		select {
+		case <-sp.progress:
+		case <-sp.done:
+		}
 	}
-	var off [4]int32
-	for i := range off {
-		off[i] = pred[i] - sp.pred[j][i]
+	if a < m+need {
+		return sp.err // it failed inside the scan: so would the serial decoder
 	}
 	d.eobRun = int(sp.eob[j+need])
 	// Go on after the speculative decoder's input; only data bytes lie
 	// between it and the end of the scan.
 	d.src.pos = sp.ent.in.pos
-	for a := m; a < m+need; {
-		n := min(m+need-a, max(d.mxx, 64))
-		jobs <- &rowJob{spec: sp, m: m, j: j, a0: a, count: n, off: off}
-		a += n
-	}
 	return nil
 }

@@ -263,18 +263,30 @@ func (p *progRunner) acScan() error {
 }
 
 // dcFirst decodes the first (or only) pass of a DC coefficient (G.1.2.1).
+// A code whose extra bits fit in lutBits bits with it is one look-up in
+// dcfast, as in decodeBlock.
 func (e *entropy) dcFirst(b *coefBlock, h *huffTable, pred *int32, al int) error {
 	if !h.defined {
 		return FormatError("uninitialized Huffman table")
 	}
-	s, err := e.decodeSym(h)
-	if err != nil {
-		return err
+	if e.nbits < 32 {
+		e.refill()
 	}
-	if s > 16 {
-		return FormatError("excessive DC component")
+	if f := h.dcfast[e.acc>>(64-lutBits)]; f != 0 {
+		n := uint(f & 15)
+		e.acc <<= n
+		e.nbits -= int(n)
+		*pred += int32(f >> 4)
+	} else {
+		s, err := e.decodeSym(h)
+		if err != nil {
+			return err
+		}
+		if s > 16 {
+			return FormatError("excessive DC component")
+		}
+		*pred += e.receiveExtend(int(s))
 	}
-	*pred += e.receiveExtend(int(s))
 	if b != nil {
 		setCoef(b, 0, sat16(*pred<<al))
 	}
@@ -282,7 +294,9 @@ func (e *entropy) dcFirst(b *coefBlock, h *huffTable, pred *int32, al int) error
 }
 
 // acFirst decodes the first pass of a band of AC coefficients (G.1.2.2),
-// with end-of-band runs.
+// with end-of-band runs. Like decodeBlock it keeps the bit buffer in locals
+// and reads a coefficient whose code and extra bits fit in lutBits bits, or
+// an EOB, with one look-up in the pair table (its first half).
 func (e *entropy) acFirst(b *coefBlock, mask *uint64, h *huffTable, ss, se, al int) error {
 	if e.eobRun > 0 {
 		e.eobRun--
@@ -291,10 +305,52 @@ func (e *entropy) acFirst(b *coefBlock, mask *uint64, h *huffTable, ss, se, al i
 	if !h.defined {
 		return FormatError("uninitialized Huffman table")
 	}
+	acc, nbits := e.acc, e.nbits
 	for k := ss; k <= se; k++ {
-		sym, err := e.decodeSym(h)
-		if err != nil {
-			return err
+		// A symbol and its extra bits: at most 31 bits.
+		if nbits < 32 {
+			e.acc, e.nbits = acc, nbits
+			e.refill()
+			acc, nbits = e.acc, e.nbits
+		}
+		if p := h.pair[acc>>(64-lutBits)]; p != 0 {
+			if run := int(p >> pairRun1 & 127); run == 64 {
+				// EOB: a run of this band only.
+				l := uint(p >> pairCL1 & 15)
+				acc <<= l
+				nbits -= int(l)
+				break
+			} else if k += run; k > se {
+				// Past the band: the extra bits are not read.
+				l := uint(p >> pairCL1 & 15)
+				acc <<= l
+				nbits -= int(l)
+				break
+			}
+			t := uint(p >> pairT1 & 15)
+			acc <<= t
+			nbits -= int(t)
+			if b != nil {
+				e.put(b, k, sat16(int32(int64(p)>>pairV1)<<al))
+			}
+			*mask |= 1 << uint(k&63)
+			continue
+		}
+		var sym byte
+		if le := h.lut[acc>>(64-lutBits)]; le != 0 {
+			l := uint(le >> 8)
+			sym = byte(le)
+			acc <<= l
+			nbits -= int(l)
+		} else {
+			var l int
+			sym, l = h.slow(acc)
+			if l == 0 {
+				e.acc, e.nbits = acc, nbits
+				return FormatError("bad Huffman code")
+			}
+			acc <<= uint(l)
+			nbits -= l
 		}
 		r, s := int(sym>>4), int(sym&15)
 		if s != 0 {
@@ -302,7 +358,9 @@ func (e *entropy) acFirst(b *coefBlock, mask *uint64, h *huffTable, ss, se, al i
 			if k > se {
 				break
 			}
-			v := e.receiveExtend(s)
+			v := extend(int32(acc>>(64-uint(s))), s)
+			acc <<= uint(s)
+			nbits -= s
 			if b != nil {
 				e.put(b, k, sat16(v<<al))
 			}
@@ -312,12 +370,15 @@ func (e *entropy) acFirst(b *coefBlock, mask *uint64, h *huffTable, ss, se, al i
 		if r != 15 {
 			e.eobRun = 1<<r - 1
 			if r > 0 {
-				e.eobRun += int(e.receive(r))
+				e.eobRun += int(acc >> (64 - uint(r)))
+				acc <<= uint(r)
+				nbits -= r
 			}
 			break
 		}
 		k += 15
 	}
+	e.acc, e.nbits = acc, nbits
 	return nil
 }
 
@@ -325,52 +386,94 @@ func (e *entropy) acFirst(b *coefBlock, mask *uint64, h *huffTable, ss, se, al i
 // (G.1.2.3): one correction bit for each coefficient already non-zero, and
 // new coefficients of magnitude delta. mask has bit k set when zig-zag
 // coefficient k is non-zero.
+//
+// The bit buffer is kept in locals, written back to e only around the calls
+// of the rarer paths, and refineNonZero's work is done inline: the symbol
+// and the correction bits after it form one chain of dependent shifts,
+// which memory round trips through e would lengthen.
 func (e *entropy) acRefine(b *coefBlock, mask *uint64, h *huffTable, ss, se int, delta int32) error {
 	k := ss
 	if e.eobRun == 0 {
 		if !h.defined {
 			return FormatError("uninitialized Huffman table")
 		}
+		acc, nbits := e.acc, e.nbits
 		for ; k <= se; k++ {
 			// The symbol, its sign bit or EOB run bits: at most 30 bits.
-			if e.nbits < 32 {
+			if nbits < 32 {
+				e.acc, e.nbits = acc, nbits
 				e.refill()
+				acc, nbits = e.acc, e.nbits
 			}
 			var sym byte
-			if le := h.lut[e.acc>>(64-lutBits)]; le != 0 {
+			if le := h.lut[acc>>(64-lutBits)]; le != 0 {
 				l := uint(le >> 8)
 				sym = byte(le)
-				e.acc <<= l
-				e.nbits -= int(l)
+				acc <<= l
+				nbits -= int(l)
 			} else {
 				var l int
-				sym, l = h.slow(e.acc)
+				sym, l = h.slow(acc)
 				if l == 0 {
+					e.acc, e.nbits = acc, nbits
 					return FormatError("bad Huffman code")
 				}
-				e.acc <<= uint(l)
-				e.nbits -= l
+				acc <<= uint(l)
+				nbits -= l
 			}
 			r, s := int(sym>>4), int(sym&15)
 			z := int32(0)
 			switch s {
 			case 0:
 				if r != 15 {
-					e.eobRun = 1<<r + int(e.acc>>(64-uint(r))&(1<<r-1))
-					e.acc <<= uint(r)
-					e.nbits -= r
+					e.eobRun = 1<<r + int(acc>>(64-uint(r))&(1<<r-1))
+					e.acc, e.nbits = acc<<uint(r), nbits-r
 					goto band
 				}
 			case 1:
 				// delta with the sign bit: 1 positive, 0 negative.
-				z = delta * (2*int32(e.acc>>63) - 1)
-				e.acc <<= 1
-				e.nbits--
+				z = delta * (2*int32(acc>>63) - 1)
+				acc <<= 1
+				nbits--
 			default:
+				e.acc, e.nbits = acc, nbits
 				return FormatError("unexpected Huffman code")
 			}
-			k = e.refineNonZero(b, mask, k, se, r, delta)
+			// refineNonZero(b, mask, k, se, r, delta): correction bits up
+			// to the (r+1)th zero coefficient, which the new one (if any)
+			// takes.
+			// The zeros are counted a byte at a time: r is mostly small
+			// and zeros are dense, so the loop mostly stops in its first
+			// round, where clearing r bits one by one would take a
+			// loop of r rounds whose end the processor cannot predict.
+			stop := se + 1
+			zs := (^*mask & bandMask(k, se)) >> uint(k&63)
+			for base, nz := k, r; zs != 0; base, zs = base+8, zs>>8 {
+				c := bits.OnesCount8(uint8(zs))
+				if nz < c {
+					stop = base + int(nthBit[uint8(zs)][nz&7])
+					break
+				}
+				nz -= c
+			}
+			if m := *mask & bandMask(k, stop-1); m != 0 {
+				if n := bits.OnesCount64(m); n <= nbits {
+					// correctBits' common path.
+					v := acc
+					acc <<= uint(n)
+					nbits -= n
+					if b != nil {
+						e.applyCorrections(b, m, v, delta)
+					}
+				} else {
+					e.acc, e.nbits = acc, nbits
+					e.correctBits(b, m, delta)
+					acc, nbits = e.acc, e.nbits
+				}
+			}
+			k = stop
 			if k > se {
+				e.acc, e.nbits = acc, nbits
 				return FormatError("too many coefficients")
 			}
 			if z != 0 {
@@ -380,6 +483,7 @@ func (e *entropy) acRefine(b *coefBlock, mask *uint64, h *huffTable, ss, se int,
 				*mask |= 1 << uint(k&63)
 			}
 		}
+		e.acc, e.nbits = acc, nbits
 	}
 band:
 	if e.eobRun > 0 {
@@ -388,6 +492,24 @@ band:
 	}
 	return nil
 }
+
+// nthBit[b][n] is the index of set bit number n (from 0, low bits first)
+// of byte b, or 8 if b has no more than n bits set.
+var nthBit = func() (t [256][8]uint8) {
+	for b := range t {
+		n := 0
+		for i := range t[b] {
+			t[b][i] = 8
+		}
+		for i := 0; i < 8; i++ {
+			if b&(1<<i) != 0 {
+				t[b][n] = uint8(i)
+				n++
+			}
+		}
+	}
+	return t
+}()
 
 // bandMask has bits lo to hi (inclusive) set, for 0 <= lo <= 64 and
 // -1 <= hi <= 63.
@@ -441,9 +563,15 @@ func (e *entropy) correctBits(b *coefBlock, m uint64, delta int32) {
 	v := e.acc
 	e.acc <<= uint(n)
 	e.nbits -= n
-	if b == nil {
-		return
+	if b != nil {
+		e.applyCorrections(b, m, v, delta)
 	}
+}
+
+// applyCorrections applies to the coefficients of b whose bits are set in
+// m, in zig-zag order, the correction bits at the top of v, first
+// coefficient first.
+func (e *entropy) applyCorrections(b *coefBlock, m, v uint64, delta int32) {
 	if need := m & e.need; need != m {
 		// Some coefficients are not used by the reduced IDCT: correct
 		// only the others, finding each one's bit by counting.

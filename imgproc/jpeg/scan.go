@@ -15,6 +15,14 @@ var unzig = [64]int{
 	53, 60, 61, 54, 47, 55, 62, 63,
 }
 
+// unzig8 is unzig in bytes, for the hot loops.
+var unzig8 = func() (z [64]uint8) {
+	for k, n := range unzig {
+		z[k] = uint8(n)
+	}
+	return
+}()
+
 // scanComp is one component of a scan.
 type scanComp struct {
 	ci     int // index into decoder.comp
@@ -379,15 +387,15 @@ func acFast(acc uint64, nbits, k, pos int, buf []byte, pair *[1 << lutBits]uint6
 		if kk > 64 {
 			return pairEnd(e, acc, nbits, k, pos, q, blk)
 		}
-		// The second first: with no second, it writes 0 where the first
-		// then goes.
-		k1 := k + int(e>>pairRun1&127)
-		k2 := kk - 1
-		blk[unzig[k2&63]&63] = int32(int64(e)<<16>>48) * q[k2&63]
-		blk[unzig[k1&63]&63] = int32(int64(e)>>48) * q[k1&63]
 		n := int(e & 15)
 		acc <<= uint(n)
 		nbits -= n
+		// The second first: with no second, it writes 0 where the first
+		// then goes.
+		k1 := (k + int(e>>pairRun1&127)) & 63
+		k2 := (kk - 1) & 63
+		blk[unzig8[k2]&63] = int32(int64(e)<<16>>48) * q[k2]
+		blk[unzig8[k1]&63] = int32(int64(e)>>48) * q[k1]
 		k = kk
 	}
 	return acc, nbits, k, pos, true

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 )
@@ -89,4 +92,108 @@ func TestSpeculationMatchesSerial(t *testing.T) {
 	if n := specTakeovers.Load() - before; n < 10 {
 		t.Errorf("speculation took over %d times, want at least 10", n)
 	}
+}
+
+// TestIDCTSpecMatchesIDCT checks that idctSpec, reading the speculative
+// decoder's packed coefficients, writes the bytes idct writes from whole
+// blocks, for every reduced size, with DC corrections, and with blocks
+// whose only non-zero AC coefficients lie outside the kept ones (where the
+// 4x4 transform of a lone DC and the flat fill can differ by one).
+func TestIDCTSpecMatchesIDCT(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	const mxx, myy = 7, 3
+	for _, bs := range []int{4, 2, 1} {
+		d := newDecoder()
+		d.bs, d.mxx, d.myy = bs, mxx, myy
+		for k := range d.quant[0] {
+			d.quant[0][k] = int32(1 + r.IntN(8))
+		}
+		sc := &scanHeader{n: 1}
+		stride := mxx*bs + 3
+		want := make([]byte, stride*myy*bs)
+		d.planes[0] = plane{pix: make([]byte, len(want)), stride: stride}
+		layout := []mcuBlock{{sh: 1, sv: 1, keep: true}}
+		sp := &specRun{ncoef: compactLen[bs], keep: 1, perMCU: compactLen[bs], chunk: chunkMCUs}
+		sp.chunks = [][]int32{make([]int32, chunkMCUs*sp.perMCU)}
+		sp.lasts = make([]uint8, chunkMCUs)
+		const m, j = 2, 5 // scan MCU m is the speculative decoder's MCU j
+		off := [4]int32{int32(r.IntN(41)) - 20}
+		for a := m; a < mxx*myy; a++ {
+			var blk [64]int32
+			blk[0] = int32(r.IntN(2400)) - 1200
+			last := 0
+			switch a % 3 {
+			case 0: // AC only outside the kept frequencies
+				blk[63] = 7
+				last = 63
+			case 1: // AC inside
+				for range 1 + r.IntN(5) {
+					k := 1 + r.IntN(20)
+					blk[unzig[k]] = int32(r.IntN(400)) - 200
+					last = max(last, k)
+				}
+			}
+			l := j + a - m
+			pack(sp.chunks[0][l*sp.perMCU:], &blk, bs)
+			if last != 0 {
+				sp.lasts[l] = 1
+			}
+			blk[0] += off[0] * d.quant[0][0]
+			mx, my := a%mxx, a/mxx
+			d.idct(&blk, last, want[my*bs*stride+mx*bs:], stride)
+		}
+		d.idctSpec(sc, layout, sp, m, j, m, mxx*myy-m, off)
+		got := d.planes[0].pix
+		from := (m / mxx) * bs * stride // rows before MCU m's are not written
+		for i := from; i < len(want); i++ {
+			if x := i % stride; x < mxx*bs && (i/stride/bs*mxx+x/bs) >= m && got[i] != want[i] {
+				t.Fatalf("bs %d: byte %d is %d, idct gives %d", bs, i, got[i], want[i])
+			}
+		}
+	}
+}
+
+// FuzzSpeculation is the differential fuzz target of speculative decoding:
+// with the thresholds at zero, so that any scan is split, every reduced
+// decode must give the serial decoder's pixels and its error or success.
+func FuzzSpeculation(f *testing.F) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(3, runtime.GOMAXPROCS(0))))
+	seeds, _ := filepath.Glob("testdata/*.jpg")
+	gofiles, _ := filepath.Glob(filepath.Join(runtime.GOROOT(), "src", "image", "testdata", "*.jpeg"))
+	for _, name := range append(seeds, gofiles...) {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	var small bytes.Buffer
+	if err := Encode(&small, photo(200, 120), EncodeOptions{Quality: 80, Workers: 1}); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(small.Bytes())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cfg, err := DecodeConfig(bytes.NewReader(b))
+		if err != nil || cfg.Width*cfg.Height > maxFuzzPixels {
+			return
+		}
+		oldP, oldM, oldB := pipelineMinMCUs, specMinMCUs, specMinBytes
+		defer func() { pipelineMinMCUs, specMinMCUs, specMinBytes = oldP, oldM, oldB }()
+		for _, o := range []DecodeOptions{{Shrink: 2}, {GrayOnly: true, Shrink: 4}, {Shrink: 8}} {
+			pipelineMinMCUs = math.MaxInt
+			want, werr := Decode(bytes.NewReader(b), o)
+			pipelineMinMCUs, specMinMCUs, specMinBytes = 0, 0, 64
+			got, gerr := Decode(bytes.NewReader(b), o)
+			pipelineMinMCUs, specMinMCUs, specMinBytes = oldP, oldM, oldB
+			if (werr == nil) != (gerr == nil) {
+				t.Fatalf("%+v: serial error %v, speculative %v", o, werr, gerr)
+			}
+			if werr != nil {
+				continue
+			}
+			if p, err := psnr(got, want); err != nil || !math.IsInf(p, 1) {
+				t.Fatalf("%+v: speculative result differs: %.2f dB %v", o, p, err)
+			}
+		}
+	})
 }
