@@ -620,7 +620,10 @@ func (d *decoder) reconstructProgressive() {
 			continue
 		}
 		d.reconstructInPlace(ci)
-		pix := d.coefs[ci][: stride*rows : stride*rows]
+		// The whole allocation stays reachable through pix (its
+		// capacity), so that whoever recycles the plane (imgproc's
+		// bufpool) gets back the buffer this Get took, of its size.
+		pix := d.coefs[ci][:stride*rows]
 		d.planes[ci] = plane{pix, stride}
 		d.coefs[ci] = nil
 	}

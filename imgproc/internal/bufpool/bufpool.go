@@ -20,12 +20,15 @@ const minSize = 32 << 10
 // maxKeep is the largest buffer kept, in bytes. A kept buffer is live
 // memory, and it raises the collector's heap goal with it; one a later job
 // does not ask for again is dead weight until two collections have passed.
-// Keeping buffers of up to 16 MiB raised a worker's peak resident memory on
-// a 16 MP progressive photo from 44 to 76 MiB (scripts/bench_vs_pillow.sh),
-// while fresh pages cost the big images little next to their decoding.
-// The buffers of the small jobs, where the saving matters (a 2.3 MP photo:
-// a 2.3 MB luma plane), stay under it.
-const maxKeep = 4 << 20
+// 64 MiB covers the planes and coefficients of a 20 MP photo, so a worker
+// that gets photos of similar sizes one after another reuses all of its big
+// buffers: it neither faults fresh pages in (a page fault and a zeroed page
+// each, dear in a virtual machine) nor grows its heap when a freed hole is
+// split by smaller allocations. With 4 MiB, a worker sent the same 16 MP
+// progressive photo five times peaked at 84 MiB of resident memory; with
+// 64 MiB, at 53 MiB, and the job took 72 ms instead of 118
+// (scripts/bench_vs_pillow.sh).
+const maxKeep = 64 << 20
 
 // maxShift bounds the classes: 2^maxShift elements (1 Gi) at most, which
 // an int holds on 32-bit systems too.
