@@ -55,6 +55,7 @@ func main() {
 func runWorker() int {
 	conn, err := pool.WorkerConn()
 	if err == nil {
+		pool.ReleaseMemory = imgproc.ReleaseMemory
 		err = pool.Serve(conn, processJob)
 	}
 	if err == nil || serverHungUp(err) {

@@ -30,5 +30,7 @@
 // Every error returned by this package is an *Error whose Kind fixes the
 // HTTP status and whose message is a fixed Spanish sentence for users.
 //
-// Functions keep no state between calls and are safe for concurrent use.
+// Functions are safe for concurrent use. The only state kept between calls
+// is memory: the large buffers of a finished job wait for the next one
+// (imgproc/internal/bufpool), until ReleaseMemory drops them.
 package imgproc

@@ -9,6 +9,8 @@ import (
 	"runtime/debug"
 	"sync"
 	"syscall"
+
+	"procesa/imgproc/internal/bufpool"
 )
 
 // Failures of ProcessFile that are the server's fault, not the image's
@@ -161,4 +163,12 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	c.n += int64(n)
 	c.err = err
 	return n, err
+}
+
+// ReleaseMemory drops the big buffers kept for the next job (see
+// ProcessFile) and returns the process's free memory to the system. A
+// worker calls it once it has been idle for a while.
+func ReleaseMemory() {
+	bufpool.Drop()
+	debug.FreeOSMemory()
 }

@@ -113,7 +113,7 @@ func Serve(conn *net.UnixConn, run func(proto.Job) proto.Result) error {
 			}
 			idle.Reset(idleRelease)
 		case <-idle.C:
-			releaseMemory()
+			ReleaseMemory()
 		}
 	}
 }
@@ -128,9 +128,11 @@ func Serve(conn *net.UnixConn, run func(proto.Job) proto.Result) error {
 // its baseline, a few seconds after its last job.
 var idleRelease = 5 * time.Second
 
-// releaseMemory returns the worker's free memory to the system; a variable
-// so that the tests can see when it runs.
-var releaseMemory = debug.FreeOSMemory
+// ReleaseMemory is what a worker idle for idleRelease calls to return its
+// free memory to the system: debug.FreeOSMemory, unless the worker's job
+// function keeps buffers for its next job, in which case the worker sets
+// it to a function that drops them first (see imgproc.ReleaseMemory).
+var ReleaseMemory = debug.FreeOSMemory
 
 // received is a Job as read from the socket, with the reason its
 // descriptors were refused, if they were.

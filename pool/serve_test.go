@@ -270,10 +270,10 @@ func TestServeIdleHangUpIsClean(t *testing.T) {
 // it has been idle for idleRelease, once per idle spell.
 func TestServeReleasesMemoryWhenIdle(t *testing.T) {
 	released := make(chan struct{}, 10)
-	oldRelease, oldIdle := releaseMemory, idleRelease
-	releaseMemory = func() { released <- struct{}{} }
+	oldRelease, oldIdle := ReleaseMemory, idleRelease
+	ReleaseMemory = func() { released <- struct{}{} }
 	idleRelease = time.Second
-	t.Cleanup(func() { releaseMemory, idleRelease = oldRelease, oldIdle })
+	t.Cleanup(func() { ReleaseMemory, idleRelease = oldRelease, oldIdle })
 
 	conn, done := serveOnSocket(t, echoJob)
 	job := func(id string) {

@@ -4,8 +4,13 @@
 // asking the kernel for fresh pages (a page fault and a zeroed page each)
 // and making the garbage collector run more often.
 //
-// Buffers are kept in sync.Pools, one per size class, so memory that is not
-// asked for again is still released by the collector after two cycles.
+// Buffers of up to 4 MiB are kept in sync.Pools, one per size class, so
+// memory that is not asked for again is still released by the collector
+// after two cycles. Bigger ones (a photo's planes and coefficients) are few
+// and dear, so they are kept in one list shared by all goroutines, up to
+// bigBudget bytes in all, until Drop: a sync.Pool would often miss them,
+// since a Get on one processor does not see what a Put on another left in
+// its private slot, and the job would then allocate a second copy.
 package bufpool
 
 import (
@@ -40,6 +45,50 @@ const maxShift = 30
 type pool[T byte | int32] struct {
 	elem    int // bytes per element
 	classes [4 * (maxShift + 1)]sync.Pool
+	big     bigList[T]
+}
+
+// poolMax is the largest buffer, in bytes, kept in a sync.Pool; bigger ones
+// up to maxKeep go to the big list.
+const poolMax = 4 << 20
+
+// bigBudget bounds the bytes the big lists of both pools keep in all.
+const bigBudget = 96 << 20
+
+// bigBytes counts the bytes kept in both big lists, under bigMu.
+var (
+	bigMu    sync.Mutex
+	bigBytes int
+)
+
+// bigList keeps big buffers, oldest first, each at its class size.
+type bigList[T byte | int32] struct {
+	bufs    [][]T
+	classes []int
+}
+
+// take removes and returns a kept buffer of class c, if there is one.
+func (l *bigList[T]) take(c int) ([]T, bool) {
+	for i, k := range l.classes {
+		if k == c {
+			b := l.bufs[i]
+			l.bufs = append(l.bufs[:i], l.bufs[i+1:]...)
+			l.classes = append(l.classes[:i], l.classes[i+1:]...)
+			return b, true
+		}
+	}
+	return nil, false
+}
+
+// Drop forgets every big buffer kept, so that the collector can free them:
+// a process that has become idle calls it before returning its memory to
+// the system.
+func Drop() {
+	bigMu.Lock()
+	defer bigMu.Unlock()
+	bytePool.big = bigList[byte]{}
+	int32Pool.big = bigList[int32]{}
+	bigBytes = 0
 }
 
 var (
@@ -96,7 +145,19 @@ func (p *pool[T]) get(n int) []T {
 	if c < 0 {
 		return make([]T, n)
 	}
-	if b, ok := p.classes[c].Get().(*[]T); ok {
+	if size*p.elem > poolMax {
+		bigMu.Lock()
+		b, ok := p.big.take(c)
+		if ok {
+			bigBytes -= cap(b) * p.elem
+		}
+		bigMu.Unlock()
+		if ok {
+			s := b[:n]
+			clear(s)
+			return s
+		}
+	} else if b, ok := p.classes[c].Get().(*[]T); ok {
 		s := (*b)[:n]
 		clear(s)
 		return s
@@ -110,5 +171,29 @@ func (p *pool[T]) put(b []T) {
 	}
 	c := floorClass(cap(b))
 	b = b[:cap(b)]
-	p.classes[c].Put(&b)
+	if cap(b)*p.elem <= poolMax {
+		p.classes[c].Put(&b)
+		return
+	}
+	// Keep it, dropping the oldest big buffers if the budget needs it.
+	bigMu.Lock()
+	defer bigMu.Unlock()
+	for bigBytes+cap(b)*p.elem > bigBudget && p.big.drop(p.elem) {
+	}
+	if bigBytes+cap(b)*p.elem <= bigBudget {
+		p.big.bufs = append(p.big.bufs, b)
+		p.big.classes = append(p.big.classes, c)
+		bigBytes += cap(b) * p.elem
+	}
+}
+
+// drop forgets the oldest buffer of l, if any, reporting whether it did.
+func (l *bigList[T]) drop(elem int) bool {
+	if len(l.bufs) == 0 {
+		return false
+	}
+	bigBytes -= cap(l.bufs[0]) * elem
+	l.bufs[0] = nil
+	l.bufs, l.classes = l.bufs[1:], l.classes[1:]
+	return true
 }

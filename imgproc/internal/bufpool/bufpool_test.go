@@ -72,3 +72,52 @@ func TestBigNotKept(t *testing.T) {
 		t.Fatal("an int32 buffer over maxKeep bytes came back")
 	}
 }
+
+// TestBigReusedAcrossGoroutines checks that a big buffer put by one
+// goroutine is what another one gets next (a sync.Pool may miss it), that
+// Drop forgets it, and that the budget bounds what is kept.
+func TestBigReusedAcrossGoroutines(t *testing.T) {
+	Drop()
+	t.Cleanup(Drop)
+	const n = 10 << 20
+	b := Get(n)
+	p := &b[0]
+	b[n-1] = 1
+	done := make(chan struct{})
+	go func() { Put(b); close(done) }()
+	<-done
+	got := make(chan []byte)
+	go func() { got <- Get(n - 1000) }()
+	g := <-got
+	if &g[0] != p {
+		t.Fatal("a big buffer put by one goroutine did not come back to another")
+	}
+	if g[len(g)-1] != 0 {
+		t.Fatal("a reused big buffer is not zeroed")
+	}
+	Put(g)
+	Drop()
+	if g := Get(n); &g[0] == p {
+		t.Fatal("a big buffer came back after Drop")
+	}
+	// Over the budget, the oldest ones go.
+	var kept [][]byte
+	for range bigBudget/(maxKeep/2) + 2 {
+		kept = append(kept, Get(maxKeep/2))
+	}
+	for _, b := range kept {
+		Put(b)
+	}
+	bigMu.Lock()
+	total := bigBytes
+	bigMu.Unlock()
+	if total > bigBudget {
+		t.Fatalf("big lists keep %d bytes, over the budget of %d", total, bigBudget)
+	}
+	if g := Get(maxKeep / 2); &g[0] == &kept[0][0] {
+		t.Error("the oldest big buffer was kept over the budget")
+	}
+	if g := Get(maxKeep / 2); &g[0] != &kept[len(kept)-1][0] && &g[0] != &kept[len(kept)-2][0] {
+		t.Error("a recent big buffer was not kept")
+	}
+}
