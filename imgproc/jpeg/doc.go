@@ -67,7 +67,10 @@
 // tables scaled by EncodeOptions.Quality exactly as libjpeg (and so Pillow
 // and image/jpeg) scale them. Large images are cut into horizontal strips
 // encoded in parallel; the stream then has a restart marker after every MCU
-// row so the strips are independent, which every decoder handles.
+// row so the strips are independent, which every decoder handles. The
+// forward DCT with quantization runs as one AVX2 (amd64) or NEON (arm64)
+// kernel per block whose results are those of the Go code exactly, so
+// every architecture, and the purego build, writes the same bytes.
 //
 // # Concurrency
 //
