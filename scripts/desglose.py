@@ -125,7 +125,7 @@ def main():
     print(f"  tarea en el servidor (duracion)         {d:7.1f} ms")
     print(f"    registro de la tarea, socket, fsync   {ms(book)}")
     print(f"    proceso de trabajo (trabajo)          {ms(w)}")
-    print(f"    imgproc.Process en bucle caliente     {warm:7.1f} ms  (procesa-bench -n {a.reps}, la última)")
+    print(f"    imgproc.Process en bucle caliente     {warm:7.2f} ms  (procesa-bench -n {a.reps}, la última)")
 
 
 if __name__ == "__main__":

@@ -101,7 +101,7 @@ func (s *Store) runTask(id string) {
 	close(e.done)
 	if t.State == Done {
 		s.cfg.Logger.Info("tarea completada", "id", id, "ancho", t.Width, "alto", t.Height,
-			"bytes", t.Bytes, "duracion", t.Duration().Round(time.Millisecond),
+			"bytes", t.Bytes, "duracion", t.Duration().Round(100*time.Microsecond),
 			"trabajo", (time.Duration(res.WorkMicros) * time.Microsecond).Round(100*time.Microsecond))
 	} else {
 		s.cfg.Logger.Warn("tarea fallida", "id", id, "error", t.Error)

@@ -81,5 +81,5 @@ func main() {
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
-	fmt.Printf("%.1f ms %dx%d -> %dx%d\n", float64(time.Since(start).Microseconds())/1000, info.Width, info.Height, info.OutWidth, info.OutHeight)
+	fmt.Printf("%.3f ms %dx%d -> %dx%d\n", float64(time.Since(start).Microseconds())/1000, info.Width, info.Height, info.OutWidth, info.OutHeight)
 }
