@@ -56,6 +56,9 @@ func runWorker() int {
 	conn, err := pool.WorkerConn()
 	if err == nil {
 		pool.ReleaseMemory = imgproc.ReleaseMemory
+		if limit := pool.WorkerMemoryLimit(); limit > 0 {
+			imgproc.KeepAtMost(limit / 8)
+		}
 		err = pool.Serve(conn, processJob)
 	}
 	if err == nil || serverHungUp(err) {

@@ -172,3 +172,11 @@ func ReleaseMemory() {
 	bufpool.Drop()
 	debug.FreeOSMemory()
 }
+
+// KeepAtMost bounds the memory that the big buffers of finished jobs keep
+// for the next one (96 MiB unless told less). A worker with a memory limit
+// gives an eighth of it, so that those buffers never take from a job the
+// memory it needs.
+func KeepAtMost(bytes int64) {
+	bufpool.SetBudget(int(min(bytes, 1<<30)))
+}

@@ -38,6 +38,10 @@ func limitsFromEnv() Limits {
 	return Limits{Memory: max(n, 0)}
 }
 
+// WorkerMemoryLimit returns, in a worker, the memory limit its server gave
+// it (Limits.Memory), or 0 for none.
+func WorkerMemoryLimit() int64 { return limitsFromEnv().Memory }
+
 // maxOpenFiles is a worker's RLIMIT_NOFILE: its standard streams, its
 // socket, the runtime's poller, and the two files of a job, with room to
 // spare.

@@ -52,14 +52,29 @@ type pool[T byte | int32] struct {
 // up to maxKeep go to the big list.
 const poolMax = 4 << 20
 
-// bigBudget bounds the bytes the big lists of both pools keep in all.
-const bigBudget = 96 << 20
+// maxBudget is the default bound on the bytes the big lists of both pools
+// keep in all.
+const maxBudget = 96 << 20
 
-// bigBytes counts the bytes kept in both big lists, under bigMu.
+// bigBytes counts the bytes kept in both big lists, and bigBudget bounds
+// them, under bigMu.
 var (
-	bigMu    sync.Mutex
-	bigBytes int
+	bigMu     sync.Mutex
+	bigBytes  int
+	bigBudget = maxBudget
 )
+
+// SetBudget bounds the bytes kept in big buffers to n (at most the default,
+// 96 MiB), dropping the oldest ones if more are kept now. A process with a
+// hard memory limit gives a fraction of it, so that the buffers a job left
+// never take from the next job memory it needs.
+func SetBudget(n int) {
+	bigMu.Lock()
+	defer bigMu.Unlock()
+	bigBudget = min(max(n, 0), maxBudget)
+	for bigBytes > bigBudget && (bytePool.big.drop(1) || int32Pool.big.drop(4)) {
+	}
+}
 
 // bigList keeps big buffers, oldest first, each at its class size.
 type bigList[T byte | int32] struct {

@@ -121,3 +121,28 @@ func TestBigReusedAcrossGoroutines(t *testing.T) {
 		t.Error("a recent big buffer was not kept")
 	}
 }
+
+// TestSetBudget checks that a lower budget drops what is kept over it and
+// bounds what is kept afterwards.
+func TestSetBudget(t *testing.T) {
+	Drop()
+	t.Cleanup(func() { SetBudget(maxBudget); Drop() })
+	a, b := Get(8<<20), Get(8<<20)
+	Put(a)
+	Put(b)
+	SetBudget(10 << 20)
+	bigMu.Lock()
+	kept := bigBytes
+	bigMu.Unlock()
+	if kept > 10<<20 {
+		t.Fatalf("after SetBudget(10 MiB), %d bytes kept", kept)
+	}
+	if g := Get(8 << 20); &g[0] != &b[0] {
+		t.Error("SetBudget dropped the newest buffer, not the oldest")
+	}
+	c := Get(12 << 20)
+	Put(c)
+	if g := Get(12 << 20); &g[0] == &c[0] {
+		t.Error("a buffer over the budget was kept")
+	}
+}
